@@ -1,0 +1,156 @@
+"""The ``csplan`` command line: thin click commands over the pipeline's functions."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.exceptions import CsplanError
+from generator.findings import count, format_json
+from generator.model import Account
+from generator.pipeline import Programs, check_paths
+from generator.program import Program
+from generator.rules import RULES, summary
+from generator.slug import slugify
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _rules_help() -> str:
+    lines = [f"  {rid} {rule.LEVEL:<7} {summary(rule)}" for rid, rule in RULES.items()]
+    return "\b\nRules:\n" + "\n".join(lines)
+
+
+def shared_options(func):
+    """Add --program, --today, --format, --quiet and --verbose to a command."""
+
+    @click.option("--program", "program_file", type=click.Path(dir_okay=False, path_type=Path),
+                  help="The team's program file (default: program.yaml beside the accounts, "
+                       "else built-in defaults).")
+    @click.option("--today", type=_DATE, help="What 'today' is, YYYY-MM-DD (default: the real "
+                                               "date).")
+    @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+                  default="text", show_default=True, help="Output for people or for tools.")
+    @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
+    @click.option("--verbose", "-v", is_flag=True, help="Also list accounts with no findings.")
+    @functools.wraps(func)
+    def wrapper(*args, program_file, today, **kwargs):
+        if program_file is not None and not program_file.is_file():
+            raise CsplanError(f"program file {program_file} does not exist")
+        kwargs["programs"] = Programs(program_file)
+        kwargs["today"] = today.date() if today else date.today()
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="csplan")
+def main() -> None:
+    """Joint success plans and QBR decks from one checked YAML file per account.
+
+    \b
+    csplan check accounts/            check every account in a folder
+    csplan new "Acme Corp"            start a new account file
+    csplan schema > account.schema.json
+    """
+
+
+@main.command(epilog=_rules_help())
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--strict", is_flag=True, help="Warnings fail the account too.")
+@shared_options
+def check(paths, strict, programs, today, output_format, quiet, verbose):
+    """Load, validate and run the quality rules on account files or folders of them.
+
+    No documents are written. Exit 0 when every account passes, 1 when any fails, 2 on a
+    usage or configuration error.
+
+    \b
+    Example:
+      csplan check accounts/ --today 2026-11-23
+      accounts/acme.yaml:57:5: error SP002 metric 'on-time' has no baseline
+    """
+    results = list(check_paths(list(paths) or [Path("accounts")], programs, today))
+    findings = [f for r in results for f in r.findings]
+    if output_format == "json":
+        click.echo(format_json(findings))
+    else:
+        for result in results:
+            for finding in result.findings:
+                click.echo(finding.format())
+            if verbose and not result.findings:
+                click.echo(f"{result.file}: ok", err=True)
+    failed = [r for r in results if r.failed(strict)]
+    if not quiet and output_format == "text":
+        errors, warnings = count(findings, "error"), count(findings, "warning")
+        click.echo(f"Checked {len(results)} account{'s' * (len(results) != 1)}: "
+                   f"{errors} error{'s' * (errors != 1)}, "
+                   f"{warnings} warning{'s' * (warnings != 1)}, "
+                   f"{len(failed)} failed.", err=True)
+        strict_only = [r for r in failed if not r.failed(False)]
+        if strict and strict_only:
+            click.echo(f"Aborted with {warnings} warnings in strict mode.", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option("--program", "program_schema", is_flag=True,
+              help="Print the program file's schema instead of the account file's.")
+def schema(program_schema):
+    """Print the account format (or the program format) as JSON Schema.
+
+    \b
+    Example:
+      csplan schema > schema/account.schema.json
+    Then start an account file with:
+      # yaml-language-server: $schema=../schema/account.schema.json
+    """
+    from generator.schema import account_schema, program_schema as program_json
+
+    click.echo(json.dumps(program_json() if program_schema else account_schema(), indent=2))
+
+
+@main.command()
+@click.argument("name")
+@click.option("--segment", type=click.Choice(["enterprise", "mid-market", "smb", "self-serve"]),
+              default="mid-market", show_default=True,
+              help="The account's segment; its onboarding template gives the milestones.")
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("accounts"), show_default=True, help="Where to write the file.")
+@click.option("--program", "program_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The team's program file (default: program.yaml in --dir).")
+@click.option("--today", type=_DATE, help="Contract start, YYYY-MM-DD (default: today).")
+def new(name, segment, folder, program_file, today):
+    """Write a new account file from a commented template, ready to fill in.
+
+    The file loads as it is; `csplan check` then points at what to fill in.
+
+    \b
+    Example:
+      csplan new "Acme Corp" --segment enterprise
+      wrote accounts/acme-corp.yaml
+    """
+    from generator.scaffold import new_account
+
+    start = today.date() if today else date.today()
+    programs = Programs(program_file)
+    program: Program = programs.for_account(folder / "x.yaml")
+    target = folder / f"{slugify(name)}.yaml"
+    if target.exists():
+        raise CsplanError(f"{target} already exists; pick another name or edit that file")
+    text = new_account(name, segment, program, start)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8") as fh:
+        fh.write(text)
+    click.echo(f"wrote {target}")
+    click.echo(f"next: fill it in, then run `csplan check {target}`", err=True)
+
+
+__all__ = ["main", "Account"]

@@ -1,0 +1,21 @@
+"""Exceptions that double as exit codes: a user error is a message, never a traceback."""
+
+from __future__ import annotations
+
+import click
+
+from generator.findings import Finding
+
+
+class CsplanError(click.ClickException):
+    """A configuration or usage problem: print the message, exit 2."""
+
+    exit_code = 2
+
+
+class SourceError(Exception):
+    """A file could not be turned into a model; carries every finding that says why."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__("; ".join(f.format() for f in findings))
+        self.findings = findings

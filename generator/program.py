@@ -1,0 +1,221 @@
+"""The team's CS program file (``program.yaml``): health model, gate, segments, playbooks, checks.
+
+Every section is optional; what a file gives replaces the default for that key (one level
+deep: a file that sets ``health.bands`` keeps the default ``health.dimensions``). Without a
+file the built-in ``DEFAULTS`` apply, so a new user needs none. Every team setting csplan
+uses (bands, alert drop, expansion gate, rule levels and thresholds, segment cadence) is
+read from here and from nowhere else.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from pathlib import Path
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from generator.source import Document, read_yaml
+from generator.validate import validate
+
+PROGRAM_FILE = "program.yaml"
+Cadence = Literal["weekly", "monthly", "quarterly", "semi-annual", "annual", "none"]
+RuleLevel = Literal["error", "warning", "off"]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Dimension(_Strict):
+    weight: Percent
+    signals: Optional[str] = None
+
+
+class Bands(_Strict):
+    green: Percent
+    yellow: Percent
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Bands":
+        if self.yellow > self.green:
+            raise ValueError("the yellow cut-off must not be above the green one")
+        return self
+
+
+class HealthModel(_Strict):
+    dimensions: dict[Annotated[str, Field(pattern=r"^[a-z0-9_-]+$")], Dimension]
+    bands: Bands
+    alert_drop: Annotated[float, Field(ge=0, le=100)]
+
+
+class ExpansionGate(_Strict):
+    green_days: Annotated[int, Field(ge=0, le=3650)]
+    business_metric_at_target: bool
+    champion_in_place: bool
+    min_days_to_renewal: Annotated[int, Field(ge=0, le=3650)]
+
+
+class SegmentModel(_Strict):
+    arr_min: Annotated[float, Field(ge=0)]
+    accounts_per_csm: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=2, max_length=2)]
+    touch: str
+    champion_touch: Cadence
+    qbr: Cadence
+
+
+class Step(_Strict):
+    day: Annotated[int, Field(ge=0, le=3650)]
+    owner: str
+    action: str
+
+
+class Playbook(_Strict):
+    when: str
+    steps: list[Step]
+
+
+class OnboardingMilestone(_Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    phase: Literal["onboard", "adopt", "value", "renew-expand"]
+    title: str
+    day: Annotated[int, Field(ge=0, le=3650)]
+    owner_role: str
+    time_to_value: bool = False
+
+
+# The ids of the plan quality rules; tests hold this equal to the rule registry.
+RULE_IDS = tuple(f"SP{n:03d}" for n in range(1, 24))
+
+
+def _rule_id(value: str) -> str:
+    if value not in RULE_IDS:
+        close = difflib.get_close_matches(value.upper(), RULE_IDS, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise ValueError(f"'{value}' is not a rule id (SP001-SP023){hint}")
+    return value
+
+
+class Checks(_Strict):
+    levels: dict[Annotated[str, AfterValidator(_rule_id)], RuleLevel] = {}
+    stale_after_days: Annotated[int, Field(ge=1, le=3650)] = 45
+    max_deck_slides: Annotated[int, Field(ge=1, le=200)] = 15
+
+
+class Program(_Strict):
+    """A team's CS program; ``Program.default()`` is the built-in one."""
+
+    schema_: int = Field(1, alias="schema", ge=1, le=1)
+    health: HealthModel
+    expansion_gate: ExpansionGate
+    segments: dict[Literal["enterprise", "mid-market", "smb", "self-serve"], SegmentModel]
+    playbooks: dict[Literal["risk", "re-engagement", "growth"], Playbook]
+    onboarding: dict[Annotated[str, Field(pattern=r"^[a-z0-9-]+$")], list[OnboardingMilestone]]
+    checks: Checks = Checks()
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @classmethod
+    def default(cls) -> "Program":
+        return cls.model_validate(copy.deepcopy(DEFAULTS))
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return {name: d.weight for name, d in self.health.dimensions.items()}
+
+
+def _step(day: int, owner: str, action: str) -> dict:
+    return {"day": day, "owner": owner, "action": action}
+
+
+def _segment(arr_min: int, ratio: list[int], touch: str, champion: str, qbr: str) -> dict:
+    return {"arr_min": arr_min, "accounts_per_csm": ratio, "touch": touch,
+            "champion_touch": champion, "qbr": qbr}
+
+
+DEFAULTS: dict[str, Any] = {
+    "schema": 1,
+    "health": {
+        "dimensions": {
+            "usage": {"weight": 35, "signals": "WAU/licensed seats, core feature use"},
+            "engagement": {"weight": 25, "signals": "meetings attended, responsiveness"},
+            "outcomes": {"weight": 20, "signals": "success-plan goals vs committed"},
+            "support": {"weight": 10, "signals": "tickets, CSAT, escalations"},
+            "relationship": {"weight": 10, "signals": "champion, executive sponsor, NPS"},
+        },
+        "bands": {"green": 75, "yellow": 50},
+        "alert_drop": 10,
+    },
+    "expansion_gate": {"green_days": 60, "business_metric_at_target": True,
+                       "champion_in_place": True, "min_days_to_renewal": 60},
+    "segments": {
+        "enterprise": _segment(100000, [15, 40], "high", "monthly", "quarterly"),
+        "mid-market": _segment(25000, [40, 120], "mid", "quarterly", "semi-annual"),
+        "smb": _segment(5000, [150, 200], "tech", "none", "none"),
+        "self-serve": _segment(0, [1000, 1000], "digital", "none", "none"),
+    },
+    "playbooks": {
+        "risk": {"when": "band is red, or usage declining 2 weeks in a row", "steps": [
+            _step(1, "csm", "Reach out with the specific usage observation"),
+            _step(3, "cs-manager", "If no answer, escalate and book a 20-minute check-in"),
+            _step(7, "csm", "Diagnose: product, team or business issue; offer a targeted fix"),
+            _step(14, "executive", "If no recovery, executive outreach and a save plan"),
+        ]},
+        "re-engagement": {"when": "green to yellow, or yellow for 3 weeks", "steps": [
+            _step(1, "csm", "Share one unused high-value feature with a use case for their team"),
+            _step(7, "csm", "Offer a 15-minute tips session; frame as value, not concern"),
+        ]},
+        "growth": {"when": "band is green and time to value is reached", "steps": [
+            _step(1, "csm", "Book a business review focused on ROI achieved"),
+            _step(14, "ae", "Present expansion options tied to the value shown"),
+            _step(30, "csm", "Ask for a reference, case study or review"),
+        ]},
+    },
+    "onboarding": {"default": [
+        {"id": "kickoff", "phase": "onboard", "title": "Kickoff held and success plan co-signed",
+         "day": 7, "owner_role": "csm"},
+        {"id": "setup", "phase": "onboard",
+         "title": "Technical setup complete (SSO, integrations, data)", "day": 14,
+         "owner_role": "it-contact"},
+        {"id": "first-value", "phase": "adopt", "title": "First value confirmed in product data",
+         "day": 30, "owner_role": "champion", "time_to_value": True},
+        {"id": "team-adoption", "phase": "adopt", "title": "60% of licensed seats active",
+         "day": 60, "owner_role": "champion"},
+        {"id": "outcome", "phase": "value",
+         "title": "First success-plan goal reached or measurably moving", "day": 90,
+         "owner_role": "champion"},
+    ]},
+    "checks": {"levels": {}, "stale_after_days": 45, "max_deck_slides": 15},
+}
+
+
+def merge(defaults: dict, given: dict) -> dict:
+    """Return ``defaults`` with each top-level section's keys replaced by those ``given``."""
+    merged = copy.deepcopy(defaults)
+    for section, value in given.items():
+        if isinstance(value, dict) and isinstance(merged.get(section), dict):
+            merged[section] = {**merged[section], **value}
+        else:
+            merged[section] = value
+    return merged
+
+
+def load_program(path: Path | None) -> Program:
+    """Return the program in ``path`` merged over the defaults, or the defaults for None.
+
+    Raises SourceError (file:line findings) when the file is not a valid program.
+    """
+    if path is None:
+        return Program.default()
+    doc = read_yaml(path)
+    if isinstance(doc.data, dict):
+        doc = Document(doc.name, merge(DEFAULTS, doc.data), doc.positions, doc.warnings)
+    return validate(doc, Program)
+
+
+def find_program(folder: Path) -> Path | None:
+    """Return ``folder/program.yaml`` if it exists."""
+    candidate = folder / PROGRAM_FILE
+    return candidate if candidate.is_file() else None

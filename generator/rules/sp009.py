@@ -1,0 +1,20 @@
+"""SP009: last_reviewed is no more than `checks.stale_after_days` (45) days before today.
+
+Plans are built once and forgotten; a plan not reviewed with the champion recently is stale.
+"""
+
+ID = "SP009"
+LEVEL = "warning"
+
+
+def check(ctx):
+    limit = ctx.program.checks.stale_after_days
+    reviewed = ctx.account.last_reviewed
+    if reviewed is None:
+        yield ("last_reviewed",), "last_reviewed is not set; go through the plan with the champion " \
+                          "and record the date"
+        return
+    age = (ctx.today - reviewed).days
+    if age > limit:
+        yield ("last_reviewed",), (f"plan last reviewed {age} days ago (more than {limit}); "
+                                   "review it with the champion")

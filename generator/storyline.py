@@ -1,0 +1,63 @@
+"""The QBR deck's storyline: which slides a deck has, in order, and how long lists are split.
+
+The deck renderer lays these slides out; the SP023 rule counts them before anything is
+rendered, so the count the check reports is the count the deck gets.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Optional
+
+from generator import derive
+from generator.model import Account, Qbr
+
+METRICS_PER_SLIDE = 2
+MILESTONES_PER_SLIDE = 10
+ACTIONS_PER_SLIDE = 8
+
+
+@dataclass(frozen=True)
+class SlideSpec:
+    kind: str
+    title: str
+    part: int = 1  # 2, 3... for "(continued)" slides
+    parts: int = 1
+
+
+def newest(account: Account) -> Optional[Qbr]:
+    return derive.newest_qbr(account)
+
+
+def slides(account: Account, expansion_qualifies: bool, today: date) -> list[SlideSpec]:
+    """Return the deck's slides for the newest QBR, in storyline order (empty: no QBR)."""
+    qbr = newest(account)
+    if qbr is None:
+        return []
+    out = [SlideSpec("title", qbr.quarter), SlideSpec("agenda", "Agenda")]
+    if derive.previous_qbr(account) is not None:
+        out.append(SlideSpec("lookback", "Last quarter: what we committed, what happened"))
+    out += _split("results", "Results: goals vs actuals", len(account.metrics), METRICS_PER_SLIDE)
+    if qbr.value:
+        out.append(SlideSpec("value", "Value realized"))
+    out += _split("milestones", "Milestone progress", len(account.milestones),
+                  MILESTONES_PER_SLIDE)
+    out.append(SlideSpec("challenges", "Challenges and open risks"))
+    out.append(SlideSpec("goals", "Goals for next quarter"))
+    if qbr.roadmap:
+        out.append(SlideSpec("roadmap", "Roadmap"))
+    if qbr.expansion is not None and expansion_qualifies:
+        out.append(SlideSpec("expansion", "Expansion"))
+    out += _split("actions", "Action items", len(qbr.action_items), ACTIONS_PER_SLIDE)
+    return out
+
+
+def slide_count(account: Account, expansion_qualifies: bool, today: date) -> int:
+    return len(slides(account, expansion_qualifies, today))
+
+
+def _split(kind: str, title: str, count: int, per_slide: int) -> list[SlideSpec]:
+    parts = max(1, math.ceil(count / per_slide))
+    return [SlideSpec(kind, title, i + 1, parts) for i in range(parts)]
