@@ -83,6 +83,15 @@ Score = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_absent(cls, data: Any) -> Any:
+        """Treat ``key:`` with no value as if the key were not there: the default applies,
+        and a required key is reported missing."""
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None}
+        return data
+
 
 class AccountInfo(_Strict):
     name: Text
