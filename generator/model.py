@@ -89,7 +89,8 @@ class _Strict(BaseModel):
         """Treat ``key:`` with no value as if the key were not there: the default applies,
         and a required key is reported missing."""
         if isinstance(data, dict):
-            return {k: v for k, v in data.items() if v is not None}
+            known = {field.alias or name for name, field in cls.model_fields.items()}
+            return {k: v for k, v in data.items() if v is not None or k not in known}
         return data
 
 

@@ -154,3 +154,19 @@ def test_account_files_skip_program_and_hidden(tmp_path):
         (tmp_path / name).write_text("x: 1\n")
     assert [p.name for p in account_files([tmp_path])] == ["a.yml", "b.yaml"]
     assert [p.name for p in account_files([tmp_path / "b.yaml", tmp_path])] == ["b.yaml", "a.yml"]
+
+
+def test_a_comma_in_a_flow_mapping_is_not_silently_dropped(write_account, northwind_text):
+    text = replace_once(northwind_text, 'basis: "11-point on-time gain on 2,800 monthly loads"',
+                        "basis: 11-point on-time gain on 2,800 monthly loads")
+    assert errors(write_account, text) == [
+        "a.yaml:274:101: error SCHEMA unknown key '800 monthly loads' in qbrs[1].value[0]; a comma "
+        "inside a {...} value splits it: put that value in quotes"]
+
+
+def test_an_empty_key_means_absent(write_account, northwind_text):
+    text = replace_once(northwind_text, "  industry: Logistics", "  industry:")
+    assert load_account(write_account(text)).account.account.industry is None
+    text = replace_once(northwind_text, "  name: Northwind Freight", "  name:")
+    assert errors(write_account, text) == [
+        "a.yaml:6:1: error SCHEMA account: missing required key 'name'"]

@@ -1,0 +1,185 @@
+"""The csplan command line: output, exit codes, and no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.schema import account_schema, program_schema
+from tests.conftest import ACCOUNTS, ROOT
+
+TODAY = ["--today", "2026-11-23"]
+
+
+def run(*args, cwd: Path | None = None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+    with runner.isolated_filesystem(temp_dir=cwd):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def book(tmp_path) -> Path:
+    """A copy of the example accounts (with logos) to break."""
+    target = tmp_path / "book"
+    shutil.copytree(ACCOUNTS, target)
+    return target
+
+
+def test_check_examples_passes_with_brightwater_warnings():
+    result = run("check", ACCOUNTS, *TODAY)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert all(" warning " in line and "brightwater-clinics.yaml" in line for line in lines)
+    assert len(lines) == 7
+    assert "Checked 3 accounts: 0 errors, 7 warnings, 0 failed." in result.stderr
+
+
+def test_strict_makes_warnings_fail():
+    result = run("check", ACCOUNTS, "--strict", *TODAY)
+    assert result.exit_code == 1
+    assert "Aborted with 7 warnings in strict mode." in result.stderr
+
+
+def test_json_is_the_same_findings_as_objects():
+    text = run("check", ACCOUNTS, *TODAY).stdout.splitlines()
+    data = json.loads(run("check", ACCOUNTS, "--format", "json", *TODAY).stdout)
+    assert [f"{d['file']}:{d['line']}:{d['column']}: {d['level']} {d['rule']} {d['message']}"
+            for d in data] == text
+    assert set(data[0]) == {"file", "line", "column", "level", "rule", "message"}
+
+
+def test_a_broken_file_is_reported_and_the_rest_still_checked(book):
+    (book / "broken.yaml").write_text("schema: 1\naccount: {name: X, segment: big}\n  bad\n")
+    (book / "dangling.yaml").write_text(
+        (book / "northwind-freight.yaml").read_text().replace("owner: dana,", "owner: donna,"))
+    result = run("check", book, *TODAY)
+    assert result.exit_code == 1
+    out = result.stdout
+    assert re.search(r"broken\.yaml:3:\d+: error YAML YAML syntax", out)
+    assert "dangling.yaml:228:80: error SP003 'donna' is not the id of anyone" in out
+    assert out.count("brightwater-clinics.yaml") == 7
+    assert "Checked 5 accounts" in result.stderr and "2 failed" in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("content", [
+    "a: &x 1\nb: *x\n", "!!python/object/apply:os.system ['true']\n", "[" * 50000,
+    "\x00\x01\x02", "schema: 1\nschema: 1\n", "", "- just\n- a list\n",
+    "schema: 1\naccount:\n  name: [unclosed\n",
+])
+def test_hostile_yaml_gives_a_message_not_a_traceback(tmp_path, content):
+    path = tmp_path / "hostile.yaml"
+    path.write_text(content, encoding="utf-8")
+    result = run("check", path, *TODAY)
+    assert result.exit_code == 1
+    assert re.match(rf"{re.escape(str(path))}:\d+:\d+: error (YAML|SCHEMA) ", result.stdout)
+    assert "Traceback" not in result.output
+
+
+def test_missing_path_and_bad_option_are_usage_errors(tmp_path):
+    assert run("check", tmp_path / "nope.yaml").exit_code == 2
+    assert run("check", ACCOUNTS, "--today", "23/11/2026").exit_code == 2
+    assert run("check", tmp_path).exit_code == 2  # a folder with no accounts
+
+
+def test_bad_program_file_is_a_configuration_error(book):
+    (book / "program.yaml").write_text("checks:\n  levels: {SP99: off}\n  stale_after: 30\n")
+    result = run("check", book, *TODAY)
+    assert result.exit_code == 2
+    assert "program.yaml:2:12: error SCHEMA checks.levels.SP99: 'SP99' is not a rule id" in result.stderr
+    assert "program.yaml:3:3: error SCHEMA unknown key 'stale_after' in checks; did you mean " \
+           "'stale_after_days'?" in result.stderr
+
+
+def test_program_beside_the_accounts_sets_levels_and_thresholds(book):
+    (book / "program.yaml").write_text(
+        "checks:\n  levels: {SP009: off, SP017: error}\n  stale_after_days: 30\n")
+    result = run("check", book, *TODAY)
+    assert " SP009 " not in result.stdout
+    assert "error SP017 milestone 'all-clinics'" in result.stdout
+    assert result.exit_code == 1
+    (book / "program.yaml").write_text("checks:\n  stale_after_days: 3\n")
+    result = run("check", book, *TODAY)
+    assert "northwind-freight.yaml:26:1: warning SP009 plan last reviewed 5 days ago (more " \
+           "than 3)" in result.stdout
+
+
+def test_explicit_program_option(book, tmp_path):
+    program = tmp_path / "team.yaml"
+    program.write_text("checks:\n  levels: {SP019: off, SP017: off, SP009: off, SP021: off, "
+                       "SP015: off}\n")
+    result = run("check", book, "--strict", "--program", program, *TODAY)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert run("check", book, "--program", tmp_path / "missing.yaml").exit_code == 2
+
+
+def test_new_writes_a_file_that_loads_and_checks_point_at_the_gaps(tmp_path):
+    result = run("new", "Acme Corp", "--dir", tmp_path, "--segment", "enterprise", *TODAY)
+    assert result.exit_code == 0
+    path = tmp_path / "acme-corp.yaml"
+    text = path.read_text()
+    assert 'name: "Acme Corp"' in text and "segment: enterprise" in text
+    check = run("check", path, *TODAY)
+    assert check.exit_code == 1
+    out = check.stdout
+    assert " SCHEMA " not in out and " YAML " not in out
+    for rule in ("SP001", "SP004", "SP006", "SP007", "SP008"):
+        assert f" error {rule} " in out
+    # owners of the onboarding milestones are left for the CSM; each is pointed at
+    assert out.count("has no owner") == 5
+    assert "milestone 'first-value'" in out
+    again = run("new", "ACME corp", "--dir", tmp_path, *TODAY)
+    assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_new_uses_the_program_onboarding_template_for_the_segment(tmp_path):
+    (tmp_path / "program.yaml").write_text(
+        "onboarding:\n  smb:\n    - {id: welcome, phase: onboard, title: \"Welcome call: "
+        "goals\", day: 3, owner_role: csm}\n    - {id: live, phase: adopt, title: Live, day: 10, "
+        "owner_role: champion, time_to_value: true}\n")
+    result = run("new", "Tiny Shop", "--dir", tmp_path, "--segment", "smb", *TODAY)
+    assert result.exit_code == 0
+    text = (tmp_path / "tiny-shop.yaml").read_text()
+    assert "id: welcome" in text and "due: 2026-11-26" in text and "due: 2026-12-03" in text
+    assert "id: kickoff" not in text and "time_to_value: true" in text
+
+
+def test_new_with_a_hostile_name_stays_in_the_folder(tmp_path):
+    result = run("new", "../../etc/passwd: {x: !!python/object 1}", "--dir", tmp_path, *TODAY)
+    assert result.exit_code == 0
+    [written] = list(tmp_path.glob("*.yaml"))
+    assert written.name == "etc-passwd-x-python-object-1.yaml"
+    assert run("check", written, *TODAY).stdout.count(" YAML ") == 0
+
+
+def test_schema_commands_print_json_schema():
+    data = json.loads(run("schema").stdout)
+    assert data["properties"]["account"]["$ref"].endswith("AccountInfo")
+    assert "metrics" in data["properties"] and data["$defs"]["Metric"]["properties"]["kind"][
+        "enum"] == ["business", "adoption", "sentiment"]
+    assert "expansion_gate" in json.loads(run("schema", "--program").stdout)["properties"]
+
+
+def test_committed_schema_files_are_current():
+    assert json.loads((ROOT / "schema" / "account.schema.json").read_text()) == account_schema()
+    assert json.loads((ROOT / "schema" / "program.schema.json").read_text()) == program_schema()
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    for name, command in main.commands.items():
+        assert command.help and run(name, "--help").exit_code == 0
+        assert f"csplan {name}" in readme, name
+    assert "SP023" in run("check", "--help").stdout
+
+
+def test_version():
+    assert run("--version").stdout.startswith("csplan, version ")
