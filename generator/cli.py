@@ -100,6 +100,76 @@ def check(paths, strict, programs, today, output_format, quiet, verbose):
     sys.exit(1 if failed else 0)
 
 
+def _formats(ctx, param, value: str) -> tuple:
+    from generator.build import AVAILABLE, FORMATS
+
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"choose from {', '.join(FORMATS)}")
+    missing = [f for f in chosen if f not in AVAILABLE]
+    if missing and value != param.default:
+        raise click.BadParameter(f"{', '.join(missing)} is not built by this version yet")
+    return tuple(f for f in chosen if f in AVAILABLE)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Where the documents go, one folder per account.")
+@click.option("--formats", default="docx,pdf,pptx", show_default=True, callback=_formats,
+              help="Comma-separated: docx, pdf, pptx.")
+@click.option("--brand", "brand_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Brand folder (default: the bundled brand/).")
+@click.option("--strict", is_flag=True, help="Warnings fail the account too.")
+@shared_options
+def build(paths, out, formats, brand_dir, strict, programs, today, output_format, quiet,
+          verbose):
+    """Check, then render each account's documents.
+
+    An account with check errors is not rendered: its findings are printed and the other
+    accounts are still built. Files are written atomically, so a failed build never
+    replaces a good file.
+
+    \b
+    Example:
+      csplan build accounts/ --today 2026-11-23
+      built accounts/northwind-freight.yaml -> output/northwind-freight/ (docx, pdf) 1.4s
+    """
+    from generator.brand import load_brand
+    from generator.build import Slugs, build_account
+    from generator.loader import account_files
+    from generator.paths import BRAND
+
+    brand = load_brand(brand_dir or BRAND)
+    files = account_files(list(paths) or [Path("accounts")])
+    if not files:
+        raise CsplanError("no account files (*.yaml) found")
+    slugs = Slugs()
+    results = []
+    for path in files:
+        result = build_account(path, programs.for_account(path), brand, out, formats, today,
+                               strict, slugs)
+        results.append(result)
+        if output_format == "text":
+            for finding in result.findings:
+                click.echo(finding.format())
+            if result.status == "built" and not quiet:
+                kinds = ", ".join(p.suffix.lstrip(".") for p in result.outputs)
+                click.echo(f"built {result.file} -> {out / result.slug}/ ({kinds}) "
+                           f"{result.seconds:.1f}s", err=True)
+    failed = [r for r in results if r.status != "built"]
+    if output_format == "json":
+        click.echo(json.dumps([{
+            "file": r.file, "status": r.status, "files": [str(p) for p in r.outputs],
+            "findings": [f.as_dict() for f in r.findings], "seconds": r.seconds,
+        } for r in results], indent=2, ensure_ascii=False))
+    elif not quiet:
+        click.echo(f"Built {len(results) - len(failed)} of {len(results)} accounts; "
+                   f"{len(failed)} failed.", err=True)
+    sys.exit(1 if failed else 0)
+
+
 @main.command()
 @click.option("--program", "program_schema", is_flag=True,
               help="Print the program file's schema instead of the account file's.")

@@ -19,3 +19,7 @@ class SourceError(Exception):
     def __init__(self, findings: list[Finding]):
         super().__init__("; ".join(f.format() for f in findings))
         self.findings = findings
+
+
+class BuildError(Exception):
+    """One account's documents could not be built; the message says why and what to do."""

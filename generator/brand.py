@@ -1,0 +1,121 @@
+"""The brand folder: one ``brand.yaml`` (name, colours, fonts, logo, templates) for every format.
+
+A brand folder comes from a company's design team and is treated like code to review, but
+it is still validated: colours are ``#RRGGBB`` (nothing else reaches CSS), font and file
+paths stay inside the folder, the logo is a checked PNG or JPEG.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Optional
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from generator.exceptions import BuildError, CsplanError, SourceError
+from generator.findings import format_text
+from generator.images import CheckedImage, check_image
+from generator.source import read_yaml
+from generator.validate import validate
+
+Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
+
+
+def _relative(value: str) -> str:
+    pure = PurePosixPath(value)
+    if pure.is_absolute() or ".." in pure.parts or ":" in value or "\\" in value:
+        raise ValueError(f"'{value}' must be a path inside the brand folder")
+    return value
+
+
+RelPath = Annotated[str, AfterValidator(_relative)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Colours(_Strict):
+    primary: Colour
+    accent: Colour
+    text: Colour
+    muted: Colour
+    light: Colour
+    good: Colour
+    warning: Colour
+    bad: Colour
+
+
+class Fonts(_Strict):
+    family: Annotated[str, Field(pattern=r"^[A-Za-z0-9 -]{1,40}$")]
+    regular: RelPath
+    bold: RelPath
+    italic: Optional[RelPath] = None
+    bold_italic: Optional[RelPath] = None
+
+
+class BrandFile(_Strict):
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    logo: Optional[RelPath] = None
+    colours: Colours
+    fonts: Fonts
+    docx_reference: Optional[RelPath] = None
+    pptx_master: Optional[RelPath] = None
+    pptx_layouts: dict[str, str] = {}
+    min_font_pt: Annotated[float, Field(ge=6, le=40)] = 12
+
+
+@dataclass(frozen=True)
+class Brand:
+    """A validated brand folder: its settings and the resolved files they name."""
+
+    folder: Path
+    spec: BrandFile
+    logo: Optional[CheckedImage]
+
+    @property
+    def colours(self) -> Colours:
+        return self.spec.colours
+
+    def file(self, relative: Optional[str]) -> Optional[Path]:
+        return (self.folder / relative).resolve() if relative else None
+
+    @property
+    def font_files(self) -> dict[str, Path]:
+        f = self.spec.fonts
+        named = {"regular": f.regular, "bold": f.bold, "italic": f.italic,
+                 "bold_italic": f.bold_italic}
+        return {k: self.folder / v for k, v in named.items() if v}
+
+
+def load_brand(folder: Path) -> Brand:
+    """Return the brand in ``folder``; raise CsplanError (exit 2) if it is not usable."""
+    spec_path = folder / "brand.yaml"
+    if not spec_path.is_file():
+        raise CsplanError(f"{folder} is not a brand folder: it has no brand.yaml")
+    try:
+        spec = validate(read_yaml(spec_path), BrandFile)
+    except SourceError as exc:
+        raise CsplanError("the brand file is not valid:\n" + format_text(exc.findings)) from None
+    root = folder.resolve()
+    for label, rel in (("font", spec.fonts.regular), ("font", spec.fonts.bold),
+                       ("font", spec.fonts.italic), ("font", spec.fonts.bold_italic),
+                       ("DOCX reference", spec.docx_reference),
+                       ("PPTX master", spec.pptx_master)):
+        if rel is None:
+            continue
+        target = (folder / rel)
+        try:
+            real = target.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise CsplanError(f"brand {label} {target} does not exist") from None
+        if not real.is_relative_to(root) or not real.is_file():
+            raise CsplanError(f"brand {label} {target} must be a file inside {folder}")
+    logo = None
+    if spec.logo:
+        try:
+            logo = check_image(folder / spec.logo, [folder], "brand logo")
+        except BuildError as exc:
+            raise CsplanError(str(exc)) from None
+    return Brand(folder=folder, spec=spec, logo=logo)

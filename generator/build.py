@@ -1,0 +1,106 @@
+"""Build one account's documents: check, view, render each format, write atomically.
+
+One linear function per account (mkdocs' habit). Every failure becomes a finding on that
+account; nothing here stops another account from building.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Optional
+
+from generator.brand import Brand
+from generator.exceptions import BuildError
+from generator.findings import Finding
+from generator.images import check_image
+from generator.pipeline import AccountResult, check_file
+from generator.program import Program
+from generator.slug import slugify
+from generator.view import PlanView, plan_view
+from generator.write import verify_pdf, verify_zip, write_atomic
+
+FORMATS = ("docx", "pdf", "pptx")
+AVAILABLE = ("docx", "pdf")
+
+
+@dataclass
+class BuildResult:
+    """What happened to one account: its findings, the files written, how long it took."""
+
+    file: str
+    status: str = "failed"  # built | failed
+    findings: list[Finding] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+    slug: Optional[str] = None
+
+
+def plan_filename(slug: str, fmt: str) -> str:
+    return f"{slug}-success-plan.{fmt}"
+
+
+class Slugs:
+    """Hand out output folder names: safe slugs, distinct for distinct account names."""
+
+    def __init__(self) -> None:
+        self._owner: dict[str, str] = {}
+
+    def claim(self, name: str) -> str:
+        slug = slugify(name)
+        owner = self._owner.setdefault(slug, name)
+        if owner != name:
+            slug = f"{slug}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
+            self._owner[slug] = name
+        return slug
+
+
+def build_account(path: Path, program: Program, brand: Brand, out: Path, formats: tuple,
+                  today: date, strict: bool, slugs: Slugs) -> BuildResult:
+    """Return the result of checking and building every requested format of one account."""
+    started = time.perf_counter()
+    checked: AccountResult = check_file(path, program, today)
+    result = BuildResult(file=str(path), findings=list(checked.findings))
+    try:
+        if checked.failed(strict):
+            return result
+        loaded = checked.loaded
+        assert loaded is not None
+        result.slug = slugs.claim(loaded.account.account.name)
+        folder = out / result.slug
+        logo = None
+        if loaded.logo_path is not None:
+            logo = check_image(loaded.logo_path, [path.parent], "logo").path
+        view = plan_view(loaded, today, brand.spec.name, logo.as_uri() if logo else None)
+        renderers: dict[str, Callable[[], tuple[bytes, Callable]]] = {
+            "docx": lambda: (_docx(view, brand, logo), verify_zip),
+            "pdf": lambda: (_pdf(view, brand, path.parent), verify_pdf),
+        }
+        for fmt in formats:
+            data, verify = renderers[fmt]()
+            target = folder / plan_filename(result.slug, fmt)
+            result.outputs.append(write_atomic(target, data, verify))
+        result.status = "built"
+    except BuildError as exc:
+        result.findings.append(Finding(str(path), 0, 0, "error", "BUILD", str(exc)))
+    finally:
+        result.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+def _docx(view: PlanView, brand: Brand, logo: Optional[Path]) -> bytes:
+    from generator.render.docx import plan_docx
+
+    return plan_docx(view, brand, logo)
+
+
+def _pdf(view: PlanView, brand: Brand, account_folder: Path) -> bytes:
+    from generator.render.html import plan_html
+    from generator.render.pdf import html_to_pdf
+
+    html = plan_html(view, brand)
+    return html_to_pdf(html, account_folder, [brand.folder, account_folder],
+                       f"{view.account_name}: Joint success plan", view.vendor_name)

@@ -1,0 +1,157 @@
+"""Small metric charts: actuals against the target line, drawn from the view's numbers.
+
+One geometry, two drawings: ``svg`` (vector, inlined in the PDF's HTML) and ``png`` (for the
+DOCX, which has no native chart part python-docx can write). Both come from ``layout``, so
+the two formats show the same chart.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from generator.view import Chart
+
+WIDTH, HEIGHT = 320, 140
+LEFT, RIGHT, TOP, BOTTOM = 8, 12, 18, 22
+
+
+@dataclass(frozen=True)
+class Geometry:
+    points: tuple[tuple[float, float], ...]
+    baseline: tuple[float, float] | None  # the baseline drawn at the contract start
+    target_y: float
+    target_label: str
+    latest_label: str
+    start_label: str
+    end_label: str
+
+
+def layout(chart: Chart) -> Geometry:
+    """Return the chart's shapes in a WIDTH x HEIGHT box (y grows downwards)."""
+    values = [v for _, v in chart.points] + [chart.target]
+    if chart.baseline is not None:
+        values.append(chart.baseline)
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.15 or abs(high) * 0.1 or 1
+    low, high = low - pad, high + pad
+    span_days = max((chart.end - chart.start).days, 1)
+
+    def x(day) -> float:
+        return LEFT + (WIDTH - LEFT - RIGHT) * (day - chart.start).days / span_days
+
+    def y(value: float) -> float:
+        return TOP + (HEIGHT - TOP - BOTTOM) * (high - value) / (high - low)
+
+    baseline = (x(chart.start), y(chart.baseline)) if chart.baseline is not None else None
+    return Geometry(
+        points=tuple((round(x(d), 1), round(y(v), 1)) for d, v in chart.points),
+        baseline=(round(baseline[0], 1), round(baseline[1], 1)) if baseline else None,
+        target_y=round(y(chart.target), 1),
+        target_label=chart.target_label, latest_label=chart.latest_label,
+        start_label=chart.start_label, end_label=chart.end_label)
+
+
+def _target_label_x(g: Geometry) -> tuple[float, str]:
+    """Put the target label at the end of the line away from the latest value's label."""
+    last_x = g.points[-1][0]
+    if last_x > WIDTH * 0.55:
+        return LEFT + 2, "start"
+    return WIDTH - RIGHT, "end"
+
+
+def svg(chart: Chart, colours, family: str) -> str:
+    """Return the chart as an inline SVG element (text escaped, no external references)."""
+    g = layout(chart)
+    line = list(g.points)
+    if g.baseline:
+        line.insert(0, g.baseline)
+    path = " ".join(f"{px},{py}" for px, py in line)
+    last_x, last_y = g.points[-1]
+    label_y = last_y - 6 if last_y > TOP + 10 else last_y + 12
+    anchor = "end" if last_x > WIDTH * 0.7 else "start"
+    label_x = last_x - 4 if anchor == "end" else last_x + 4
+    target_y_text = g.target_y - 4 if g.target_y > TOP + 4 else g.target_y + 11
+    target_x, target_anchor = _target_label_x(g)
+    dots = "".join(f'<circle cx="{px}" cy="{py}" r="2.6" fill="{colours.primary}"/>'
+                   for px, py in g.points)
+    base = (f'<circle cx="{g.baseline[0]}" cy="{g.baseline[1]}" r="2.6" fill="white" '
+            f'stroke="{colours.muted}" stroke-width="1.2"/>') if g.baseline else ""
+    e = escape
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'role="img" aria-label="{e(chart.title)}: {e(g.latest_label)}, {e(g.target_label)}" '
+        f'font-family="{e(family)}" font-size="9">'
+        f'<line x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" y2="{HEIGHT - BOTTOM}" '
+        f'stroke="{colours.light}" stroke-width="1"/>'
+        f'<line x1="{LEFT}" y1="{g.target_y}" x2="{WIDTH - RIGHT}" y2="{g.target_y}" '
+        f'stroke="{colours.accent}" stroke-width="1.4" stroke-dasharray="5 3"/>'
+        f'<text x="{target_x}" y="{target_y_text}" text-anchor="{target_anchor}" '
+        f'fill="{colours.accent}">{e(g.target_label)}</text>'
+        f'<polyline points="{path}" fill="none" stroke="{colours.primary}" stroke-width="2"/>'
+        f'{base}{dots}'
+        f'<text x="{label_x}" y="{label_y}" text-anchor="{anchor}" font-weight="bold" '
+        f'fill="{colours.primary}">{e(g.latest_label)}</text>'
+        f'<text x="{LEFT}" y="{HEIGHT - 6}" fill="{colours.muted}">{e(g.start_label)}</text>'
+        f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 6}" text-anchor="end" '
+        f'fill="{colours.muted}">{e(g.end_label)}</text>'
+        f'</svg>')
+
+
+@lru_cache(maxsize=8)
+def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size)
+
+
+def png(chart: Chart, colours, regular: Path, bold: Path, scale: int = 3) -> bytes:
+    """Return the same chart as a PNG, ``scale`` times the SVG's size, for the DOCX."""
+    g = layout(chart)
+    s = scale
+    img = Image.new("RGB", (WIDTH * s, HEIGHT * s), "white")
+    d = ImageDraw.Draw(img)
+    font, bold_font = _font(str(regular), 9 * s), _font(str(bold), 9 * s)
+
+    def at(px: float, py: float) -> tuple[float, float]:
+        return px * s, py * s
+
+    d.line([at(LEFT, HEIGHT - BOTTOM), at(WIDTH - RIGHT, HEIGHT - BOTTOM)],
+           fill=colours.light, width=s)
+    x = LEFT
+    while x < WIDTH - RIGHT:  # dashed target line
+        d.line([at(x, g.target_y), at(min(x + 5, WIDTH - RIGHT), g.target_y)],
+               fill=colours.accent, width=int(1.4 * s))
+        x += 8
+    target_y_text = g.target_y - 4 if g.target_y > TOP + 4 else g.target_y + 11
+    target_x, target_anchor = _target_label_x(g)
+    d.text(at(target_x, target_y_text), g.target_label, font=font, fill=colours.accent,
+           anchor="rs" if target_anchor == "end" else "ls")
+    line = list(g.points)
+    if g.baseline:
+        line.insert(0, g.baseline)
+    if len(line) > 1:
+        d.line([at(*p) for p in line], fill=colours.primary, width=2 * s, joint="curve")
+    r = 2.6 * s
+    if g.baseline:
+        bx, by = at(*g.baseline)
+        d.ellipse([bx - r, by - r, bx + r, by + r], fill="white", outline=colours.muted,
+                  width=max(1, int(1.2 * s)))
+    for p in g.points:
+        px, py = at(*p)
+        d.ellipse([px - r, py - r, px + r, py + r], fill=colours.primary)
+    last_x, last_y = g.points[-1]
+    label_y = last_y - 6 if last_y > TOP + 10 else last_y + 12
+    anchor = "rs" if last_x > WIDTH * 0.7 else "ls"
+    label_x = last_x - 4 if anchor == "rs" else last_x + 4
+    d.text(at(label_x, label_y), g.latest_label, font=bold_font, fill=colours.primary,
+           anchor=anchor)
+    d.text(at(LEFT, HEIGHT - 6), g.start_label, font=font, fill=colours.muted, anchor="ls")
+    d.text(at(WIDTH - RIGHT, HEIGHT - 6), g.end_label, font=font, fill=colours.muted,
+           anchor="rs")
+    out = io.BytesIO()
+    img.save(out, format="PNG", optimize=False)
+    return out.getvalue()

@@ -1,0 +1,76 @@
+"""Dates, numbers and money written for the account's locale and currency (Babel)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Optional
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+from babel.units import format_unit
+
+# Territories that print on US Letter; everyone else on A4.
+LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "PR", "GT", "CR", "SV", "NI",
+                      "DO", "PA", "BZ"}
+_UNITS = {"hours": "duration-hour", "days": "duration-day"}
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Write values for one locale and currency; every document uses the same instance."""
+
+    locale: str
+    currency: str
+
+    @property
+    def babel_locale(self) -> Locale:
+        return Locale.parse(self.locale.replace("-", "_"))
+
+    @property
+    def page_size(self) -> str:
+        return "Letter" if self.babel_locale.territory in LETTER_TERRITORIES else "A4"
+
+    @property
+    def text_direction(self) -> str:
+        return "rtl" if self.babel_locale.text_direction == "rtl" else "ltr"
+
+    def date(self, value: Optional[date]) -> str:
+        """Return a medium-length date: ``Feb 1, 2026``, ``1 Feb 2026``, ``01.02.2026``."""
+        return format_date(value, "medium", locale=self.babel_locale) if value else ""
+
+    def month(self, value: date) -> str:
+        """Return a month and year: ``Feb 2026``, ``Feb. 2026``."""
+        return format_date(value, "MMM y", locale=self.babel_locale)
+
+    def number(self, value: float) -> str:
+        return format_decimal(round(value, 2), locale=self.babel_locale)
+
+    def money(self, value: float) -> str:
+        """Return money in the account's currency, without cents for whole amounts."""
+        loc = self.babel_locale
+        if float(value).is_integer():
+            pattern = loc.currency_formats["standard"].pattern
+            pattern = pattern.replace(".00", "").replace(",00", "")
+            return format_currency(value, self.currency, format=pattern, locale=loc,
+                                   currency_digits=False)
+        return format_currency(value, self.currency, locale=loc)
+
+    def percent(self, share: float) -> str:
+        """Return ``share`` (0.85) as a percentage (``85%``, ``85 %``), at most one decimal."""
+        return format_percent(round(share, 3), locale=self.babel_locale,
+                              decimal_quantization=False)
+
+    def value(self, value: Optional[float], unit: str) -> str:
+        """Return a metric value written for its unit: percent, money, hours, days, count."""
+        if value is None:
+            return ""
+        if unit == "percent":
+            return self.percent(value / 100)
+        if unit == "money":
+            return self.money(value)
+        if unit in _UNITS:
+            return format_unit(round(value, 2), _UNITS[unit], length="short",
+                               locale=self.babel_locale)
+        return self.number(value)

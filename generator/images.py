@@ -1,0 +1,72 @@
+"""Check an image before any document uses it: real PNG or JPEG, bounded size, decodes cleanly.
+
+A logo comes from a person's folder. A file named ``.png`` may be anything; a tiny PNG can
+claim 100,000 x 100,000 pixels and decompress to gigabytes. Every image is opened with
+Pillow under explicit caps and fully decoded before a renderer sees it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from generator.exceptions import BuildError
+
+MAX_BYTES = 5_000_000
+MAX_PIXELS = 25_000_000
+MAX_SIDE = 10_000
+FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
+
+
+@dataclass(frozen=True)
+class CheckedImage:
+    path: Path
+    format: str
+    width: int
+    height: int
+
+    @property
+    def mime(self) -> str:
+        return FORMATS[self.format]
+
+
+def check_image(path: Path, roots: list[Path], what: str = "image") -> CheckedImage:
+    """Return the checked image at ``path``; raise BuildError naming ``what`` if it is not a
+    PNG or JPEG inside one of ``roots`` within the size and pixel caps."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise BuildError(f"{what} {path} does not exist") from None
+    if not any(real.is_relative_to(r.resolve()) for r in roots):
+        raise BuildError(f"{what} {path} is outside the account's folder and brand/ "
+                         "(a link?); copy the file in")
+    if not real.is_file():
+        raise BuildError(f"{what} {path} is not a file")
+    size = real.stat().st_size
+    if size > MAX_BYTES:
+        raise BuildError(f"{what} {path} is {size // 1_000_000} MB; use an image under "
+                         f"{MAX_BYTES // 1_000_000} MB")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(real, formats=list(FORMATS)) as img:
+                width, height = img.size
+                if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+                    raise BuildError(f"{what} {path} is {width} x {height} pixels; use one "
+                                     f"under {MAX_SIDE} pixels a side")
+                fmt = img.format
+                img.load()
+    except BuildError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise BuildError(f"{what} {path} decompresses to too many pixels; use a normal "
+                         "PNG or JPEG") from None
+    except Exception as exc:  # noqa: BLE001 - any decoder failure means a bad image
+        raise BuildError(f"{what} {path} is not a readable PNG or JPEG "
+                         f"({type(exc).__name__}); export it again as PNG") from None
+    if fmt not in FORMATS:
+        raise BuildError(f"{what} {path} is {fmt}, not PNG or JPEG")
+    return CheckedImage(real, fmt, width, height)

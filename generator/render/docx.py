@@ -1,0 +1,356 @@
+"""The plan as DOCX: the brand's reference document's styles, real headings and tables.
+
+The document starts from ``brand/<docx_reference>`` with its body emptied, so a company's
+own Word template (fonts, heading colours, page setup) applies as it is. Styles used by name:
+Title, Subtitle, Heading 1-3, List Bullet, Quote, Normal, Table Grid. Charts are PNGs drawn
+from the same numbers as the PDF's SVG charts.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Optional
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Mm, Pt, RGBColor
+
+from generator import charts
+from generator.brand import Brand
+from generator.view import PlanView, Table
+
+PAGE = {"A4": (Mm(210), Mm(297)), "Letter": (Mm(215.9), Mm(279.4))}
+MARGIN = Mm(18)
+
+
+def _rgb(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+
+
+class _Writer:
+    def __init__(self, view: PlanView, brand: Brand, logo: Optional[Path]):
+        reference = brand.file(brand.spec.docx_reference)
+        self.doc = docx.Document(str(reference)) if reference else docx.Document()
+        self.view, self.brand, self.logo = view, brand, logo
+        self.colours = brand.colours
+        self.styles = {s.name for s in self.doc.styles}
+        body = self.doc.element.body
+        for child in list(body):
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+
+    # ------------------------------------------------------------------ helpers
+    def style(self, name: str, fallback: str = "Normal") -> str:
+        return name if name in self.styles else fallback
+
+    def para(self, text: str = "", style: str = "Normal", bold: bool = False,
+             italic: bool = False, colour: Optional[str] = None, size: Optional[float] = None):
+        p = self.doc.add_paragraph(style=self.style(style))
+        if text:
+            run = p.add_run(text)
+            run.bold = bold or None
+            run.italic = italic or None
+            if colour:
+                run.font.color.rgb = _rgb(colour)
+            if size:
+                run.font.size = Pt(size)
+        return p
+
+    def heading(self, text: str, level: int):
+        return self.doc.add_heading(text, level=level)
+
+    def bullets(self, items) -> None:
+        for item in items:
+            self.para(item, "List Bullet")
+
+    def empty(self, sentence: str) -> None:
+        self.para(sentence, italic=True, colour=self.colours.muted)
+
+    @property
+    def usable_width(self) -> int:
+        section = self.doc.sections[0]
+        return section.page_width - section.left_margin - section.right_margin
+
+    def table(self, header, rows, widths) -> None:
+        table = self.doc.add_table(rows=1, cols=len(header))
+        table.style = self.style("Table Grid", None) if "Table Grid" in self.styles else None
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        total = sum(widths)
+        col_widths = [Emu(int(self.usable_width * w / total)) for w in widths]
+        for column, width in zip(table.columns, col_widths):
+            column.width = width  # the table grid: LibreOffice lays out from it
+        head = table.rows[0]
+        _repeat_header(head)
+        for cell, text, width in zip(head.cells, header, col_widths):
+            cell.width = width
+            _shade(cell, self.colours.primary)
+            self._cell_text(cell, text, bold=True, colour="#FFFFFF")
+        for index, cells in enumerate(rows):
+            row = table.add_row()
+            _no_split(row)
+            for cell, value, width in zip(row.cells, cells, col_widths):
+                cell.width = width
+                if index % 2:
+                    _shade(cell, self.colours.light)
+                if isinstance(value, tuple):
+                    self._cell_rich(cell, value)
+                else:
+                    self._cell_text(cell, value)
+        self.doc.add_paragraph(style=self.style("Normal")).paragraph_format.space_after = Pt(2)
+
+    def _cell_text(self, cell, text: str, bold: bool = False, colour: Optional[str] = None):
+        p = cell.paragraphs[0]
+        run = p.add_run(text)
+        run.font.size = Pt(8.5)
+        run.bold = bold or None
+        if colour:
+            run.font.color.rgb = _rgb(colour)
+
+    def _cell_rich(self, cell, parts) -> None:
+        """parts: (main text, sub text, colour-or-None, bold)"""
+        main, sub, colour, bold = parts
+        p = cell.paragraphs[0]
+        run = p.add_run(main)
+        run.font.size = Pt(8.5)
+        run.bold = bold or None
+        if colour:
+            run.font.color.rgb = _rgb(colour)
+        if sub:
+            small = cell.add_paragraph()
+            r = small.add_run(sub)
+            r.font.size = Pt(7)
+            r.font.color.rgb = _rgb(self.colours.muted)
+
+    # ------------------------------------------------------------------ page
+    def page_setup(self) -> None:
+        width, height = PAGE[self.view.page_size]
+        for section in self.doc.sections:
+            section.orientation = WD_ORIENT.PORTRAIT
+            section.page_width, section.page_height = width, height
+            section.left_margin = section.right_margin = MARGIN
+            section.top_margin, section.bottom_margin = Mm(20), Mm(18)
+            section.header_distance = section.footer_distance = Mm(8)
+            header = section.header
+            header.is_linked_to_previous = False
+            hp = header.paragraphs[0]
+            hp.text = ""
+            if self.brand.logo:
+                hp.add_run().add_picture(str(self.brand.logo.path), height=Mm(7))
+            hp.add_run("\t\t")
+            r = hp.add_run(f"{self.view.account_name} · Joint success plan")
+            r.font.size = Pt(8)
+            r.font.color.rgb = _rgb(self.colours.muted)
+            footer = section.footer
+            fp = footer.paragraphs[0]
+            fp.text = ""
+            fp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            for piece in ("Page ", "PAGE", " of ", "NUMPAGES"):
+                if piece in ("PAGE", "NUMPAGES"):
+                    _field(fp, piece, self.colours.muted)
+                else:
+                    r = fp.add_run(piece)
+                    r.font.size = Pt(8)
+                    r.font.color.rgb = _rgb(self.colours.muted)
+
+    # ------------------------------------------------------------------ content
+    def title_block(self) -> None:
+        v = self.view
+        if self.logo:
+            self.doc.add_paragraph().add_run().add_picture(str(self.logo), height=Mm(13))
+        self.para("JOINT SUCCESS PLAN", bold=True, colour=self.colours.accent, size=8.5)
+        self.para(v.account_name, "Title")
+        if v.industry:
+            self.para(v.industry, "Subtitle")
+        self.para(f"Prepared by {v.vendor_name} on {v.generated_on}", colour=self.colours.muted,
+                  size=8.5)
+        facts = self.doc.add_table(rows=0, cols=2)
+        facts.autofit = False
+        facts.columns[0].width = Mm(48)
+        facts.columns[1].width = Emu(self.usable_width - Mm(48))
+        for label, value in v.header:
+            row = facts.add_row()
+            row.cells[0].width, row.cells[1].width = Mm(48), Emu(self.usable_width - Mm(48))
+            self._cell_text(row.cells[0], label, bold=True, colour=self.colours.muted)
+            self._cell_text(row.cells[1], value)
+        self.para()
+
+    def objectives(self) -> None:
+        v = self.view
+        self.heading("1 Partnership objectives", 1)
+        if not v.has_objectives:
+            self.empty(v.empty["objectives"])
+            return
+        if v.summary:
+            self.para(v.summary)
+        if v.primary_goal:
+            p = self.para("Primary goal: ", bold=True)
+            p.add_run(v.primary_goal)
+        if v.secondary_goals:
+            self.para("Secondary goals", bold=True)
+            self.bullets(v.secondary_goals)
+        if v.success_quote:
+            self.para(f"“{v.success_quote}”", "Quote")
+            if v.success_by:
+                self.para(f"— {v.success_by}", colour=self.colours.muted, size=8.5)
+
+    def metrics(self) -> None:
+        v = self.view
+        self.heading("2 Success metrics", 1)
+        if v.metrics:
+            tone = {"good": self.colours.good, "warning": self.colours.warning,
+                    "bad": self.colours.bad, "neutral": self.colours.muted}
+            rows = [(
+                (m.name, f"{m.kind} · Source: {m.source or 'not set'} · Owner: {m.owner}",
+                 None, True),
+                m.baseline, (m.latest or "–", m.latest_on, None, False), m.target, m.due,
+                m.progress or "–", (m.state, "", tone[m.tone], True))
+                for m in v.metrics]
+            self.table(("Metric", "Baseline", "Latest", "Target", "By", "Progress", "State"),
+                       rows, (34, 10, 13, 10, 13, 9, 11))
+            self.chart_grid()
+        else:
+            self.empty(v.empty["metrics"])
+        self.heading("Leading indicators", 3)
+        if v.indicators:
+            self.bullets(v.indicators)
+        else:
+            self.empty(v.empty["indicators"])
+
+    def chart_grid(self) -> None:
+        with_charts = [m for m in self.view.metrics if m.chart is not None]
+        if not with_charts:
+            return
+        files = self.brand.font_files
+        grid = self.doc.add_table(rows=0, cols=2)
+        grid.autofit = False
+        half = Emu(self.usable_width // 2)
+        for column in grid.columns:
+            column.width = half
+        for i in range(0, len(with_charts), 2):
+            row = grid.add_row()
+            _no_split(row)
+            for cell, m in zip(row.cells, with_charts[i:i + 2]):
+                cell.width = half
+                cap = cell.paragraphs[0]
+                r = cap.add_run(m.name)
+                r.bold, r.font.size = True, Pt(8.5)
+                image = charts.png(m.chart, self.colours, files["regular"], files["bold"])
+                cell.add_paragraph().add_run().add_picture(io.BytesIO(image),
+                                                           width=Emu(int(half * 0.94)))
+        self.para()
+
+    def milestones(self) -> None:
+        v = self.view
+        self.heading("3 Milestone roadmap", 1)
+        if not v.phases:
+            self.empty(v.empty["milestones"])
+        tone = {"good": self.colours.good, "warning": self.colours.warning,
+                "bad": self.colours.bad, "neutral": self.colours.muted}
+        for phase in v.phases:
+            self.heading(phase.name, 3)
+            rows = [((m.title, "Time-to-value milestone" if m.time_to_value else "", None,
+                      False), m.owner,
+                     (m.due, f"Done {m.done_on}" if m.done_on else "", None, False),
+                     (m.state, "", tone[m.tone], True))
+                    for m in phase.milestones]
+            self.table(("Milestone", "Owner", "Due", "State"), rows, (50, 18, 20, 12))
+
+    def commitments(self) -> None:
+        v = self.view
+        self.heading("4 Mutual commitments", 1)
+        for title, items, empty in (
+                (f"{v.vendor_name} commits to", v.commitments_vendor, "commitments_vendor"),
+                (f"{v.account_name} commits to", v.commitments_customer,
+                 "commitments_customer")):
+            self.heading(title, 3)
+            if items:
+                self.bullets(items)
+            else:
+                self.empty(v.empty[empty])
+
+    def simple(self, number: int, title: str, table: Table, empty: str) -> None:
+        self.heading(f"{number} {title}", 1)
+        if table.rows:
+            self.table(table.header, [r.cells for r in table.rows], table.widths)
+        else:
+            self.empty(self.view.empty[empty])
+
+    def render(self) -> bytes:
+        v = self.view
+        self.page_setup()
+        self.title_block()
+        self.objectives()
+        self.metrics()
+        self.milestones()
+        self.commitments()
+        self.simple(5, "Stakeholder engagement plan", v.stakeholders, "stakeholders")
+        self.simple(6, "Risks and mitigations", v.risks, "risks")
+        self.simple(7, "Communication plan", v.communication, "communication")
+        self.simple(8, "Escalation path", v.escalation, "escalation")
+        props = self.doc.core_properties
+        props.title = f"{v.account_name}: Joint success plan"
+        props.author = v.vendor_name
+        props.comments = ""
+        props.keywords = ""
+        out = io.BytesIO()
+        self.doc.save(out)
+        return out.getvalue()
+
+
+def plan_docx(view: PlanView, brand: Brand, logo: Optional[Path] = None) -> bytes:
+    """Return the plan as DOCX bytes."""
+    return _Writer(view, brand, logo).render()
+
+
+def _shade(cell, hex_colour: str) -> None:
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), hex_colour.lstrip("#").upper())
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def _repeat_header(row) -> None:
+    trPr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trPr.append(el)
+
+
+def _no_split(row) -> None:
+    trPr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    trPr.append(el)
+
+
+def _field(paragraph, instruction: str, colour: str) -> None:
+    """Append a Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in."""
+    def run_with(element):
+        r = paragraph.add_run()
+        r.font.size = Pt(8)
+        r.font.color.rgb = _rgb(colour)
+        r._r.append(element)
+        return r
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run_with(sep)
+    r = paragraph.add_run("1")
+    r.font.size = Pt(8)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)

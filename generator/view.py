@@ -1,0 +1,270 @@
+"""The customer-safe view: everything a customer document shows, already written out.
+
+Renderers take a ``PlanView`` and nothing else. It is built from a copy of the account with
+``health`` and ``internal`` removed, so no renderer can print them, and every date, number
+and amount is formatted here once, so the DOCX and the PDF show the same text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from generator import derive
+from generator.fmt import Formatter
+from generator.loader import LoadedAccount
+from generator.model import Account, Metric
+
+PHASES = {"onboard": "Onboard", "adopt": "Adopt", "value": "Value",
+          "renew-expand": "Renew and expand"}
+STATES = {"done": "Done", "in-progress": "On track", "not-started": "Not started",
+          "at-risk": "At risk", "stalled": "Stalled", "blocked": "Blocked"}
+STATE_TONE = {"done": "good", "in-progress": "good", "not-started": "neutral",
+              "at-risk": "warning", "stalled": "bad", "blocked": "bad"}
+STATUS = {"active": "Active", "under-review": "Under review", "completed": "Completed"}
+UNKNOWN_PERSON = "(not named)"
+
+# One sentence for each section that has nothing to show, used by every format.
+EMPTY = {
+    "objectives": "The partnership objectives are not written down yet.",
+    "metrics": "No success metrics are agreed yet.",
+    "indicators": "No leading indicators are recorded yet.",
+    "milestones": "No milestones are planned yet.",
+    "commitments_vendor": "No vendor commitments are recorded yet.",
+    "commitments_customer": "No customer commitments are recorded yet.",
+    "stakeholders": "No stakeholders are named yet.",
+    "risks": "No risks are recorded yet.",
+    "communication": "No communication plan is agreed yet.",
+    "escalation": "No escalation path is agreed yet.",
+}
+
+
+def label(value: str) -> str:
+    """Return an enum value as words: ``executive-sponsor`` -> ``Executive sponsor``."""
+    return value.replace("-", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A metric's actuals against its target, as numbers (charts are drawn from this)."""
+
+    title: str
+    unit: str
+    direction: str
+    start: date
+    end: date
+    points: tuple[tuple[date, float], ...]
+    baseline: Optional[float]
+    target: Optional[float]
+    target_label: str
+    latest_label: str
+    start_label: str
+    end_label: str
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    name: str
+    kind: str
+    baseline: str
+    latest: str
+    latest_on: str
+    target: str
+    due: str
+    source: str
+    owner: str
+    progress: str
+    state: str
+    tone: str
+    chart: Optional[Chart]
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    title: str
+    owner: str
+    due: str
+    done_on: str
+    state: str
+    tone: str
+    time_to_value: bool
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    milestones: tuple[MilestoneRow, ...]
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row of plain text cells."""
+
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[Row, ...]
+    widths: tuple[int, ...]  # relative column widths
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The joint success plan, customer-safe and fully written out."""
+
+    account_name: str
+    vendor_name: str
+    industry: str
+    header: tuple[tuple[str, str], ...]  # (label, value) pairs of the header block
+    status: str
+    generated_on: str
+    page_size: str
+    direction: str
+    lang: str
+    summary: str
+    primary_goal: str
+    secondary_goals: tuple[str, ...]
+    success_quote: str
+    success_by: str
+    metrics: tuple[MetricRow, ...]
+    indicators: tuple[str, ...]
+    phases: tuple[Phase, ...]
+    commitments_vendor: tuple[str, ...]
+    commitments_customer: tuple[str, ...]
+    stakeholders: Table
+    risks: Table
+    communication: Table
+    escalation: Table
+    logo: Optional[str] = None  # the customer's checked logo file
+    empty: dict = field(default_factory=lambda: dict(EMPTY))
+
+    @property
+    def has_objectives(self) -> bool:
+        return bool(self.summary or self.primary_goal or self.secondary_goals
+                    or self.success_quote)
+
+
+def customer_safe(account: Account) -> Account:
+    """Return a copy of the account with every internal field removed."""
+    return account.model_copy(update={"health": None, "internal": None}, deep=True)
+
+
+def plan_view(loaded: LoadedAccount, today: date, vendor_name: str,
+              logo: Optional[str] = None) -> PlanView:
+    """Return the customer-safe view of the account's joint success plan on ``today``."""
+    a = customer_safe(loaded.account)
+    fmt = Formatter(a.account.locale, a.account.currency)
+
+    def name(person_id: Optional[str]) -> str:
+        return a.person_name(person_id) or UNKNOWN_PERSON if person_id else UNKNOWN_PERSON
+
+    def named_with_title(people) -> str:
+        return ", ".join(f"{p.name}, {p.title}" if p.title else p.name for p in people)
+
+    csm = [p for p in a.vendor_team if p.role == "csm"]
+    product = " ".join(x for x in (a.product.name, a.product.plan) if x)
+    if a.product.seats:
+        product += f", {fmt.number(a.product.seats)} seats"
+    header = (
+        ("Product and plan", product),
+        ("Contract", f"{fmt.date(a.contract.start)} to {fmt.date(a.contract.renewal)}"),
+        ("Customer success manager", named_with_title(csm) or UNKNOWN_PERSON),
+        ("Champion", named_with_title(a.stakeholders_with("champion")) or UNKNOWN_PERSON),
+        ("Executive sponsor",
+         named_with_title(a.stakeholders_with("executive-sponsor")) or UNKNOWN_PERSON),
+        ("Last reviewed", fmt.date(a.last_reviewed) or "Not yet reviewed"),
+        ("Status", STATUS[a.status]),
+    )
+    statement = a.objectives.success_statement
+    return PlanView(
+        account_name=a.account.name,
+        vendor_name=vendor_name,
+        industry=a.account.industry or "",
+        header=header,
+        status=STATUS[a.status],
+        generated_on=fmt.date(today),
+        page_size=fmt.page_size,
+        direction=fmt.text_direction,
+        lang=a.account.locale,
+        summary=a.objectives.summary or "",
+        primary_goal=a.objectives.primary_goal or "",
+        secondary_goals=tuple(a.objectives.secondary_goals),
+        success_quote=(statement.quote or "") if statement else "",
+        success_by=name(statement.by) if statement and statement.by else "",
+        metrics=tuple(_metric_row(m, a, fmt, today, name) for m in a.metrics),
+        indicators=tuple(a.leading_indicators),
+        phases=_phases(a, fmt, today, name),
+        commitments_vendor=tuple(a.commitments.vendor),
+        commitments_customer=tuple(a.commitments.customer),
+        stakeholders=Table(
+            ("Name", "Title", "Role", "How often", "How"),
+            tuple(Row((s.name, s.title or "", label(s.role),
+                       (s.engagement.frequency or "") if s.engagement else "",
+                       (s.engagement.format or "") if s.engagement else ""))
+                  for s in a.stakeholders),
+            (22, 22, 16, 22, 18)),
+        risks=Table(
+            ("Risk", "Category", "Likelihood", "Impact", "Mitigation", "Owner"),
+            tuple(Row((r.title, label(r.category), label(r.likelihood), label(r.impact),
+                       r.mitigation or "", name(r.owner))) for r in a.risks),
+            (24, 14, 11, 10, 27, 14)),
+        communication=Table(
+            ("What", "Audience", "How often", "Format", "Owner"),
+            tuple(Row((c.what, ", ".join(name(p) for p in c.audience), c.frequency or "",
+                       c.format or "", name(c.owner))) for c in a.communication),
+            (18, 22, 16, 28, 16)),
+        escalation=Table(
+            ("Trigger", "Action", "Owner", "Within"),
+            tuple(Row((e.trigger, e.action, name(e.owner), e.within or ""))
+                  for e in a.escalation),
+            (28, 38, 18, 16)),
+        logo=logo,
+    )
+
+
+def _metric_row(m: Metric, a: Account, fmt: Formatter, today: date, name) -> MetricRow:
+    p = derive.metric_progress(m, a.contract.start, today)
+    if p.latest is None:
+        state, tone = "No data yet", "neutral"
+    elif p.reached:
+        state, tone = "Target reached", "good"
+    elif p.on_track:
+        state, tone = "On track", "good"
+    elif p.on_track is False:
+        state, tone = "Off track", "bad"
+    else:
+        state, tone = "Too early to tell", "neutral"
+    chart = None
+    points = tuple((x.date, x.value) for x in sorted(m.actuals, key=lambda x: x.date)
+                   if x.date <= today)
+    if points and m.target is not None:
+        end = max(m.due or points[-1][0], points[-1][0])
+        chart = Chart(m.name, m.unit, m.direction, min(a.contract.start, points[0][0]), end,
+                      points, m.baseline, m.target, f"Target {fmt.value(m.target, m.unit)}",
+                      fmt.value(points[-1][1], m.unit),
+                      fmt.month(min(a.contract.start, points[0][0])), fmt.month(end))
+    return MetricRow(
+        name=m.name, kind=label(m.kind), baseline=fmt.value(m.baseline, m.unit),
+        latest=fmt.value(p.latest, m.unit), latest_on=fmt.date(p.latest_on),
+        target=fmt.value(m.target, m.unit), due=fmt.date(m.due), source=m.source or "",
+        owner=name(m.owner),
+        progress=fmt.percent(round(max(p.progress, 0), 2)) if p.progress is not None else "",
+        state=state, tone=tone, chart=chart)
+
+
+def _phases(a: Account, fmt: Formatter, today: date, name) -> tuple[Phase, ...]:
+    phases = []
+    for key, title in PHASES.items():
+        rows = []
+        for m in sorted((m for m in a.milestones if m.phase == key),
+                        key=lambda m: (m.due or date.max, m.title)):
+            state = derive.milestone_state(m, today)
+            done_on = fmt.date(m.done_on) if m.status == "done" else ""
+            rows.append(MilestoneRow(m.title, name(m.owner), fmt.date(m.due), done_on,
+                                     STATES[state], STATE_TONE[state], m.time_to_value))
+        if rows:
+            phases.append(Phase(title, tuple(rows)))
+    return tuple(phases)

@@ -1,0 +1,69 @@
+"""Write a file atomically: a temporary file beside it, checked, then renamed over it.
+
+An interrupted or failed build leaves the previous good file in place and no temporary
+file behind: the rename is the only moment the target changes, and it is atomic on POSIX
+and Windows for files in the same folder.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Callable, Optional
+
+from generator.exceptions import BuildError
+
+
+def write_atomic(target: Path, data: bytes,
+                 verify: Optional[Callable[[Path], None]] = None) -> Path:
+    """Write ``data`` to ``target`` via a checked temporary file; return ``target``.
+
+    ``verify`` is called on the temporary file and raises to refuse it. Raises BuildError
+    (with the previous file untouched) if the folder cannot be written or the check fails.
+    """
+    folder = target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise BuildError(f"cannot write to {folder}: {exc.strerror or exc}") from None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if verify is not None:
+            verify(temp)
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise BuildError(f"cannot write {target}: {exc.strerror or exc}") from None
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def verify_zip(path: Path) -> None:
+    """Refuse a DOCX/PPTX that is not a complete zip package."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            bad = z.testzip()
+            if bad is not None or "[Content_Types].xml" not in z.namelist():
+                raise BuildError(f"{path.name}: the written package is damaged")
+    except zipfile.BadZipFile:
+        raise BuildError(f"{path.name}: the written package is not a zip file") from None
+
+
+def verify_pdf(path: Path) -> None:
+    """Refuse a PDF that does not start and end like one."""
+    with open(path, "rb") as fh:
+        head = fh.read(5)
+        fh.seek(max(0, path.stat().st_size - 1024))
+        tail = fh.read()
+    if head != b"%PDF-" or b"%%EOF" not in tail:
+        raise BuildError(f"{path.name}: the written PDF is incomplete")
