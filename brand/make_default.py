@@ -35,8 +35,12 @@ def make_reference(spec: dict) -> None:
         style.font.name = family
         style.font.size = Pt(size)
         rfonts = style.element.rPr.rFonts
-        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fallbacks = [f["family"] for f in spec["fonts"].get("fallback", [])]
+        for attr in ("w:ascii", "w:hAnsi"):
             rfonts.set(docx.oxml.ns.qn(attr), family)
+        # complex scripts and CJK: the brand's fallback fonts, in order
+        rfonts.set(docx.oxml.ns.qn("w:cs"), fallbacks[0] if fallbacks else family)
+        rfonts.set(docx.oxml.ns.qn("w:eastAsia"), fallbacks[-1] if fallbacks else family)
         # theme fonts would override the explicit ones in Word
         for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
             rfonts.attrib.pop(docx.oxml.ns.qn(attr), None)

@@ -47,12 +47,21 @@ class Colours(_Strict):
     bad: Colour
 
 
+Family = Annotated[str, Field(pattern=r"^[A-Za-z0-9 -]{1,40}$")]
+
+
+class FallbackFont(_Strict):
+    family: Family
+    file: RelPath
+
+
 class Fonts(_Strict):
-    family: Annotated[str, Field(pattern=r"^[A-Za-z0-9 -]{1,40}$")]
+    family: Family
     regular: RelPath
     bold: RelPath
     italic: Optional[RelPath] = None
     bold_italic: Optional[RelPath] = None
+    fallback: list[FallbackFont] = []
 
 
 class BrandFile(_Strict):
@@ -88,6 +97,15 @@ class Brand:
                  "bold_italic": f.bold_italic}
         return {k: self.folder / v for k, v in named.items() if v}
 
+    @property
+    def fallback_fonts(self) -> list[tuple[str, Path]]:
+        return [(f.family, self.folder / f.file) for f in self.spec.fonts.fallback]
+
+    @property
+    def font_stack(self) -> list[str]:
+        """Return the family names in the order text should try them."""
+        return [self.spec.fonts.family] + [f.family for f in self.spec.fonts.fallback]
+
 
 def load_brand(folder: Path) -> Brand:
     """Return the brand in ``folder``; raise CsplanError (exit 2) if it is not usable."""
@@ -101,6 +119,7 @@ def load_brand(folder: Path) -> Brand:
     root = folder.resolve()
     for label, rel in (("font", spec.fonts.regular), ("font", spec.fonts.bold),
                        ("font", spec.fonts.italic), ("font", spec.fonts.bold_italic),
+                       *(("font", f.file) for f in spec.fonts.fallback),
                        ("DOCX reference", spec.docx_reference),
                        ("PPTX master", spec.pptx_master)):
         if rel is None:

@@ -65,7 +65,7 @@ def _target_label_x(g: Geometry) -> tuple[float, str]:
     return WIDTH - RIGHT, "end"
 
 
-def svg(chart: Chart, colours, family: str) -> str:
+def svg(chart: Chart, colours, families: list[str]) -> str:
     """Return the chart as an inline SVG element (text escaped, no external references)."""
     g = layout(chart)
     line = list(g.points)
@@ -86,7 +86,7 @@ def svg(chart: Chart, colours, family: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="img" aria-label="{e(chart.title)}: {e(g.latest_label)}, {e(g.target_label)}" '
-        f'font-family="{e(family)}" font-size="9">'
+        f'font-family="{e(", ".join(families))}" font-size="9">'
         f'<line x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" y2="{HEIGHT - BOTTOM}" '
         f'stroke="{colours.light}" stroke-width="1"/>'
         f'<line x1="{LEFT}" y1="{g.target_y}" x2="{WIDTH - RIGHT}" y2="{g.target_y}" '

@@ -90,6 +90,8 @@ def _explain(error: dict, value: Any) -> str:
             return f"{shown} must be a lower-case id: letters a-z, digits and '-'"
         if "Q[1-4]" in pattern:
             return f"{shown} is not a quarter; write it like 2026-Q4"
+        if "0-9A-Fa-f" in pattern:
+            return f"{shown} must be a colour written #RRGGBB"
         if "@" in pattern:
             return f"{shown} is not an email address"
         return f"{shown} does not have the expected form"

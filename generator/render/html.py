@@ -34,12 +34,17 @@ def environment(extra: Optional[Path] = None) -> jinja2.Environment:
 def plan_html(view: PlanView, brand: Brand) -> str:
     """Return the plan's HTML; fonts and logos are ``file:`` URLs the PDF fetcher allows."""
     files = brand.font_files
-    fonts = [{"url": files[key].resolve().as_uri(), "weight": weight, "style": style}
-             for key, weight, style in _FACES if key in files]
     family = brand.spec.fonts.family
-    chart_svgs = [(m.name, charts.svg(m.chart, brand.colours, family))
+    fonts = [{"family": family, "url": files[key].resolve().as_uri(), "weight": weight,
+              "style": style} for key, weight, style in _FACES if key in files]
+    for fallback, path in brand.fallback_fonts:
+        uri = path.resolve().as_uri()
+        fonts += [{"family": fallback, "url": uri, "weight": w, "style": "normal"}
+                  for w in (400, 700)]
+    chart_svgs = [(m.name, charts.svg(m.chart, brand.colours, brand.font_stack))
                   for m in view.metrics if m.chart is not None]
     template = environment(brand.folder / "templates").get_template("plan.html.j2")
     return template.render(
         plan=view, c=brand.colours, family=family, fonts=fonts, charts=chart_svgs,
+        stack=", ".join(f'"{name}"' for name in brand.font_stack),
         brand_logo=brand.logo.path.as_uri() if brand.logo else None)

@@ -101,6 +101,10 @@ def html_to_pdf(html: str, base: Path, roots: list[Path], title: str, author: st
             document.write_pdf(out, pdf_tags=True)
         except URLFetchingError as exc:
             raise BuildError(f"PDF: {exc}") from None
+    missing = [m.split(":", 1)[1].strip() for m in messages if ".notdef glyph" in m]
+    if missing:
+        raise BuildError("PDF: no brand font can show " + "; ".join(missing[:3])
+                         + "; add a font that covers them to fonts.fallback in brand.yaml")
     if messages:
         raise BuildError("PDF: WeasyPrint reported: " + "; ".join(messages[:3]))
     return out.getvalue()
