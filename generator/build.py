@@ -86,6 +86,11 @@ def build_account(path: Path, program: Program, brand: Brand, out: Path, formats
         result.status = "built"
     except BuildError as exc:
         result.findings.append(Finding(str(path), 0, 0, "error", "BUILD", str(exc)))
+    except Exception as exc:  # noqa: BLE001 - one account's crash must not stop the others
+        result.findings.append(Finding(
+            str(path), 0, 0, "error", "BUILD",
+            f"csplan failed while building this account ({type(exc).__name__}: {exc}); "
+            "please report it with the account file"))
     finally:
         result.seconds = round(time.perf_counter() - started, 3)
     return result

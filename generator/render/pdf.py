@@ -88,7 +88,7 @@ def make_fetcher(roots: list[Path]):
 def html_to_pdf(html: str, base: Path, roots: list[Path], title: str, author: str) -> bytes:
     """Return the PDF of ``html``; raise BuildError on any refused fetch or logged problem."""
     from weasyprint import HTML
-    from weasyprint.urls import URLFetchingError
+    from weasyprint.urls import FatalURLFetchingError, URLFetchingError
 
     fetcher = make_fetcher(roots)
     with _weasyprint_log() as messages:
@@ -99,7 +99,7 @@ def html_to_pdf(html: str, base: Path, roots: list[Path], title: str, author: st
             document.metadata.title = title
             document.metadata.authors = [author]
             document.write_pdf(out, pdf_tags=True)
-        except URLFetchingError as exc:
+        except (URLFetchingError, FatalURLFetchingError) as exc:
             raise BuildError(f"PDF: {exc}") from None
     missing = [m.split(":", 1)[1].strip() for m in messages if ".notdef glyph" in m]
     if missing:
