@@ -11,7 +11,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageFile
 
 from generator.exceptions import BuildError
 
@@ -49,6 +49,10 @@ def check_image(path: Path, roots: list[Path], what: str = "image") -> CheckedIm
     if size > MAX_BYTES:
         raise BuildError(f"{what} {path} is {size // 1_000_000} MB; use an image under "
                          f"{MAX_BYTES // 1_000_000} MB")
+    # WeasyPrint sets LOAD_TRUNCATED_IMAGES = True for the whole process on import; a
+    # truncated logo must still be refused here.
+    truncated_setting = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -67,6 +71,8 @@ def check_image(path: Path, roots: list[Path], what: str = "image") -> CheckedIm
     except Exception as exc:  # noqa: BLE001 - any decoder failure means a bad image
         raise BuildError(f"{what} {path} is not a readable PNG or JPEG "
                          f"({type(exc).__name__}); export it again as PNG") from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated_setting
     if fmt not in FORMATS:
         raise BuildError(f"{what} {path} is {fmt}, not PNG or JPEG")
     return CheckedImage(real, fmt, width, height)
