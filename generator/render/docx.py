@@ -212,7 +212,7 @@ class _Writer:
                 m.progress or "–", (m.state, "", tone[m.tone], True))
                 for m in v.metrics]
             self.table(("Metric", "Baseline", "Latest", "Target", "By", "Progress", "State"),
-                       rows, (34, 10, 13, 10, 13, 9, 11))
+                       rows, (31, 10, 13, 10, 13, 10, 13))
             self.chart_grid()
         else:
             self.empty(v.empty["metrics"])

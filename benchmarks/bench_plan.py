@@ -1,0 +1,88 @@
+"""Benchmark the joint success plan build against a LibreOffice DOCX->PDF conversion.
+
+Prints, from one run on this machine, seconds per Northwind plan PDF, plan DOCX and the
+whole check+view step, and the ratio of the csplan plan PDF to LibreOffice converting the
+same DOCX to PDF (the baseline). Run from the repository root:
+
+    python benchmarks/bench_plan.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.brand import load_brand  # noqa: E402
+from generator.loader import load_account  # noqa: E402
+from generator.paths import BRAND  # noqa: E402
+from generator.render.docx import plan_docx  # noqa: E402
+from generator.render.html import plan_html  # noqa: E402
+from generator.render.pdf import html_to_pdf  # noqa: E402
+from generator.view import plan_view  # noqa: E402
+
+ACCOUNT = ROOT / "accounts" / "northwind-freight.yaml"
+TODAY = date(2026, 11, 23)
+
+
+def timed(fn, runs: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    brand = load_brand(BRAND)
+    folder = ACCOUNT.parent
+    logo = (folder / "logos" / "northwind.png").as_uri()
+
+    def view():
+        return plan_view(load_account(ACCOUNT), TODAY, brand.spec.name, logo)
+
+    # one warm-up: fonts and templates are loaded once per process
+    html_to_pdf(plan_html(view(), brand), folder, [BRAND, folder], "t", "a")
+    t_view, v = timed(view, args.runs)
+    t_pdf, _ = timed(lambda: html_to_pdf(plan_html(v, brand), folder, [BRAND, folder], "t", "a"),
+                     args.runs)
+    t_docx, docx_bytes = timed(lambda: plan_docx(v, brand, folder / "logos" / "northwind.png"),
+                               args.runs)
+    print(f"load+check view : {t_view:.3f} s")
+    print(f"plan PDF        : {t_pdf:.3f} s")
+    print(f"plan DOCX       : {t_docx:.3f} s")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        print("LibreOffice not installed: ratio to a DOCX->PDF conversion skipped")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "plan.docx"
+        src.write_bytes(docx_bytes)
+        profile = Path(tmp) / "profile"
+
+        def convert():
+            subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                            "--convert-to", "pdf", "--outdir", tmp, str(src)],
+                           check=True, capture_output=True)
+        convert()  # first start creates the profile
+        t_lo, _ = timed(convert, max(1, args.runs // 2))
+    print(f"LibreOffice DOCX->PDF (baseline): {t_lo:.3f} s")
+    print(f"ratio plan PDF / LibreOffice    : {t_pdf / t_lo:.2f}")
+    print(f"ratio PDF+DOCX / LibreOffice    : {(t_pdf + t_docx) / t_lo:.2f}")
+
+
+if __name__ == "__main__":
+    main()
