@@ -20,11 +20,11 @@ from generator.images import check_image
 from generator.pipeline import AccountResult, check_file
 from generator.program import Program
 from generator.slug import slugify
-from generator.view import PlanView, plan_view
+from generator.view import PlanView, QbrView, plan_view, qbr_view
 from generator.write import verify_pdf, verify_zip, write_atomic
 
 FORMATS = ("docx", "pdf", "pptx")
-AVAILABLE = ("docx", "pdf")
+AVAILABLE = ("docx", "pdf", "pptx")
 
 
 @dataclass
@@ -37,6 +37,7 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     slug: Optional[str] = None
+    notes: list[str] = field(default_factory=list)
 
 
 def plan_filename(slug: str, fmt: str) -> str:
@@ -80,6 +81,15 @@ def build_account(path: Path, program: Program, brand: Brand, out: Path, formats
             "pdf": lambda: (_pdf(view, brand, path.parent), verify_pdf),
         }
         for fmt in formats:
+            if fmt == "pptx":
+                deck = qbr_view(loaded, program, today, brand.spec.name)
+                if deck is None:
+                    result.notes.append("no QBR in the account (qbrs is empty): no deck built")
+                    continue
+                data = _pptx(deck, brand, logo, program.checks.max_deck_slides)
+                target = folder / deck_filename(result.slug, deck.quarter)
+                result.outputs.append(write_atomic(target, data, verify_zip))
+                continue
             data, verify = renderers[fmt]()
             target = folder / plan_filename(result.slug, fmt)
             result.outputs.append(write_atomic(target, data, verify))
@@ -94,6 +104,16 @@ def build_account(path: Path, program: Program, brand: Brand, out: Path, formats
     finally:
         result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def deck_filename(slug: str, quarter: str) -> str:
+    return f"{slug}-qbr-{quarter}.pptx"
+
+
+def _pptx(view: QbrView, brand: Brand, logo: Optional[Path], max_slides: int) -> bytes:
+    from generator.render.pptx import deck_pptx
+
+    return deck_pptx(view, brand, logo, max_slides)
 
 
 def _docx(view: PlanView, brand: Brand, logo: Optional[Path]) -> bytes:

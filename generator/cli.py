@@ -154,6 +154,9 @@ def build(paths, out, formats, brand_dir, strict, programs, today, output_format
         if output_format == "text":
             for finding in result.findings:
                 click.echo(finding.format())
+            for note in result.notes:
+                if not quiet:
+                    click.echo(f"{result.file}: note: {note}", err=True)
             if result.status == "built" and not quiet:
                 kinds = ", ".join(p.suffix.lstrip(".") for p in result.outputs)
                 click.echo(f"built {result.file} -> {out / result.slug}/ ({kinds}) "
@@ -163,6 +166,7 @@ def build(paths, out, formats, brand_dir, strict, programs, today, output_format
         click.echo(json.dumps([{
             "file": r.file, "status": r.status, "files": [str(p) for p in r.outputs],
             "findings": [f.as_dict() for f in r.findings], "seconds": r.seconds,
+            "notes": r.notes,
         } for r in results], indent=2, ensure_ascii=False))
     elif not quiet:
         click.echo(f"Built {len(results) - len(failed)} of {len(results)} accounts; "

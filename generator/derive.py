@@ -255,6 +255,16 @@ def agenda(qbr: Qbr) -> list[AgendaItem]:
     return [AgendaItem(section=s, minutes=m) for s, m in DEFAULT_AGENDA]
 
 
+def qbr_milestones(account: Account) -> list[Milestone]:
+    """Return the milestones a QBR reviews: every open one, and those done since the
+    previous QBR (or in the 90 days before this one when there is none), by due date."""
+    current, prev = newest_qbr(account), previous_qbr(account)
+    since = prev.date if prev else (current.date - timedelta(days=90) if current else date.min)
+    chosen = [m for m in account.milestones
+              if m.status != "done" or (m.done_on is not None and m.done_on > since)]
+    return sorted(chosen, key=lambda m: (m.due or date.max, m.title))
+
+
 @dataclass(frozen=True)
 class GoalOutcome:
     goal: str

@@ -44,6 +44,12 @@ class Formatter:
         """Return a month and year: ``Feb 2026``, ``Feb. 2026``."""
         return format_date(value, "MMM y", locale=self.babel_locale)
 
+    @property
+    def currency_symbol(self) -> str:
+        from babel.numbers import get_currency_symbol
+
+        return get_currency_symbol(self.currency, locale=self.babel_locale).replace('"', "")
+
     def number(self, value: float) -> str:
         return format_decimal(round(value, 2), locale=self.babel_locale)
 

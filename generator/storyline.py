@@ -42,7 +42,7 @@ def slides(account: Account, expansion_qualifies: bool, today: date) -> list[Sli
     out += _split("results", "Results: goals vs actuals", len(account.metrics), METRICS_PER_SLIDE)
     if qbr.value:
         out.append(SlideSpec("value", "Value realized"))
-    out += _split("milestones", "Milestone progress", len(account.milestones),
+    out += _split("milestones", "Milestone progress", len(derive.qbr_milestones(account)),
                   MILESTONES_PER_SLIDE)
     out.append(SlideSpec("challenges", "Challenges and open risks"))
     out.append(SlideSpec("goals", "Goals for next quarter"))

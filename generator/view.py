@@ -268,3 +268,128 @@ def _phases(a: Account, fmt: Formatter, today: date, name) -> tuple[Phase, ...]:
         if rows:
             phases.append(Phase(title, tuple(rows)))
     return tuple(phases)
+
+
+# ---------------------------------------------------------------------------- the QBR deck
+
+@dataclass(frozen=True)
+class DeckChart:
+    """A metric's series for a native PowerPoint line chart: baseline first, then actuals."""
+
+    title: str
+    categories: tuple[str, ...]
+    actual: tuple[float, ...]
+    target: tuple[float, ...]
+    baseline: tuple[float, ...]
+    number_format: str
+
+
+@dataclass(frozen=True)
+class DeckMetric:
+    row: MetricRow  # the same row the plan shows, so the numbers agree
+    chart: Optional[DeckChart]
+
+
+@dataclass(frozen=True)
+class QbrView:
+    """The newest QBR's deck content, customer-safe and fully written out."""
+
+    account_name: str
+    vendor_name: str
+    quarter: str
+    date: str
+    attendees: tuple[str, ...]
+    agenda: tuple[tuple[str, int, str], ...]  # (section, minutes, owner)
+    previous_quarter: str
+    committed: tuple[tuple[str, str, str], ...]  # (what we committed, what happened, tone)
+    metrics: tuple[DeckMetric, ...]
+    value: tuple[tuple[str, str, str], ...]  # (claim, value, basis)
+    milestones: tuple[tuple[str, str, str, str, str, str], ...]  # title, phase, owner, due, state, tone
+    milestone_summary: str
+    wins: tuple[str, ...]
+    challenges: tuple[str, ...]
+    risks: tuple[tuple[str, str, str], ...]  # (risk, mitigation, owner)
+    goals: tuple[str, ...]
+    roadmap: tuple[tuple[str, str, str], ...]  # (item, why, eta)
+    expansion: Optional[tuple[str, str]]  # (opportunity, basis) only when the account qualifies
+    actions: tuple[tuple[str, str, str], ...]  # (action, owner, due)
+    logo: Optional[str] = None
+
+
+def qbr_view(loaded: LoadedAccount, program, today: date, vendor_name: str,
+             logo: Optional[str] = None) -> Optional[QbrView]:
+    """Return the customer-safe view of the newest QBR's deck, or None with no QBR.
+
+    The expansion verdict is computed from the full account (it needs health) and only its
+    yes/no reaches the view: an expansion is shown only when the account qualifies.
+    """
+    qualifies = derive.expansion_verdict(loaded.account, program, today).qualifies
+    a = customer_safe(loaded.account)
+    qbr = derive.newest_qbr(a)
+    if qbr is None:
+        return None
+    fmt = Formatter(a.account.locale, a.account.currency)
+
+    def name(person_id: Optional[str]) -> str:
+        return (a.person_name(person_id) or UNKNOWN_PERSON) if person_id else ""
+
+    look = derive.last_quarter(a, today)
+    committed: list[tuple[str, str, str]] = []
+    if look is not None:
+        for goal in look.goals:
+            committed.append((f"Goal: {goal.goal}", goal.evidence or "No update recorded yet",
+                              "good" if goal.evidence else "neutral"))
+        for action in look.actions:
+            item = action.item
+            who = f" ({name(item.owner)}, {fmt.date(item.due)})" if item.owner else ""
+            committed.append((f"Action: {item.text}{who}",
+                              {"done": "Done", "open": "Open",
+                               "overdue": "Open, past due"}[action.state],
+                              {"done": "good", "open": "neutral", "overdue": "warning"}[
+                                  action.state]))
+    metrics = []
+    plan_rows = {m.name: m for m in plan_view(loaded, today, vendor_name).metrics}
+    for m in a.metrics:
+        metrics.append(DeckMetric(plan_rows[m.name], _deck_chart(m, a, fmt, today)))
+    chosen = derive.qbr_milestones(a)
+    done = sum(1 for m in a.milestones if m.status == "done")
+    milestones = tuple(
+        (m.title, PHASES[m.phase], name(m.owner), fmt.date(m.due),
+         STATES[derive.milestone_state(m, today)], STATE_TONE[derive.milestone_state(m, today)])
+        for m in chosen)
+    return QbrView(
+        account_name=a.account.name, vendor_name=vendor_name, quarter=qbr.quarter,
+        date=fmt.date(qbr.date), attendees=tuple(name(p) for p in qbr.attendees),
+        agenda=tuple((item.section, item.minutes, name(item.owner))
+                     for item in derive.agenda(qbr)),
+        previous_quarter=look.previous.quarter if look else "",
+        committed=tuple(committed), metrics=tuple(metrics),
+        value=tuple((v.claim, v.value, v.basis or "") for v in qbr.value),
+        milestones=milestones,
+        milestone_summary=f"{done} of {len(a.milestones)} milestones done",
+        wins=tuple(qbr.wins), challenges=tuple(qbr.challenges),
+        risks=tuple((r.title, r.mitigation or "", name(r.owner)) for r in a.risks),
+        goals=tuple(qbr.next_quarter_goals),
+        roadmap=tuple((r.item, r.why or "", r.eta or "") for r in qbr.roadmap),
+        expansion=((qbr.expansion.opportunity, qbr.expansion.basis or "")
+                   if qbr.expansion is not None and qualifies else None),
+        actions=tuple((i.text, name(i.owner), fmt.date(i.due)) for i in qbr.action_items),
+        logo=logo,
+    )
+
+
+def _deck_chart(m: Metric, a: Account, fmt: Formatter, today: date) -> Optional[DeckChart]:
+    points = [(x.date, x.value) for x in sorted(m.actuals, key=lambda x: x.date)
+              if x.date <= today]
+    if not points or m.target is None:
+        return None
+    if m.baseline is not None and a.contract.start < points[0][0]:
+        points.insert(0, (a.contract.start, m.baseline))
+    formats = {"percent": '0"%"', "hours": '0.0" h"', "days": '0" d"', "count": "#,##0",
+               "money": f'"{fmt.currency_symbol}"#,##0'}
+    return DeckChart(
+        title=m.name, categories=tuple(fmt.date(d) for d, _ in points),
+        actual=tuple(v for _, v in points), target=tuple(m.target for _ in points),
+        baseline=tuple((m.baseline if m.baseline is not None else points[0][1])
+                       for _ in points),
+        number_format=formats[m.unit])

@@ -1,0 +1,125 @@
+"""Text fitting for the deck: measure text with the brand's real font files.
+
+Design note. PowerPoint does not lay text out when a file is written; python-pptx cannot
+either, and its ``fit_text`` is no layout check (it ignores paragraph breaks, assumes a line
+height of ~0.92 em, cannot find fonts on Linux, and rewrites every run's font). PowerPoint's
+own "shrink on overflow" flag is ignored until someone edits the slide. So csplan measures
+every text box itself before saving:
+
+- widths come from Pillow's ``ImageFont.getlength`` on the brand's TTF files, character by
+  character run: a character the main font lacks is measured with the first fallback font
+  whose cmap has it (CJK, Arabic), as a renderer would draw it;
+- words wrap greedily at spaces; a word longer than the line breaks between characters;
+- a line is 1.2 em high (PowerPoint's single spacing for fonts like Lato); paragraphs add
+  their space-after; text boxes and table cells lose their insets (0.1 in left and right,
+  0.05 in top and bottom) before measuring.
+
+The deck builder uses ``Measure`` to decide font sizes (shrinking within the brand's floor)
+and where tables and lists continue on a "(continued)" slide; ``overflows`` then re-measures
+every text frame and table of the finished deck, and the build fails naming the slide and
+the shape if anything still does not fit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import ImageFont
+
+EMU_PER_PT = 12700
+LINE = 1.2  # line height in em
+INSET_X = 7.2  # points: 0.1 in
+INSET_Y = 3.6  # points: 0.05 in
+_SCALE = 4  # fonts are loaded at 4x the point size for sub-point precision
+
+
+@lru_cache(maxsize=16)
+def _cmap(path: str) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+@lru_cache(maxsize=128)
+def _font(path: str, size: float) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, max(1, round(size * _SCALE)))
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph to measure: its text, size in points, weight, and space after it."""
+
+    text: str
+    size: float
+    bold: bool = False
+    space_after: float = 0.0
+    indent: float = 0.0  # points lost on the left (bullets)
+
+
+class Measure:
+    """Measure text in the brand's fonts (see the module's design note)."""
+
+    def __init__(self, regular: Path, bold: Path, fallbacks: list[Path]):
+        self.regular, self.bold = str(regular), str(bold)
+        self.fallbacks = [str(p) for p in fallbacks]
+
+    def _face(self, char: str, bold: bool) -> str:
+        main = self.bold if bold else self.regular
+        if ord(char) in _cmap(main) or char.isspace():
+            return main
+        for path in self.fallbacks:
+            if ord(char) in _cmap(path):
+                return path
+        return main
+
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        """Return the width of one line of ``text`` in points."""
+        total, run, face = 0.0, "", None
+        for char in text:
+            this = self._face(char, bold)
+            if this != face and run:
+                total += _font(face, size).getlength(run)
+                run = ""
+            face = this
+            run += char
+        if run:
+            total += _font(face, size).getlength(run)
+        return total / _SCALE
+
+    def wrap(self, text: str, size: float, width: float, bold: bool = False) -> list[str]:
+        """Return ``text`` broken into lines no wider than ``width`` points."""
+        lines: list[str] = []
+        for hard in text.split("\n"):
+            line = ""
+            for word in hard.split(" "):
+                candidate = f"{line} {word}" if line else word
+                if self.width(candidate, size, bold) <= width:
+                    line = candidate
+                    continue
+                if line:
+                    lines.append(line)
+                line = ""
+                while self.width(word, size, bold) > width and len(word) > 1:
+                    cut = len(word)
+                    while cut > 1 and self.width(word[:cut], size, bold) > width:
+                        cut -= 1
+                    lines.append(word[:cut])
+                    word = word[cut:]
+                line = word
+            lines.append(line)
+        return lines
+
+    def height(self, paras: list[Para], width: float) -> float:
+        """Return the height in points of ``paras`` wrapped at ``width`` points."""
+        total = 0.0
+        for p in paras:
+            lines = self.wrap(p.text, p.size, max(width - p.indent, 1), p.bold)
+            total += len(lines) * p.size * LINE + p.space_after
+        return total
+
+    def box_height(self, paras: list[Para], box_width_emu: int) -> float:
+        """Return the height in points a text box of that width needs, insets included."""
+        return self.height(paras, box_width_emu / EMU_PER_PT - 2 * INSET_X) + 2 * INSET_Y

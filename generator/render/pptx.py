@@ -1,0 +1,570 @@
+"""The QBR deck as PPTX: the brand's slide master, native charts, text that is measured to fit.
+
+Slides are made from the master's layouts, found by the names in ``brand.yaml``
+(``pptx_layouts``: title, content, title_only), so a company's own master works through that
+mapping. Charts are python-pptx chart parts whose data stays editable in PowerPoint. Every
+text frame and table is measured with the brand's font files (see ``fit``): lists and tables
+that are too long continue on a "(continued)" slide, long text shrinks down to the brand's
+``min_font_pt``, and what still does not fit fails the build with the slide named.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.dml import MSO_LINE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from generator.brand import Brand
+from generator.exceptions import BuildError
+from generator.render.fit import EMU_PER_PT, INSET_X, INSET_Y, Measure, Para
+from generator.view import DeckMetric, QbrView
+
+DEFAULT_LAYOUTS = {"title": "Title Slide", "content": "Title and Content",
+                   "title_only": "Title Only"}
+TITLE_PT = 28
+COVER_TITLE_PT = 40
+BODY_PT = 18
+TABLE_PT = 14
+MAX_TABLE_ROWS = 10
+GAP = Inches(0.3)
+
+
+def _rgb(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+
+
+@dataclass(frozen=True)
+class Box:
+    left: int
+    top: int
+    width: int
+    height: int
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.height
+
+
+class _Deck:
+    def __init__(self, view: QbrView, brand: Brand, logo: Optional[Path], max_slides: int):
+        master = brand.file(brand.spec.pptx_master)
+        if master is None:
+            raise BuildError("the brand has no pptx_master; add one to brand.yaml")
+        try:
+            self.prs = Presentation(str(master))
+        except Exception as exc:  # noqa: BLE001 - any unreadable package
+            raise BuildError(f"the brand's PPTX master {master.name} cannot be opened "
+                             f"({type(exc).__name__})") from None
+        _remove_slides(self.prs)
+        self.layouts = {}
+        available = [layout.name for layout in self.prs.slide_layouts]
+        for role, default in DEFAULT_LAYOUTS.items():
+            name = brand.spec.pptx_layouts.get(role, default)
+            layout = self.prs.slide_layouts.get_by_name(name)
+            if layout is None:
+                raise BuildError(f"the PPTX master has no layout '{name}' for {role} slides; "
+                                 f"set pptx_layouts.{role} in brand.yaml to one of: "
+                                 f"{', '.join(available)}")
+            self.layouts[role] = layout
+        files = brand.font_files
+        self.measure = Measure(files["regular"], files["bold"],
+                               [p for _, p in brand.fallback_fonts])
+        self.view, self.brand, self.logo = view, brand, logo
+        self.colours = brand.colours
+        self.family = brand.spec.fonts.family
+        self.floor = brand.spec.min_font_pt
+        self.max_slides = max_slides
+        self.section_of: dict[str, tuple[str, int]] = _sections(view)
+
+    # ------------------------------------------------------------------ slides
+    def new_slide(self, role: str, title: str, kind: str, notes: list[str]):
+        slide = self.prs.slides.add_slide(self.layouts[role])
+        title_shape = slide.shapes.title
+        if title_shape is not None:
+            size = COVER_TITLE_PT if role == "title" else TITLE_PT
+            self.fill(title_shape, [Para(title, size, bold=True)], what="title",
+                      slide_title=title, colour=None, keep_style=True)
+        section, minutes = self.section_of.get(kind, ("", 0))
+        lines = [f"Agenda: {section} ({minutes} minutes for this section)."] if section else []
+        slide.notes_slide.notes_text_frame.text = "\n".join(lines + notes)
+        return slide
+
+    def body_box(self, slide) -> Box:
+        """Return the area under the title where content goes."""
+        width, height = self.prs.slide_width, self.prs.slide_height
+        title = slide.shapes.title
+        for ph in slide.placeholders:
+            if ph.placeholder_format.idx == 1:
+                return Box(ph.left, ph.top, ph.width, ph.height)
+        left = title.left if title is not None else Inches(0.6)
+        top = (title.top + title.height + Inches(0.15)) if title is not None else Inches(1.4)
+        return Box(left, top, width - 2 * left, height - top - Inches(0.8))
+
+    def drop_body_placeholder(self, slide) -> None:
+        for ph in list(slide.placeholders):
+            if ph.placeholder_format.idx != 0 and ph.placeholder_format.type not in (13, 15, 16):
+                ph._element.getparent().remove(ph._element)
+
+    # ------------------------------------------------------------------ text
+    def sizes(self, preferred: float) -> list[float]:
+        out, size = [], preferred
+        while size >= self.floor:
+            out.append(size)
+            size -= 1
+        return out or [self.floor]
+
+    def fits(self, paras: list[Para], box: Box) -> bool:
+        return self.measure.box_height(paras, box.width) <= box.height / EMU_PER_PT
+
+    def fill(self, shape, paras: list[Para], what: str, slide_title: str,
+             colour: Optional[str] = None, keep_style: bool = False) -> None:
+        """Put ``paras`` in ``shape``, shrinking to the floor if needed; fail if it cannot."""
+        box = Box(shape.left, shape.top, shape.width, shape.height)
+        chosen = None
+        for size in self.sizes(max(p.size for p in paras)):
+            scaled = [Para(p.text, min(p.size, size), p.bold, p.space_after, p.indent)
+                      for p in paras]
+            if self.fits(scaled, box):
+                chosen = scaled
+                break
+        if chosen is None:
+            raise BuildError(f"slide '{slide_title}': the {what} does not fit even at "
+                             f"{self.floor:g} pt; shorten it ({paras[0].text[:60]!r})")
+        tf = shape.text_frame
+        tf.word_wrap = True
+        for index, para in enumerate(chosen):
+            p = tf.paragraphs[0] if index == 0 else tf.add_paragraph()
+            p.text = ""
+            run = p.add_run()
+            run.text = para.text
+            run.font.size = Pt(para.size)
+            if para.bold or not keep_style:
+                run.font.bold = para.bold
+            if colour:
+                run.font.color.rgb = _rgb(colour)
+            if para.space_after:
+                p.space_after = Pt(para.space_after)
+
+    def textbox(self, slide, box: Box, paras: list[Para], what: str, slide_title: str,
+                colour: Optional[str] = None, anchor=MSO_ANCHOR.TOP):
+        shape = slide.shapes.add_textbox(box.left, box.top, box.width, box.height)
+        shape.name = what
+        shape.text_frame.vertical_anchor = anchor
+        self.fill(shape, paras, what, slide_title, colour or self.colours.text)
+        return shape
+
+    def text_slides(self, role: str, title: str, kind: str, paras: list[Para],
+                    notes: list[str], empty: str) -> None:
+        """Lay ``paras`` out on as many slides as they need at the largest size that fits."""
+        paras = paras or [Para(empty, BODY_PT)]
+        pages = None
+        for size in self.sizes(max(p.size for p in paras)):
+            scaled = [Para(p.text, min(p.size, size) if p.size >= size else p.size, p.bold,
+                           p.space_after, p.indent) for p in paras]
+            probe = self.new_probe(role)
+            pages = self._paginate(scaled, probe, title)
+            if len(pages) == 1:
+                break
+        assert pages is not None
+        for number, page in enumerate(pages):
+            shown = title if number == 0 else f"{title} (continued)"
+            slide = self.new_slide(role, shown, kind, notes)
+            box = self.body_box(slide)
+            self.drop_body_placeholder(slide)
+            self.textbox(slide, box, page, "text", shown)
+
+    def new_probe(self, role: str) -> Box:
+        """Return the body box a slide of ``role`` would have (measured on a scratch slide)."""
+        slide = self.prs.slides.add_slide(self.layouts[role])
+        box = self.body_box(slide)
+        _remove_slide(self.prs, slide)
+        return box
+
+    def _paginate(self, paras: list[Para], box: Box, title: str) -> list[list[Para]]:
+        pages: list[list[Para]] = [[]]
+        for para in paras:
+            if not self.fits([para], box):
+                raise BuildError(f"slide '{title}': a paragraph does not fit even at "
+                                 f"{self.floor:g} pt; shorten it ({para.text[:60]!r})")
+            if self.fits(pages[-1] + [para], box):
+                pages[-1].append(para)
+            else:
+                pages.append([para])
+        return pages
+
+    # ------------------------------------------------------------------ tables
+    def table_slides(self, title: str, kind: str, header: tuple[str, ...],
+                     rows: list[tuple[str, ...]], widths: tuple[int, ...],
+                     notes: list[str], empty: str,
+                     tones: Optional[list[dict[int, str]]] = None,
+                     footer: Optional[tuple[str, ...]] = None) -> None:
+        """Lay a table out over as many slides as its rows need, header repeated."""
+        if not rows:
+            self.text_slides("title_only", title, kind, [], notes, empty)
+            return
+        box = self.new_probe("title_only")
+        col_widths = [int(box.width * w / sum(widths)) for w in widths]
+
+        def row_height(cells, size, bold=False) -> float:
+            return max(self.measure.box_height([Para(c, size, bold)], w)
+                       for c, w in zip(cells, col_widths))
+
+        for size in self.sizes(TABLE_PT):
+            head = row_height(header, size, True)
+            heights = [row_height(r, size) for r in rows]
+            foot = row_height(footer, size, True) if footer else 0
+            available = box.height / EMU_PER_PT - head
+            if all(h <= available - foot for h in heights):
+                break
+        else:
+            worst = max(range(len(rows)), key=lambda i: heights[i])
+            raise BuildError(f"slide '{title}': the row {rows[worst][0][:60]!r} does not fit "
+                             f"even at {self.floor:g} pt; shorten it")
+        pages: list[list[int]] = [[]]
+        used = 0.0
+        for index, h in enumerate(heights):
+            if pages[-1] and (used + h > available or len(pages[-1]) >= MAX_TABLE_ROWS):
+                pages.append([])
+                used = 0.0
+            pages[-1].append(index)
+            used += h
+        if footer and used + foot > available:
+            pages.append([])
+        for number, page in enumerate(pages):
+            shown = title if number == 0 else f"{title} (continued)"
+            slide = self.new_slide("title_only", shown, kind, notes)
+            self.drop_body_placeholder(slide)
+            body = self.body_box(slide)
+            page_rows = [rows[i] for i in page]
+            page_tones = [(tones or [{}] * len(rows))[i] for i in page]
+            page_heights = [heights[i] for i in page]
+            with_footer = footer is not None and number == len(pages) - 1
+            self._table(slide, body, header, page_rows, col_widths, size, head, page_heights,
+                        page_tones, footer if with_footer else None, foot)
+
+    def _table(self, slide, body: Box, header, rows, col_widths, size, head, heights, tones,
+               footer, foot) -> None:
+        count = len(rows) + 1 + (1 if footer else 0)
+        total = head + sum(heights) + (foot if footer else 0)
+        shape = slide.shapes.add_table(count, len(header), body.left, body.top, body.width,
+                                       Emu(int(total * EMU_PER_PT)))
+        shape.name = "table"
+        table = shape.table
+        for column, width in zip(table.columns, col_widths):
+            column.width = Emu(width)
+        all_rows = [(header, head, True, {})] + [
+            (r, h, False, t) for r, h, t in zip(rows, heights, tones)]
+        if footer:
+            all_rows.append((footer, foot, True, {}))
+        for row_index, (cells, height, bold, tone) in enumerate(all_rows):
+            table.rows[row_index].height = Emu(int(height * EMU_PER_PT))
+            for col, text in enumerate(cells):
+                cell = table.cell(row_index, col)
+                cell.margin_left = cell.margin_right = Emu(int(INSET_X * EMU_PER_PT))
+                cell.margin_top = cell.margin_bottom = Emu(int(INSET_Y * EMU_PER_PT))
+                tf = cell.text_frame
+                tf.word_wrap = True
+                p = tf.paragraphs[0]
+                run = p.add_run()
+                run.text = text
+                run.font.size = Pt(size)
+                run.font.bold = bold or col in tone or None
+                if col in tone:
+                    run.font.color.rgb = _rgb(tone[col])
+
+    # ------------------------------------------------------------------ charts
+    def metric_slides(self) -> None:
+        metrics = list(self.view.metrics)
+        title = "Results: goals vs actuals"
+        if not metrics:
+            self.text_slides("title_only", title, "results", [],
+                             ["No success metrics are agreed yet: agree them in this QBR."],
+                             "No success metrics are agreed yet.")
+            return
+        pages = [metrics[i:i + 2] for i in range(0, len(metrics), 2)]
+        for number, page in enumerate(pages):
+            shown = title if number == 0 else f"{title} (continued)"
+            notes = [_metric_note(m) for m in page]
+            slide = self.new_slide("title_only", shown, "results", notes)
+            self.drop_body_placeholder(slide)
+            body = self.body_box(slide)
+            half = (body.width - GAP) // 2
+            for index, metric in enumerate(page):
+                left = body.left + index * (half + GAP)
+                self._metric_panel(slide, Box(left, body.top, half, body.height), metric, shown)
+
+    def _metric_panel(self, slide, box: Box, metric: DeckMetric, slide_title: str) -> None:
+        row = metric.row
+        heading = [Para(row.name, 16, bold=True)]
+        head_h = int(self.measure.box_height(heading, box.width) * EMU_PER_PT)
+        self.textbox(slide, Box(box.left, box.top, box.width, head_h), heading,
+                     f"{row.name} heading", slide_title, self.colours.primary)
+        caption = [
+            Para(f"Latest {row.latest or '–'}" + (f" ({row.latest_on})" if row.latest_on else "")
+                 + f" · Target {row.target} by {row.due}", 12),
+            Para(f"Baseline {row.baseline} · Progress {row.progress or '–'} · {row.state}", 12,
+                 bold=True)]
+        cap_h = int(self.measure.box_height(caption, box.width) * EMU_PER_PT)
+        chart_box = Box(box.left, box.top + head_h, box.width, box.height - head_h - cap_h)
+        if chart_box.height < Inches(1.5):
+            raise BuildError(f"slide '{slide_title}': the name of metric {row.name[:60]!r} "
+                             "leaves no room for its chart; shorten it")
+        self.textbox(slide, Box(box.left, chart_box.bottom, box.width, cap_h), caption,
+                     f"{row.name} caption", slide_title,
+                     {"good": self.colours.good, "bad": self.colours.bad}.get(
+                         row.tone, self.colours.text))
+        if metric.chart is None:
+            self.textbox(slide, chart_box, [Para("No data yet: the first reading will show "
+                                                 "here.", 14)], f"{row.name} chart",
+                         slide_title, self.colours.muted, MSO_ANCHOR.MIDDLE)
+            return
+        self._chart(slide, chart_box, metric)
+
+    def _chart(self, slide, box: Box, metric: DeckMetric) -> None:
+        chart_data = CategoryChartData(number_format=metric.chart.number_format)
+        chart_data.categories = list(metric.chart.categories)
+        chart_data.add_series("Actual", metric.chart.actual)
+        chart_data.add_series("Target", metric.chart.target)
+        chart_data.add_series("Baseline", metric.chart.baseline)
+        frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, box.left, box.top,
+                                       box.width, box.height, chart_data)
+        frame.name = f"{metric.row.name} chart"
+        chart = frame.chart
+        chart.font.size = Pt(11)
+        chart.font.name = self.family
+        chart.has_title = False
+        chart.has_legend = True
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+        styles = {"Actual": (self.colours.primary, 2.5, None, XL_MARKER_STYLE.CIRCLE),
+                  "Target": (self.colours.accent, 2.0, MSO_LINE.DASH, XL_MARKER_STYLE.NONE),
+                  "Baseline": (self.colours.muted, 1.25, MSO_LINE.ROUND_DOT,
+                               XL_MARKER_STYLE.NONE)}
+        for series in chart.plots[0].series:
+            colour, width, dash, marker = styles[series.name]
+            series.smooth = False
+            line = series.format.line
+            line.color.rgb = _rgb(colour)
+            line.width = Pt(width)
+            if dash is not None:
+                line.dash_style = dash
+            series.marker.style = marker
+            if marker != XL_MARKER_STYLE.NONE:
+                series.marker.size = 7
+                series.marker.format.fill.solid()
+                series.marker.format.fill.fore_color.rgb = _rgb(colour)
+                series.marker.format.line.color.rgb = _rgb(colour)
+        axis = chart.value_axis
+        axis.tick_labels.number_format = metric.chart.number_format
+        axis.tick_labels.number_format_is_linked = False
+        axis.has_major_gridlines = True
+        axis.major_gridlines.format.line.color.rgb = _rgb(self.colours.light)
+        chart.category_axis.tick_labels.font.size = Pt(10)
+
+    # ------------------------------------------------------------------ the storyline
+    def build(self) -> bytes:
+        v = self.view
+        self.title_slide()
+        self.agenda_slide()
+        if v.previous_quarter:
+            tone = {"good": self.colours.good, "warning": self.colours.warning,
+                    "neutral": self.colours.text}
+            self.table_slides(
+                f"Last quarter ({v.previous_quarter}): what we committed, what happened",
+                "lookback", ("What we committed", "What happened"),
+                [(c, h) for c, h, _ in v.committed], (55, 45),
+                [f"{c} -> {h}" for c, h, _ in v.committed],
+                "Nothing was committed at the last QBR.",
+                tones=[{1: tone[t]} for _, _, t in v.committed])
+        self.metric_slides()
+        if v.value:
+            self.table_slides("Value realized", "value", ("What we achieved", "Value", "Basis"),
+                              list(v.value), (38, 22, 40),
+                              [f"{c}: {val} ({b})" for c, val, b in v.value], "")
+        tone = {"good": self.colours.good, "warning": self.colours.warning,
+                "bad": self.colours.bad, "neutral": self.colours.text}
+        attention = [m for m in v.milestones if m[5] in ("warning", "bad")]
+        self.table_slides(
+            "Milestone progress", "milestones", ("Milestone", "Phase", "Owner", "Due", "State"),
+            [m[:5] for m in v.milestones], (44, 14, 16, 14, 12),
+            [v.milestone_summary + "."] + [f"Needs attention: {m[0]} ({m[4]}, owner {m[2]})."
+                                           for m in attention],
+            "No milestones are open.", tones=[{4: tone[m[5]]} for m in v.milestones],
+            footer=(v.milestone_summary, "", "", "", ""))
+        paras = []
+        if v.challenges:
+            paras.append(Para("This quarter's challenges", 18, bold=True, space_after=4))
+            paras += [Para(f"• {c}", 16, space_after=6) for c in v.challenges]
+        if v.risks:
+            paras.append(Para("Open risks and how we manage them", 18, bold=True,
+                              space_after=4))
+            paras += [Para(f"• {r}: {m}" + (f" ({o})" if o else ""), 16, space_after=6)
+                      for r, m, o in v.risks]
+        self.text_slides("title_only", "Challenges and open risks", "challenges", paras,
+                         ["Name each challenge plainly, then what we do about it and who owns "
+                          "it."], "No challenges or open risks are recorded.")
+        self.text_slides("title_only", "Goals for next quarter", "goals",
+                         [Para(f"• {g}", 20, space_after=8) for g in v.goals],
+                         ["Agree each goal with the champion; each needs an owner and a "
+                          "number."] + list(v.goals), "No goals for next quarter are set yet.")
+        if v.roadmap:
+            self.table_slides("Roadmap", "roadmap", ("Coming", "Why it matters to you", "When"),
+                              list(v.roadmap), (34, 50, 16),
+                              [f"{i}: {w}" for i, w, _ in v.roadmap], "")
+        if v.expansion:
+            opportunity, basis = v.expansion
+            paras = [Para(opportunity, 24, bold=True, space_after=12)]
+            if basis:
+                paras.append(Para(f"Why now: {basis}", 18))
+            self.text_slides("title_only", "Where we can grow together", "expansion", paras,
+                             ["Tie the opportunity to the value shown; ask for the next step, "
+                              "not the signature."], "")
+        self.table_slides("Action items", "actions", ("Action", "Owner", "Due"),
+                          list(v.actions), (60, 22, 18),
+                          ["Confirm each owner and date before closing."]
+                          + [f"{a} ({o}, {d})" for a, o, d in v.actions],
+                          "No action items yet: agree them before closing.")
+        if len(self.prs.slides) > self.max_slides:
+            raise BuildError(f"the deck has {len(self.prs.slides)} slides, more than "
+                             f"{self.max_slides} (SP023); trim milestones, metrics or actions")
+        problems = overflows(self.prs, self.measure)
+        if problems:
+            raise BuildError("layout check: " + "; ".join(problems[:3]))
+        self.prs.core_properties.title = f"{v.account_name}: QBR {v.quarter}"
+        self.prs.core_properties.author = v.vendor_name
+        self.prs.core_properties.comments = ""
+        out = io.BytesIO()
+        self.prs.save(out)
+        return out.getvalue()
+
+    def title_slide(self) -> None:
+        v = self.view
+        slide = self.new_slide("title", v.account_name, "title", [
+            f"Welcome {', '.join(v.attendees)}.",
+            "Purpose: review results against the joint success plan and agree next "
+            "quarter's goals."])
+        subtitle = None
+        for ph in slide.placeholders:
+            if ph.placeholder_format.idx == 1:
+                subtitle = ph
+        lines = [Para(f"Quarterly business review · {v.quarter} · {v.date}", 20, bold=True,
+                      space_after=6),
+                 Para(f"With {', '.join(a for a in v.attendees if a)}", 16)]
+        if subtitle is None:
+            box = Box(Inches(0.8), Inches(4.0), self.prs.slide_width - Inches(1.6), Inches(1.9))
+            self.textbox(slide, box, lines, "subtitle", v.account_name)
+        else:
+            self.fill(subtitle, lines, "subtitle", v.account_name, keep_style=True)
+        if self.logo is not None:
+            height = Inches(0.9)
+            slide.shapes.add_picture(str(self.logo), Inches(0.8), Inches(1.1), height=height)
+
+    def agenda_slide(self) -> None:
+        v = self.view
+        total = sum(m for _, m, _ in v.agenda)
+        notes = [f"{s}: {m} minutes." for s, m, _ in v.agenda]
+        if any(o for _, _, o in v.agenda):
+            self.table_slides("Agenda", "agenda", ("Section", "Time", "Led by"),
+                              [(s, f"{m} min", o) for s, m, o in v.agenda], (60, 15, 25),
+                              notes, "", footer=("Total", f"{total} min", ""))
+        else:
+            self.table_slides("Agenda", "agenda", ("Section", "Time"),
+                              [(s, f"{m} min") for s, m, _ in v.agenda], (80, 20),
+                              notes, "", footer=("Total", f"{total} min"))
+
+
+def _remove_slides(prs) -> None:
+    for slide in list(prs.slides):
+        _remove_slide(prs, slide)
+
+
+def _remove_slide(prs, slide) -> None:
+    id_list = prs.slides._sldIdLst
+    for sld_id in list(id_list):
+        if prs.slides.part.related_part(sld_id.rId) is slide.part:
+            prs.part.drop_rel(sld_id.rId)
+            id_list.remove(sld_id)
+
+
+def _sections(view: QbrView) -> dict[str, tuple[str, int]]:
+    """Map each kind of slide to the agenda section it belongs to, by the section's words."""
+    wanted = {"title": ("welcome", "objective", "intro"), "agenda": ("welcome", "objective"),
+              "lookback": ("welcome", "objective", "last quarter", "review"),
+              "results": ("result", "actual", "metric"), "milestones": ("result", "milestone"),
+              "value": ("value", "roi"), "challenges": ("challenge", "risk"),
+              "goals": ("goal", "next quarter"), "roadmap": ("roadmap", "ask"),
+              "expansion": ("roadmap", "ask", "expansion", "growth"),
+              "actions": ("action", "next step", "ask", "roadmap")}
+    out = {}
+    for kind, words in wanted.items():
+        for section, minutes, _ in view.agenda:
+            if any(w in section.lower() for w in words):
+                out[kind] = (section, minutes)
+                break
+    return out
+
+
+def _metric_note(m: DeckMetric) -> str:
+    r = m.row
+    return (f"{r.name}: {r.latest or 'no reading yet'} against a target of {r.target} by "
+            f"{r.due}; {r.progress or 'no'} progress from the baseline of {r.baseline}; "
+            f"{r.state.lower()}. Source: {r.source or 'not set'}.")
+
+
+def overflows(prs, measure: Measure) -> list[str]:
+    """Return a message for every text frame or table of ``prs`` whose text does not fit,
+    and every shape that sits outside the slide."""
+    problems = []
+    width, height = prs.slide_width, prs.slide_height
+    for number, slide in enumerate(prs.slides, 1):
+        title = slide.shapes.title.text_frame.text if slide.shapes.title is not None else ""
+        where = f"slide {number} ('{title[:40]}')"
+        for shape in slide.shapes:
+            if shape.left is None:
+                continue
+            if shape.left < 0 or shape.top < 0 or shape.left + shape.width > width + 1 or \
+                    shape.top + shape.height > height + 1:
+                problems.append(f"{where}: {shape.name} is outside the slide")
+            if shape.has_text_frame and shape.text_frame.text.strip():
+                paras = _paras(shape.text_frame)
+                need = measure.box_height(paras, shape.width) * EMU_PER_PT
+                if need > shape.height + EMU_PER_PT:
+                    problems.append(f"{where}: the text of {shape.name} needs "
+                                    f"{need / 914400:.2f} in, the box is "
+                                    f"{shape.height / 914400:.2f} in")
+            if shape.has_table:
+                table = shape.table
+                need = 0.0
+                for row in table.rows:
+                    need += max(measure.box_height(_paras(cell.text_frame), col.width)
+                                for cell, col in zip(row.cells, table.columns)) * EMU_PER_PT
+                if shape.top + need > height - Inches(0.5):
+                    problems.append(f"{where}: the table runs past the bottom of the slide")
+    return problems
+
+
+def _paras(text_frame) -> list[Para]:
+    out = []
+    for p in text_frame.paragraphs:
+        sizes = [r.font.size.pt for r in p.runs if r.font.size is not None] or [BODY_PT]
+        bold = any(r.font.bold for r in p.runs)
+        space = p.space_after.pt if p.space_after is not None else 0.0
+        out.append(Para(p.text if hasattr(p, "text") else "", max(sizes), bold, space))
+    return out
+
+
+def deck_pptx(view: QbrView, brand: Brand, logo: Optional[Path], max_slides: int) -> bytes:
+    """Return the QBR deck as PPTX bytes; raise BuildError naming what does not fit."""
+    return _Deck(view, brand, logo, max_slides).build()
+
+
+__all__ = ["deck_pptx", "overflows", "Callable"]
