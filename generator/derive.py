@@ -255,13 +255,22 @@ def agenda(qbr: Qbr) -> list[AgendaItem]:
     return [AgendaItem(section=s, minutes=m) for s, m in DEFAULT_AGENDA]
 
 
+QBR_HORIZON_DAYS = 120
+
+
 def qbr_milestones(account: Account) -> list[Milestone]:
-    """Return the milestones a QBR reviews: every open one, and those done since the
-    previous QBR (or in the 90 days before this one when there is none), by due date."""
+    """Return the milestones a QBR reviews, by due date: those done since the previous QBR
+    (or in the 90 days before this one when there is none) and the open ones due before the
+    next QBR (within ``QBR_HORIZON_DAYS`` of this one), late or undated. Later ones are
+    counted, not listed: the success plan has them all."""
     current, prev = newest_qbr(account), previous_qbr(account)
-    since = prev.date if prev else (current.date - timedelta(days=90) if current else date.min)
+    if current is None:
+        return []
+    since = prev.date if prev else current.date - timedelta(days=90)
+    horizon = current.date + timedelta(days=QBR_HORIZON_DAYS)
     chosen = [m for m in account.milestones
-              if m.status != "done" or (m.done_on is not None and m.done_on > since)]
+              if (m.status == "done" and m.done_on is not None and m.done_on > since)
+              or (m.status != "done" and (m.due is None or m.due <= horizon))]
     return sorted(chosen, key=lambda m: (m.due or date.max, m.title))
 
 

@@ -14,9 +14,9 @@ from typing import Optional
 from generator import derive
 from generator.model import Account, Qbr
 
-METRICS_PER_SLIDE = 2
-MILESTONES_PER_SLIDE = 10
-ACTIONS_PER_SLIDE = 8
+SIDE_BY_SIDE_UP_TO = 6  # up to 6 metrics: two charts a slide; more: four (2 x 2)
+MILESTONES_PER_SLIDE = 12  # the deck's tables hold at most 12 rows a slide
+ACTIONS_PER_SLIDE = 12
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,8 @@ def slides(account: Account, expansion_qualifies: bool, today: date) -> list[Sli
     out = [SlideSpec("title", qbr.quarter), SlideSpec("agenda", "Agenda")]
     if derive.previous_qbr(account) is not None:
         out.append(SlideSpec("lookback", "Last quarter: what we committed, what happened"))
-    out += _split("results", "Results: goals vs actuals", len(account.metrics), METRICS_PER_SLIDE)
+    out += _split("results", "Results: goals vs actuals", len(account.metrics),
+                  metrics_per_slide(len(account.metrics)))
     if qbr.value:
         out.append(SlideSpec("value", "Value realized"))
     out += _split("milestones", "Milestone progress", len(derive.qbr_milestones(account)),
@@ -52,6 +53,10 @@ def slides(account: Account, expansion_qualifies: bool, today: date) -> list[Sli
         out.append(SlideSpec("expansion", "Expansion"))
     out += _split("actions", "Action items", len(qbr.action_items), ACTIONS_PER_SLIDE)
     return out
+
+
+def metrics_per_slide(count: int) -> int:
+    return 2 if count <= SIDE_BY_SIDE_UP_TO else 4
 
 
 def slide_count(account: Account, expansion_qualifies: bool, today: date) -> int:

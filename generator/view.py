@@ -353,6 +353,8 @@ def qbr_view(loaded: LoadedAccount, program, today: date, vendor_name: str,
         metrics.append(DeckMetric(plan_rows[m.name], _deck_chart(m, a, fmt, today)))
     chosen = derive.qbr_milestones(a)
     done = sum(1 for m in a.milestones if m.status == "done")
+    later = sum(1 for m in a.milestones if m.status != "done") - sum(
+        1 for m in chosen if m.status != "done")
     milestones = tuple(
         (m.title, PHASES[m.phase], name(m.owner), fmt.date(m.due),
          STATES[derive.milestone_state(m, today)], STATE_TONE[derive.milestone_state(m, today)])
@@ -366,7 +368,8 @@ def qbr_view(loaded: LoadedAccount, program, today: date, vendor_name: str,
         committed=tuple(committed), metrics=tuple(metrics),
         value=tuple((v.claim, v.value, v.basis or "") for v in qbr.value),
         milestones=milestones,
-        milestone_summary=f"{done} of {len(a.milestones)} milestones done",
+        milestone_summary=f"{done} of {len(a.milestones)} milestones done"
+        + (f"; {later} more planned later (see the joint success plan)" if later else ""),
         wins=tuple(qbr.wins), challenges=tuple(qbr.challenges),
         risks=tuple((r.title, r.mitigation or "", name(r.owner)) for r in a.risks),
         goals=tuple(qbr.next_quarter_goals),

@@ -25,6 +25,7 @@ from pptx.util import Emu, Inches, Pt
 
 from generator.brand import Brand
 from generator.exceptions import BuildError
+from generator.storyline import metrics_per_slide
 from generator.render.fit import EMU_PER_PT, INSET_X, INSET_Y, Measure, Para
 from generator.view import DeckMetric, QbrView
 
@@ -34,7 +35,7 @@ TITLE_PT = 28
 COVER_TITLE_PT = 40
 BODY_PT = 18
 TABLE_PT = 14
-MAX_TABLE_ROWS = 10
+MAX_TABLE_ROWS = 12
 GAP = Inches(0.3)
 
 
@@ -218,27 +219,24 @@ class _Deck:
             return max(self.measure.box_height([Para(c, size, bold)], w)
                        for c, w in zip(cells, col_widths))
 
+        best = None  # (pages, -size, layout): fewest slides, then the largest text
         for size in self.sizes(TABLE_PT):
             head = row_height(header, size, True)
             heights = [row_height(r, size) for r in rows]
             foot = row_height(footer, size, True) if footer else 0
             available = box.height / EMU_PER_PT - head
-            if all(h <= available - foot for h in heights):
-                break
-        else:
+            if not all(h <= available - foot for h in heights):
+                continue
+            pages = _paginate_rows(heights, available, foot if footer else None)
+            candidate = (len(pages), -size, (size, head, heights, foot, pages))
+            if best is None or candidate[:2] < best[:2]:
+                best = candidate
+        if best is None:
+            heights = [row_height(r, self.floor) for r in rows]
             worst = max(range(len(rows)), key=lambda i: heights[i])
             raise BuildError(f"slide '{title}': the row {rows[worst][0][:60]!r} does not fit "
                              f"even at {self.floor:g} pt; shorten it")
-        pages: list[list[int]] = [[]]
-        used = 0.0
-        for index, h in enumerate(heights):
-            if pages[-1] and (used + h > available or len(pages[-1]) >= MAX_TABLE_ROWS):
-                pages.append([])
-                used = 0.0
-            pages[-1].append(index)
-            used += h
-        if footer and used + foot > available:
-            pages.append([])
+        size, head, heights, foot, pages = best[2]
         for number, page in enumerate(pages):
             shown = title if number == 0 else f"{title} (continued)"
             slide = self.new_slide("title_only", shown, kind, notes)
@@ -290,7 +288,8 @@ class _Deck:
                              ["No success metrics are agreed yet: agree them in this QBR."],
                              "No success metrics are agreed yet.")
             return
-        pages = [metrics[i:i + 2] for i in range(0, len(metrics), 2)]
+        per = metrics_per_slide(len(metrics))
+        pages = [metrics[i:i + per] for i in range(0, len(metrics), per)]
         for number, page in enumerate(pages):
             shown = title if number == 0 else f"{title} (continued)"
             notes = [_metric_note(m) for m in page]
@@ -298,9 +297,12 @@ class _Deck:
             self.drop_body_placeholder(slide)
             body = self.body_box(slide)
             half = (body.width - GAP) // 2
+            rows = 1 if per == 2 else 2
+            height = (body.height - (rows - 1) * GAP) // rows
             for index, metric in enumerate(page):
-                left = body.left + index * (half + GAP)
-                self._metric_panel(slide, Box(left, body.top, half, body.height), metric, shown)
+                left = body.left + (index % 2) * (half + GAP)
+                top = body.top + (index // 2) * (height + GAP)
+                self._metric_panel(slide, Box(left, top, half, height), metric, shown)
 
     def _metric_panel(self, slide, box: Box, metric: DeckMetric, slide_title: str) -> None:
         row = metric.row
@@ -315,7 +317,7 @@ class _Deck:
                  bold=True)]
         cap_h = int(self.measure.box_height(caption, box.width) * EMU_PER_PT)
         chart_box = Box(box.left, box.top + head_h, box.width, box.height - head_h - cap_h)
-        if chart_box.height < Inches(1.5):
+        if chart_box.height < Inches(1.2):
             raise BuildError(f"slide '{slide_title}': the name of metric {row.name[:60]!r} "
                              "leaves no room for its chart; shorten it")
         self.textbox(slide, Box(box.left, chart_box.bottom, box.width, cap_h), caption,
@@ -480,6 +482,23 @@ class _Deck:
             self.table_slides("Agenda", "agenda", ("Section", "Time"),
                               [(s, f"{m} min") for s, m, _ in v.agenda], (80, 20),
                               notes, "", footer=("Total", f"{total} min"))
+
+
+def _paginate_rows(heights: list[float], available: float,
+                   footer: Optional[float]) -> list[list[int]]:
+    """Return row indexes per slide: as many rows as fit (at most MAX_TABLE_ROWS), with the
+    footer row on the last slide."""
+    pages: list[list[int]] = [[]]
+    used = 0.0
+    for index, h in enumerate(heights):
+        if pages[-1] and (used + h > available or len(pages[-1]) >= MAX_TABLE_ROWS):
+            pages.append([])
+            used = 0.0
+        pages[-1].append(index)
+        used += h
+    if footer is not None and used + footer > available:
+        pages.append([])
+    return pages
 
 
 def _remove_slides(prs) -> None:
