@@ -173,13 +173,15 @@ def test_planted_markers_in_internal_fields_appear_nowhere(copy_of, tmp_path):
         return text.replace("relationship", "zqxmarkerdimension")
     path = copy_of("northwind-freight.yaml", plant)
     out = tmp_path / "out"
-    result = build(path, "--out", out, "--formats", "docx,pdf")
+    result = build(path, "--out", out, "--formats", "docx,pdf,pptx")
     assert result.exit_code == 0, result.output
-    for produced in (out / "northwind-freight").iterdir():
-        raw = produced.read_bytes()
+    produced = sorted((out / "northwind-freight").iterdir())
+    assert [p.suffix for p in produced] == [".pptx", ".docx", ".pdf"]
+    for document in produced:
+        raw = document.read_bytes()
         assert b"ZQXMARKER" not in raw.upper()
-        text = docx_xml(produced) if produced.suffix == ".docx" else pdf_text(produced)
-        assert "ZQXMARKER" not in text.upper()
+        text = pdf_text(document) if document.suffix == ".pdf" else docx_xml(document)
+        assert "ZQXMARKER" not in text.upper() and "MULTI-YEAR PRICING" not in text.upper()
 
 
 def test_german_account_in_de_locale_and_euros_on_a4(copy_of, tmp_path):

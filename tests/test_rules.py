@@ -128,7 +128,7 @@ FIRES = {
     "SP023": ([("  - {text: Share the November TMS report, owner: maria, due: 2026-12-15}",
                 "  " + "\n      ".join(f"- {{text: Task {i}, owner: maria, due: 2026-12-15}}"
                                 for i in range(17)))],
-              ["a.yaml:267:5: error SP023 the deck would have 15 slides (more than 14); trim "
+              ["a.yaml:267:5: error SP023 the deck would have 14 slides (more than 13); trim "
                "milestones, metrics or action items"]),
 }
 
@@ -152,7 +152,7 @@ def test_rule_fires(rule, write_account, northwind_text):
         text = replace_once(text, old, new)
     program = None
     if rule == "SP023":
-        program = Program.model_validate(merge(DEFAULTS, {"checks": {"max_deck_slides": 14}}))
+        program = Program.model_validate(merge(DEFAULTS, {"checks": {"max_deck_slides": 13}}))
     got = of(rule, findings(write_account, text, program=program))
     assert got == expected
 

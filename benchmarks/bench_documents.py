@@ -1,8 +1,9 @@
-"""Benchmark the joint success plan build against a LibreOffice DOCX->PDF conversion.
+"""Benchmark one account's documents against a LibreOffice DOCX->PDF conversion.
 
-Prints, from one run on this machine, seconds per Northwind plan PDF, plan DOCX and the
-whole check+view step, and the ratio of the csplan plan PDF to LibreOffice converting the
-same DOCX to PDF (the baseline). Run from the repository root:
+Prints, from one run on this machine, seconds for the Northwind plan PDF, plan DOCX, QBR
+deck (and the deck of a heavy account: 30 milestones, 12 metrics), and the ratio of the
+csplan plan PDF and of the whole bundle to LibreOffice converting the same DOCX to PDF (the
+baseline, timed in the same run). Run from the repository root:
 
     python benchmarks/bench_plan.py [--runs 5]
 """
@@ -10,6 +11,7 @@ same DOCX to PDF (the baseline). Run from the repository root:
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import statistics
 import subprocess
@@ -28,7 +30,10 @@ from generator.paths import BRAND  # noqa: E402
 from generator.render.docx import plan_docx  # noqa: E402
 from generator.render.html import plan_html  # noqa: E402
 from generator.render.pdf import html_to_pdf  # noqa: E402
-from generator.view import plan_view  # noqa: E402
+from generator.program import Program  # noqa: E402
+from generator.render.pptx import deck_pptx  # noqa: E402
+from generator.view import plan_view, qbr_view  # noqa: E402
+from tests.heavy import heavy_text  # noqa: E402
 
 ACCOUNT = ROOT / "accounts" / "northwind-freight.yaml"
 TODAY = date(2026, 11, 23)
@@ -61,9 +66,18 @@ def main() -> None:
                      args.runs)
     t_docx, docx_bytes = timed(lambda: plan_docx(v, brand, folder / "logos" / "northwind.png"),
                                args.runs)
+    program = Program.default()
+    deck = qbr_view(load_account(ACCOUNT), program, TODAY, brand.spec.name)
+    t_deck, _ = timed(lambda: deck_pptx(deck, brand, None, 15), args.runs)
+    with tempfile.TemporaryDirectory() as tmp:
+        heavy = Path(tmp) / "heavy.yaml"
+        heavy.write_text(re.sub(r"\n  logo: [^\n]*", "", heavy_text()), encoding="utf-8")
+        heavy_deck = qbr_view(load_account(heavy), program, TODAY, brand.spec.name)
+    t_heavy, _ = timed(lambda: deck_pptx(heavy_deck, brand, None, 15), args.runs)
     print(f"load+check view : {t_view:.3f} s")
     print(f"plan PDF        : {t_pdf:.3f} s")
     print(f"plan DOCX       : {t_docx:.3f} s")
+    print(f"QBR deck PPTX   : {t_deck:.3f} s (heavy account: {t_heavy:.3f} s)")
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         print("LibreOffice not installed: ratio to a DOCX->PDF conversion skipped")
@@ -81,7 +95,7 @@ def main() -> None:
         t_lo, _ = timed(convert, max(1, args.runs // 2))
     print(f"LibreOffice DOCX->PDF (baseline): {t_lo:.3f} s")
     print(f"ratio plan PDF / LibreOffice    : {t_pdf / t_lo:.2f}")
-    print(f"ratio PDF+DOCX / LibreOffice    : {(t_pdf + t_docx) / t_lo:.2f}")
+    print(f"ratio bundle (PDF+DOCX+PPTX) / LibreOffice: {(t_pdf + t_docx + t_deck) / t_lo:.2f}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,263 @@
+"""The QBR deck: storyline, native charts, speaker notes, the brand master, the layout check."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pptx import Presentation
+from pptx.util import Inches, Pt
+
+from generator.brand import load_brand
+from generator.cli import main
+from generator.paths import BRAND
+from generator.render.fit import Measure
+from generator.render.pptx import overflows
+from tests.conftest import ACCOUNTS, ROOT, replace_once
+from tests.docs import pdf_text, squash
+from tests.heavy import LONG_NAME, heavy_text
+
+TODAY = ["--today", "2026-11-23"]
+
+
+def build(*args):
+    return CliRunner().invoke(main, ["build", *[str(a) for a in args], *TODAY],
+                              catch_exceptions=False)
+
+
+def slide_texts(prs) -> list[str]:
+    out = []
+    for slide in prs.slides:
+        parts = []
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                parts.append(shape.text_frame.text)
+            if shape.has_table:
+                parts += [c.text for row in shape.table.rows for c in row.cells]
+        out.append("\n".join(parts))
+    return out
+
+
+def titles(prs) -> list[str]:
+    return [s.shapes.title.text_frame.text for s in prs.slides]
+
+
+@pytest.fixture(scope="module")
+def northwind(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("out")
+    result = build(ACCOUNTS / "northwind-freight.yaml", "--out", out)
+    assert result.exit_code == 0, result.output
+    folder = out / "northwind-freight"
+    return {"pptx": folder / "northwind-freight-qbr-2026-Q4.pptx",
+            "pdf": folder / "northwind-freight-success-plan.pdf"}
+
+
+def test_northwind_deck_reads_as_a_sixty_minute_meeting(northwind):
+    prs = Presentation(str(northwind["pptx"]))
+    assert titles(prs) == [
+        "Northwind Freight", "Agenda",
+        "Last quarter (2026-Q3): what we committed, what happened",
+        "Results: goals vs actuals", "Results: goals vs actuals (continued)",
+        "Results: goals vs actuals (continued)", "Value realized", "Milestone progress",
+        "Challenges and open risks", "Goals for next quarter", "Roadmap",
+        "Where we can grow together", "Action items"]
+    assert 8 <= len(prs.slides) <= 15
+    assert prs.slide_width == Inches(13.333) and prs.slide_height == Inches(7.5)
+    texts = slide_texts(prs)
+    assert "Quarterly business review · 2026-Q4 · Dec 8, 2026" in texts[0]
+    assert "With Maria Lopez, James Okafor, Priya Shah, Tom Reyes" in texts[0]
+    assert re.search(r"Results: goals vs actuals\n15 min", texts[1])
+    assert "Total\n60 min" in texts[1]
+    assert "Share carrier-level late-load data (Maria Lopez, Oct 31, 2026)\nOpen, past due" \
+        in texts[2]
+    assert "Add the yard-management module for the two cross-dock sites" in texts[11]
+    assert "Send the QBR summary and updated plan\nPriya Shah\nDec 10, 2026" in texts[12]
+
+
+def test_charts_are_native_and_editable(northwind):
+    with zipfile.ZipFile(northwind["pptx"]) as z:
+        charts = sorted(n for n in z.namelist() if re.match(r"ppt/charts/chart\d+\.xml$", n))
+        embedded = [n for n in z.namelist() if n.startswith("ppt/embeddings/")]
+        first = z.read(charts[0]).decode()
+    assert len(charts) == 5 and len(embedded) == 5  # each chart carries its editable workbook
+    assert "<c:lineChart>" in first
+    for name in ("Actual", "Target", "Baseline"):
+        assert f"<c:v>{name}</c:v>" in first
+    assert "<c:v>93.0</c:v>" in first or "<c:v>93</c:v>" in first
+    prs = Presentation(str(northwind["pptx"]))
+    pictures = [s for slide in prs.slides for s in slide.shapes if s.shape_type == 13]
+    assert len(pictures) == 1  # the customer's logo on the title slide; charts are no images
+    chart = next(s for s in prs.slides[3].shapes if s.has_chart).chart
+    assert list(chart.plots[0].categories) == ["Feb 1, 2026", "Apr 30, 2026", "Jul 31, 2026",
+                                               "Oct 31, 2026"]
+    assert list(chart.plots[0].series[0].values) == [82, 85, 90, 93]
+
+
+def test_every_slide_has_speaker_notes_with_minutes(northwind):
+    prs = Presentation(str(northwind["pptx"]))
+    for slide in prs.slides:
+        notes = slide.notes_slide.notes_text_frame.text
+        assert re.search(r"\(\d+ minutes for this section\)", notes), notes
+    results = prs.slides[3].notes_slide.notes_text_frame.text
+    assert "Agenda: Results: goals vs actuals (15 minutes for this section)." in results
+    assert "On-time delivery rate: 93% against a target of 95% by Dec 31, 2026" in results
+
+
+def test_deck_numbers_agree_with_the_plan(northwind):
+    deck = squash("\n".join(slide_texts(Presentation(str(northwind["pptx"])))))
+    plan = squash(pdf_text(northwind["pdf"]))
+    for fact in ("Latest 93% (Oct 31, 2026)", "Target 95% by Dec 31, 2026", "Progress 85%",
+                 "Latest $20,000 (Oct 31, 2026)", "Latest 1.5 hr", "Progress 112%",
+                 "Dec 8, 2026", "Mar 15, 2027", "Tom Reyes"):
+        assert squash(fact) in deck, fact
+    for number in ("93%", "$20,000", "85%", "1.5 hr", "112%", "Mar 15, 2027"):
+        assert squash(number) in plan, number
+
+
+def test_the_layout_check_passes_on_the_saved_deck(northwind):
+    brand = load_brand(BRAND)
+    files = brand.font_files
+    measure = Measure(files["regular"], files["bold"], [p for _, p in brand.fallback_fonts])
+    assert overflows(Presentation(str(northwind["pptx"])), measure) == []
+
+
+def test_the_layout_check_finds_text_that_does_not_fit():
+    brand = load_brand(BRAND)
+    files = brand.font_files
+    measure = Measure(files["regular"], files["bold"], [p for _, p in brand.fallback_fonts])
+    prs = Presentation(str(BRAND / "master.pptx"))
+    slide = prs.slides.add_slide(prs.slide_layouts.get_by_name("Title Only"))
+    slide.shapes.title.text = "A title"
+    box = slide.shapes.add_textbox(Inches(1), Inches(2), Inches(3), Inches(0.5))
+    box.name = "too much"
+    run = box.text_frame.paragraphs[0].add_run()
+    run.text = "words " * 60
+    run.font.size = Pt(18)
+    box.text_frame.word_wrap = True
+    outside = slide.shapes.add_textbox(Inches(12), Inches(6), Inches(3), Inches(1))
+    outside.name = "off the edge"
+    problems = overflows(prs, measure)
+    assert any("slide 1 ('A title'): the text of too much needs" in p for p in problems)
+    assert any("off the edge is outside the slide" in p for p in problems)
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    target = tmp_path / "in"
+    shutil.copytree(ACCOUNTS / "logos", target / "logos")
+    return target
+
+
+def test_withheld_expansion_has_no_slide(folder, tmp_path):
+    path = folder / "brightwater-clinics.yaml"
+    shutil.copy(ACCOUNTS / "brightwater-clinics.yaml", path)
+    result = build(path, "--out", tmp_path / "out", "--formats", "pptx")
+    assert result.exit_code == 0
+    assert "warning SP015 expansion withheld from the 2026-Q4 deck" in result.stdout
+    prs = Presentation(str(tmp_path / "out" / "brightwater-clinics" /
+                           "brightwater-clinics-qbr-2026-Q4.pptx"))
+    assert "Where we can grow together" not in titles(prs)
+    assert "mental-health" not in "\n".join(slide_texts(prs))
+    assert "Last quarter (2026-Q2): what we committed, what happened" in titles(prs)
+
+
+def test_an_account_with_no_qbr_gets_a_note_not_a_crash(tmp_path):
+    result = build(ACCOUNTS / "kurierdienst-elbe.yaml", "--out", tmp_path / "out",
+                   "--formats", "pptx")
+    assert result.exit_code == 0
+    assert "note: no QBR in the account (qbrs is empty): no deck built" in result.stderr
+    assert not list((tmp_path / "out").rglob("*.pptx"))
+
+
+def test_the_heavy_account_fits_on_fifteen_slides(folder, tmp_path):
+    path = folder / "heavy.yaml"
+    path.write_text(heavy_text(), encoding="utf-8")
+    result = build(path, "--out", tmp_path / "out", "--formats", "pptx")
+    assert result.exit_code == 0, result.output
+    prs = Presentation(str(tmp_path / "out" / "northwind-freight" /
+                           "northwind-freight-qbr-2026-Q4.pptx"))
+    assert len(prs.slides) == 15
+    assert titles(prs).count("Milestone progress (continued)") == 2
+    text = "\n".join(slide_texts(prs))
+    assert LONG_NAME in text and "Regional KPI number 6 with a fairly long name" in text
+    assert "Rollout wave 22: depot 22 dispatches every route from Fleetline" in text
+    brand = load_brand(BRAND)
+    files = brand.font_files
+    measure = Measure(files["regular"], files["bold"], [p for _, p in brand.fallback_fonts])
+    assert overflows(prs, measure) == []
+
+
+def test_text_that_cannot_fit_fails_naming_the_slide(folder, tmp_path):
+    text = (ACCOUNTS / "northwind-freight.yaml").read_text(encoding="utf-8")
+    text = replace_once(text, "opportunity: Add the yard-management module for the two "
+                              "cross-dock sites",
+                        "opportunity: " + "Add the yard-management module " * 120)
+    path = folder / "northwind-freight.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = build(path, "--out", tmp_path / "out", "--formats", "pptx")
+    assert result.exit_code == 1
+    assert "error BUILD slide 'Where we can grow together': a paragraph does not fit even " \
+           "at 12 pt; shorten it" in result.stdout
+    assert not list((tmp_path / "out").rglob("*.pptx"))
+
+
+def second_master(tmp_path: Path, mapping: bool) -> Path:
+    """A brand whose master names its layouts differently (Cover, Text, Heading only)."""
+    brand = tmp_path / "other-brand"
+    shutil.copytree(ROOT / "brand", brand)
+    prs = Presentation(str(brand / "master.pptx"))
+    names = {"Title Slide": "Cover", "Title and Content": "Text", "Title Only": "Heading only"}
+    for layout in prs.slide_layouts:
+        if layout.name in names:
+            layout.name = names[layout.name]
+    prs.save(str(brand / "company-master.pptx"))
+    spec = (brand / "brand.yaml").read_text()
+    spec = spec.replace("pptx_master: master.pptx", "pptx_master: company-master.pptx")
+    if mapping:
+        spec = spec.replace("  title: Title Slide", "  title: Cover").replace(
+            "  content: Title and Content", "  content: Text").replace(
+            "  title_only: Title Only", "  title_only: Heading only")
+    (brand / "brand.yaml").write_text(spec)
+    return brand
+
+
+def test_a_company_master_with_other_layout_names_works_through_the_mapping(tmp_path):
+    brand = second_master(tmp_path, mapping=True)
+    result = build(ACCOUNTS / "northwind-freight.yaml", "--out", tmp_path / "out",
+                   "--formats", "pptx", "--brand", brand)
+    assert result.exit_code == 0, result.output
+    prs = Presentation(str(tmp_path / "out" / "northwind-freight" /
+                           "northwind-freight-qbr-2026-Q4.pptx"))
+    used = [s.slide_layout.name for s in prs.slides]
+    assert used[0] == "Cover" and set(used[1:]) == {"Heading only"}
+
+
+def test_a_missing_layout_names_the_ones_the_master_has(tmp_path):
+    brand = second_master(tmp_path, mapping=False)
+    result = build(ACCOUNTS / "northwind-freight.yaml", "--out", tmp_path / "out",
+                   "--formats", "pptx", "--brand", brand)
+    assert result.exit_code == 1
+    assert "the PPTX master has no layout 'Title Slide' for title slides; set " \
+           "pptx_layouts.title in brand.yaml to one of: Cover, Text" in result.stdout
+
+
+def test_a_brand_master_that_is_not_a_package_fails_cleanly(tmp_path):
+    brand = tmp_path / "b"
+    shutil.copytree(ROOT / "brand", brand)
+    (brand / "master.pptx").write_bytes(b"PK\x03\x04 not really a zip")
+    result = build(ACCOUNTS / "northwind-freight.yaml", "--out", tmp_path / "out",
+                   "--formats", "pptx", "--brand", brand)
+    assert result.exit_code == 1
+    assert "the brand's PPTX master master.pptx cannot be opened" in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_saved_deck_reopens(northwind):
+    data = northwind["pptx"].read_bytes()
+    prs = Presentation(io.BytesIO(data))
+    assert prs.core_properties.title == "Northwind Freight: QBR 2026-Q4"
