@@ -276,8 +276,14 @@ def qbr_milestones(account: Account) -> list[Milestone]:
 
 @dataclass(frozen=True)
 class GoalOutcome:
+    """A goal from the previous QBR and what answers it: a win or a milestone done since
+    (``evidence`` text), or a metric's newest reading (``metric`` and ``reading``)."""
+
     goal: str
-    evidence: Optional[str]  # the win, milestone or metric reading that answers it
+    evidence: Optional[str] = None
+    source: Optional[Literal["win", "milestone", "metric"]] = None
+    metric: Optional[Metric] = None
+    reading: Optional[tuple[date, float]] = None
 
 
 @dataclass(frozen=True)
@@ -305,19 +311,25 @@ def last_quarter(account: Account, today: date) -> Optional[Lookback]:
     if prev is None:
         return None
     current = newest_qbr(account)
-    candidates: list[str] = list(current.wins) if current else []
-    candidates += [f"{m.title} (done {m.done_on.isoformat()})" for m in account.milestones
+    candidates: list[tuple[str, GoalOutcome]] = [
+        (win, GoalOutcome("", win, "win")) for win in (current.wins if current else [])]
+    candidates += [(m.title, GoalOutcome("", m.title, "milestone")) for m in account.milestones
                    if m.status == "done" and m.done_on and m.done_on > prev.date]
     for metric in account.metrics:
         p = metric_progress(metric, account.contract.start, today)
         if p.latest is not None and p.latest_on and p.latest_on > prev.date:
-            candidates.append(f"{metric.name}: {_plain(p.latest)} on {p.latest_on.isoformat()}")
-    goals = tuple(GoalOutcome(g, _best_match(g, candidates)) for g in prev.next_quarter_goals)
+            candidates.append((metric.name, GoalOutcome("", None, "metric", metric,
+                                                         (p.latest_on, p.latest))))
+    goals = []
+    for goal in prev.next_quarter_goals:
+        match = _best_match(goal, candidates)
+        goals.append(GoalOutcome(goal, match.evidence, match.source, match.metric,
+                                 match.reading) if match else GoalOutcome(goal))
     actions = tuple(
         ActionOutcome(a, "done" if a.done else
                       "overdue" if a.due is not None and a.due < today else "open")
         for a in prev.action_items)
-    return Lookback(prev, goals, actions)
+    return Lookback(prev, tuple(goals), actions)
 
 
 _STOP = {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "by", "at", "with",
@@ -337,17 +349,14 @@ def _words(text: str) -> set[str]:
     return words
 
 
-def _best_match(goal: str, candidates: list[str]) -> Optional[str]:
+def _best_match(goal: str, candidates: list[tuple[str, GoalOutcome]]) -> Optional[GoalOutcome]:
+    """Return the candidate sharing more than half of the goal's words, the most first."""
     wanted = _words(goal)
     if not wanted:
         return None
     best, best_score = None, 0.5
-    for text in candidates:
+    for text, outcome in candidates:
         score = len(wanted & _words(text)) / len(wanted)
         if score > best_score:
-            best, best_score = text, score
+            best, best_score = outcome, score
     return best
-
-
-def _plain(value: float) -> str:
-    return f"{value:g}"

@@ -337,8 +337,17 @@ def qbr_view(loaded: LoadedAccount, program, today: date, vendor_name: str,
     committed: list[tuple[str, str, str]] = []
     if look is not None:
         for goal in look.goals:
-            committed.append((f"Goal: {goal.goal}", goal.evidence or "No update recorded yet",
-                              "good" if goal.evidence else "neutral"))
+            if goal.source == "metric" and goal.metric is not None and goal.reading:
+                on, value = goal.reading
+                happened = (f"{goal.metric.name}: {fmt.value(value, goal.metric.unit)} "
+                            f"({fmt.date(on)})")
+                tone = "good" if derive.reached(goal.metric, value) else "neutral"
+            elif goal.evidence:
+                happened = goal.evidence if goal.source == "win" else f"Done: {goal.evidence}"
+                tone = "good"
+            else:
+                happened, tone = "No update recorded yet", "neutral"
+            committed.append((f"Goal: {goal.goal}", happened, tone))
         for action in look.actions:
             item = action.item
             who = f" ({name(item.owner)}, {fmt.date(item.due)})" if item.owner else ""

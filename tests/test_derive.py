@@ -166,3 +166,13 @@ def test_last_quarter_beside_what_happened(northwind):
 def test_no_previous_qbr_means_no_lookback():
     kurier = load_account(ACCOUNTS / "kurierdienst-elbe.yaml").account
     assert derive.last_quarter(kurier, TODAY) is None and derive.newest_qbr(kurier) is None
+
+
+def test_a_goal_answered_by_a_metric_reading_keeps_the_reading():
+    bright = load_account(ACCOUNTS / "brightwater-clinics.yaml").account
+    look = derive.last_quarter(bright, TODAY)
+    by_goal = {g.goal: g for g in look.goals}
+    no_show = by_goal["No-show rate below 14%"]
+    assert no_show.source == "metric" and no_show.metric.id == "no-show"
+    assert no_show.reading == (date(2026, 10, 31), 16.8)
+    assert by_goal["All twelve clinics schedule in Fleetline"].source is None
