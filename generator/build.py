@@ -17,7 +17,7 @@ from generator.brand import Brand
 from generator.exceptions import BuildError
 from generator.findings import Finding
 from generator.images import check_image
-from generator.pipeline import AccountResult, check_file
+from generator.pipeline import AccountResult
 from generator.program import Program
 from generator.slug import slugify
 from generator.view import PlanView, QbrView, plan_view, qbr_view
@@ -32,46 +32,42 @@ class BuildResult:
     """What happened to one account: its findings, the files written, how long it took."""
 
     file: str
-    status: str = "failed"  # built | failed
+    status: str = "failed"  # built | skipped | failed
     findings: list[Finding] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     slug: Optional[str] = None
     notes: list[str] = field(default_factory=list)
+    account: str = ""
+    peak_mb: float = 0.0
 
 
 def plan_filename(slug: str, fmt: str) -> str:
     return f"{slug}-success-plan.{fmt}"
 
 
-class Slugs:
-    """Hand out output folder names: safe slugs, distinct for distinct account names."""
-
-    def __init__(self) -> None:
-        self._owner: dict[str, str] = {}
-
-    def claim(self, name: str) -> str:
-        slug = slugify(name)
-        owner = self._owner.setdefault(slug, name)
-        if owner != name:
-            slug = f"{slug}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
-            self._owner[slug] = name
-        return slug
+def assign_slugs(names: list[str]) -> list[str]:
+    """Return an output folder name for each account name: its safe slug, and where two
+    different names share a slug ("Acme Corp", "ACME corp"), each of them gets a short hash of
+    its name appended, so no two accounts ever share a folder whatever order they come in."""
+    slugs = [slugify(n) for n in names]
+    owners: dict[str, set[str]] = {}
+    for name, slug in zip(names, slugs):
+        owners.setdefault(slug, set()).add(name)
+    return [f"{slug}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
+            if len(owners[slug]) > 1 else slug for name, slug in zip(names, slugs)]
 
 
-def build_account(path: Path, program: Program, brand: Brand, out: Path, formats: tuple,
-                  today: date, strict: bool, slugs: Slugs) -> BuildResult:
-    """Return the result of checking and building every requested format of one account."""
+def render_account(checked: AccountResult, slug: str, program: Program, brand: Brand,
+                   out: Path, formats: tuple, today: date) -> BuildResult:
+    """Return the result of rendering every requested format of one checked account."""
     started = time.perf_counter()
-    checked: AccountResult = check_file(path, program, today)
-    result = BuildResult(file=str(path), findings=list(checked.findings))
+    path = Path(checked.file)
+    result = BuildResult(file=checked.file, findings=list(checked.findings), slug=slug)
     try:
-        if checked.failed(strict):
-            return result
         loaded = checked.loaded
         assert loaded is not None
-        result.slug = slugs.claim(loaded.account.account.name)
-        folder = out / result.slug
+        folder = out / slug
         logo = None
         if loaded.logo_path is not None:
             logo = check_image(loaded.logo_path, [path.parent], "logo").path
@@ -87,11 +83,11 @@ def build_account(path: Path, program: Program, brand: Brand, out: Path, formats
                     result.notes.append("no QBR in the account (qbrs is empty): no deck built")
                     continue
                 data = _pptx(deck, brand, logo, program.checks.max_deck_slides)
-                target = folder / deck_filename(result.slug, deck.quarter)
+                target = folder / deck_filename(slug, deck.quarter)
                 result.outputs.append(write_atomic(target, data, verify_zip))
                 continue
             data, verify = renderers[fmt]()
-            target = folder / plan_filename(result.slug, fmt)
+            target = folder / plan_filename(slug, fmt)
             result.outputs.append(write_atomic(target, data, verify))
         result.status = "built"
     except BuildError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -121,57 +122,56 @@ def _formats(ctx, param, value: str) -> tuple:
               help="Comma-separated: docx, pdf, pptx.")
 @click.option("--brand", "brand_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Brand folder (default: the bundled brand/).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1,
+              show_default="the number of cores", help="Accounts built at once.")
+@click.option("--timeout", type=click.FloatRange(1, 3600), default=300, show_default=True,
+              help="Seconds one account may take before it is stopped and failed.")
+@click.option("--force", is_flag=True, help="Rebuild every account, changed or not.")
 @click.option("--strict", is_flag=True, help="Warnings fail the account too.")
 @shared_options
-def build(paths, out, formats, brand_dir, strict, programs, today, output_format, quiet,
-          verbose):
+def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs, today,
+          output_format, quiet, verbose):
     """Check, then render each account's documents.
 
     An account with check errors is not rendered: its findings are printed and the other
-    accounts are still built. Files are written atomically, so a failed build never
-    replaces a good file.
+    accounts are still built, in parallel (--jobs). An account whose inputs have not changed
+    since its last successful build is skipped (--force rebuilds). Files are written
+    atomically, so a failed build never replaces a good file. Writes
+    OUT/build-report.json and OUT/index.html.
 
     \b
     Example:
       csplan build accounts/ --today 2026-11-23
-      built accounts/northwind-freight.yaml -> output/northwind-freight/ (docx, pdf) 1.4s
+      built accounts/northwind-freight.yaml -> output/northwind-freight/ (docx, pdf, pptx) 2.1s
     """
+    from generator.book import BookOptions, build_book
     from generator.brand import load_brand
-    from generator.build import Slugs, build_account
     from generator.loader import account_files
     from generator.paths import BRAND
+    from generator.report import index_row, write_index, write_report
+    from generator.progress import Reporter
 
     brand = load_brand(brand_dir or BRAND)
     files = account_files(list(paths) or [Path("accounts")])
     if not files:
         raise CsplanError("no account files (*.yaml) found")
-    slugs = Slugs()
-    results = []
-    for path in files:
-        result = build_account(path, programs.for_account(path), brand, out, formats, today,
-                               strict, slugs)
-        results.append(result)
-        if output_format == "text":
-            for finding in result.findings:
-                click.echo(finding.format())
-            for note in result.notes:
-                if not quiet:
-                    click.echo(f"{result.file}: note: {note}", err=True)
-            if result.status == "built" and not quiet:
-                kinds = ", ".join(p.suffix.lstrip(".") for p in result.outputs)
-                click.echo(f"built {result.file} -> {out / result.slug}/ ({kinds}) "
-                           f"{result.seconds:.1f}s", err=True)
-    failed = [r for r in results if r.status != "built"]
+    options = BookOptions(out=out, formats=formats, brand=brand, today=today, strict=strict,
+                          jobs=jobs, timeout=timeout, force=force)
+    reporter = Reporter(len(files), out, quiet, verbose, silent=output_format == "json")
+    with reporter:
+        book = build_book(files, programs, options, reporter.result)
+    rows = [index_row(r, book.checked[r.file][0].loaded, book.checked[r.file][1], today, out)
+            for r in book.results]
+    try:
+        report = write_report(book.results, out, today, book.seconds)
+        write_index(rows, out, today)
+    except Exception as exc:  # noqa: BLE001 - the reports are written last; say why not
+        raise CsplanError(f"cannot write the build report in {out}: {exc}") from None
     if output_format == "json":
-        click.echo(json.dumps([{
-            "file": r.file, "status": r.status, "files": [str(p) for p in r.outputs],
-            "findings": [f.as_dict() for f in r.findings], "seconds": r.seconds,
-            "notes": r.notes,
-        } for r in results], indent=2, ensure_ascii=False))
-    elif not quiet:
-        click.echo(f"Built {len(results) - len(failed)} of {len(results)} accounts; "
-                   f"{len(failed)} failed.", err=True)
-    sys.exit(1 if failed else 0)
+        click.echo(report.read_text(encoding="utf-8"))
+    else:
+        reporter.summary(book.results, book.seconds, report)
+    sys.exit(1 if any(r.status == "failed" for r in book.results) else 0)
 
 
 @main.command()

@@ -1,0 +1,247 @@
+"""Build a book of accounts: check all, then render in isolated worker processes.
+
+The batch layer only schedules and collects (one linear ``render_account`` per account does
+the work). Accounts are checked in this process first (fast, and the slugs of every account
+must be known before any folder is written). Each account to render then runs in its own
+forked child process, at most ``jobs`` at a time: the parent has already imported and warmed
+the renderers (fonts, templates, WeasyPrint), so a child starts warm and costs a fork. A
+child that raises, crashes, is killed or passes ``timeout`` seconds fails that account
+alone; the next account gets a fresh child.
+
+Incremental builds: an account whose fingerprint (the bytes of its YAML and logo, the brand
+folder, the templates, the program, the csplan version, ``--today``, the formats and
+``--strict``) matches its last successful build, and whose files are all still there, is
+skipped. Fingerprints are content hashes kept in ``<out>/.csplan-cache.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import resource
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from generator import __version__
+from generator.brand import Brand
+from generator.build import BuildResult, assign_slugs, render_account
+from generator.findings import Finding
+from generator.paths import TEMPLATES
+from generator.pipeline import AccountResult, Programs, check_file
+from generator.program import Program
+from generator.write import write_atomic
+
+CACHE_FILE = ".csplan-cache.json"
+
+
+@dataclass
+class Job:
+    checked: AccountResult
+    program: Program
+    slug: str
+    fingerprint: str
+
+
+@dataclass
+class BookOptions:
+    out: Path
+    formats: tuple
+    brand: Brand
+    today: date
+    strict: bool = False
+    jobs: int = 1
+    timeout: float = 300.0
+    force: bool = False
+
+
+@dataclass
+class Book:
+    results: list[BuildResult] = field(default_factory=list)
+    seconds: float = 0.0
+    # file -> (checked account, its program): what the index needs to show health and dates
+    checked: dict[str, tuple[AccountResult, Program]] = field(default_factory=dict)
+
+
+def _hash_files(paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        if path.is_file():
+            digest.update(str(path.name).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _tree(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+
+
+def fingerprint(checked: AccountResult, program: Program, shared: str) -> str:
+    """Return the content hash that decides whether an account must be built again."""
+    digest = hashlib.sha256(shared.encode())
+    digest.update(Path(checked.file).read_bytes())
+    logo = checked.loaded.logo_path if checked.loaded else None
+    if logo is not None and logo.is_file():
+        digest.update(logo.read_bytes())
+    digest.update(program.model_dump_json().encode())
+    return digest.hexdigest()
+
+
+def build_book(files: list[Path], programs: Programs, options: BookOptions,
+               on_result: Callable[[BuildResult], None] = lambda r: None) -> Book:
+    """Return the results of building every account in ``files`` (see the module docstring)."""
+    started = time.perf_counter()
+    checked = [(path, programs.for_account(path)) for path in files]
+    checked = [(check_file(path, program, options.today), program) for path, program in checked]
+    passing = [(c, p) for c, p in checked if not c.failed(options.strict)]
+    slugs = dict(zip((id(c) for c, _ in passing),
+                     assign_slugs([c.loaded.account.account.name for c, _ in passing])))
+    shared = "|".join([__version__, options.today.isoformat(), ",".join(options.formats),
+                       str(options.strict), _hash_files(_tree(options.brand.folder)),
+                       _hash_files(_tree(TEMPLATES))])
+    cache_path = options.out / CACHE_FILE
+    cache = _read_cache(cache_path)
+    results: dict[int, BuildResult] = {}
+    jobs: list[Job] = []
+    for index, (result, program) in enumerate(checked):
+        if result.failed(options.strict):
+            failed = BuildResult(file=result.file, findings=list(result.findings),
+                                 account=_name(result))
+            results[index] = failed
+            on_result(failed)
+            continue
+        job = Job(result, program, slugs[id(result)], fingerprint(result, program, shared))
+        entry = cache.get(str(Path(result.file).resolve()))
+        if not options.force and entry and entry.get("fingerprint") == job.fingerprint and \
+                all(Path(f).is_file() for f in entry.get("files", [])):
+            skipped = BuildResult(file=result.file, status="skipped",
+                                  findings=list(result.findings), slug=job.slug,
+                                  outputs=[Path(f) for f in entry["files"]],
+                                  account=_name(result), notes=list(entry.get("notes", [])))
+            results[index] = skipped
+            on_result(skipped)
+            continue
+        jobs.append(job)
+        results[index] = None  # type: ignore[assignment]
+    if jobs:
+        _warm_up(options)
+        order = [i for i, r in results.items() if r is None]
+        for index, result in zip(order, _run(jobs, options, on_result)):
+            results[index] = result
+    for index, result in results.items():
+        if result.status == "built":
+            job_fp = next((j.fingerprint for j in jobs if j.checked.file == result.file), None)
+            cache[str(Path(result.file).resolve())] = {
+                "fingerprint": job_fp, "files": [str(p) for p in result.outputs],
+                "notes": result.notes}
+        elif result.status == "failed":
+            cache.pop(str(Path(result.file).resolve()), None)
+    _write_cache(cache_path, cache)
+    return Book([results[i] for i in sorted(results)], round(time.perf_counter() - started, 3),
+                {c.file: (c, p) for c, p in checked})
+
+
+def _name(result: AccountResult) -> str:
+    return result.loaded.account.account.name if result.loaded else ""
+
+
+def _warm_up(options: BookOptions) -> None:
+    """Load what every child needs once, here, so forked children start warm."""
+    import generator.render.docx  # noqa: F401
+    import generator.render.pptx  # noqa: F401
+    from generator.render.html import environment
+    from generator.render.pdf import html_to_pdf
+
+    environment(options.brand.folder / "templates").get_template("plan.html.j2")
+    folder = options.brand.folder
+    try:
+        html_to_pdf('<html lang="en"><body><p>warm</p></body></html>', folder, [folder],
+                    "warm-up", "csplan")
+    except Exception:  # noqa: BLE001 - warming up is an optimisation only
+        pass
+
+
+def _child(job: Job, options: BookOptions, conn) -> None:
+    try:
+        result = render_account(job.checked, job.slug, job.program, options.brand,
+                                options.out, options.formats, options.today)
+        result.peak_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        conn.send(result)
+    finally:
+        conn.close()
+        os._exit(0)
+
+
+def _run(jobs: list[Job], options: BookOptions,
+         on_result: Callable[[BuildResult], None]) -> list[BuildResult]:
+    """Return the results of ``jobs`` in order, each rendered in its own child process."""
+    context = multiprocessing.get_context("fork")
+    pending = list(enumerate(jobs))
+    running: dict[int, tuple] = {}
+    done: dict[int, BuildResult] = {}
+    jobs_at_once = max(1, options.jobs)
+    while pending or running:
+        while pending and len(running) < jobs_at_once:
+            index, job = pending.pop(0)
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=_child, args=(job, options, send), daemon=True)
+            process.start()
+            send.close()
+            running[index] = (process, receive, time.monotonic(), job)
+        ready = wait([r[1] for r in running.values()] + [r[0].sentinel for r in running.values()],
+                     timeout=0.2)
+        now = time.monotonic()
+        for index, (process, receive, started, job) in list(running.items()):
+            result = None
+            if receive in ready or process.sentinel in ready:
+                try:
+                    if receive.poll():
+                        result = receive.recv()
+                except (EOFError, OSError):
+                    result = None
+                if result is None and process.is_alive():
+                    continue  # data not complete yet; the sentinel will follow
+                process.join(1)
+                if result is None:
+                    code = process.exitcode
+                    why = f"signal {-code}" if code is not None and code < 0 else f"exit {code}"
+                    result = _failed(job, f"the worker building this account crashed ({why})")
+            elif now - started > options.timeout:
+                process.kill()
+                process.join(1)
+                result = _failed(job, f"building took longer than {options.timeout:g} s "
+                                      "(--timeout) and was stopped")
+            else:
+                continue
+            receive.close()
+            del running[index]
+            result.account = _name(job.checked)
+            done[index] = result
+            on_result(result)
+    return [done[i] for i in range(len(jobs))]
+
+
+def _failed(job: Job, message: str) -> BuildResult:
+    return BuildResult(file=job.checked.file, slug=job.slug,
+                       findings=list(job.checked.findings) + [
+                           Finding(job.checked.file, 0, 0, "error", "BUILD", message)])
+
+
+def _read_cache(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_cache(path: Path, cache: dict) -> None:
+    try:
+        write_atomic(path, json.dumps(cache, indent=1, sort_keys=True).encode())
+    except Exception:  # noqa: BLE001 - a missing cache only costs a rebuild
+        pass

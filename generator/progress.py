@@ -1,0 +1,85 @@
+"""What a build shows while it runs: a progress bar on a terminal, plain lines otherwise,
+and a summary table at the end (built, skipped, failed, each failure's first finding)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from generator.build import BuildResult
+
+
+class Reporter:
+    """Prints findings as accounts finish; a rich progress bar when stderr is a terminal."""
+
+    def __init__(self, total: int, out: Path, quiet: bool, verbose: bool, silent: bool = False):
+        self.total, self.out, self.quiet, self.verbose = total, out, quiet or silent, verbose
+        self.silent = silent  # --format json: the report is the only output
+        self.console = Console(stderr=True)
+        self.bar = None
+        if not quiet and sys.stderr.isatty():
+            self.bar = Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), console=self.console, transient=True)
+            self.task = self.bar.add_task("accounts", total=total)
+
+    def __enter__(self) -> "Reporter":
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def result(self, result: BuildResult) -> None:
+        if self.silent:
+            return
+        if self.quiet:
+            for finding in result.findings:
+                click.echo(finding.format())
+            return
+        kinds = ", ".join(Path(p).suffix.lstrip(".") for p in result.outputs)
+        if result.status == "built":
+            status = (f"built {result.file} -> {self.out / result.slug}/ ({kinds}) "
+                      f"{result.seconds:.1f}s")
+        elif result.status == "skipped":
+            status = f"skipped {result.file} (unchanged since its last build)"
+        else:
+            status = f"failed {result.file}"
+        for finding in result.findings:
+            self._print(finding.format(), err=False)
+        for note in result.notes:
+            self._print(f"{result.file}: note: {note}", err=True)
+        if result.status != "skipped" or self.verbose:
+            self._print(status, err=True)
+        if self.bar is not None:
+            self.bar.advance(self.task)
+
+    def _print(self, line: str, err: bool) -> None:
+        if self.bar is not None:
+            self.bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
+        else:
+            click.echo(line, err=err)
+
+    def summary(self, results: list[BuildResult], seconds: float, report: Path) -> None:
+        if self.quiet:
+            return
+        counts = {s: sum(1 for r in results if r.status == s)
+                  for s in ("built", "skipped", "failed")}
+        failed = [r for r in results if r.status == "failed"]
+        if failed and (self.bar is not None or self.verbose):
+            table = Table(title="Failed accounts", show_lines=False)
+            table.add_column("account")
+            table.add_column("first finding")
+            for r in failed:
+                first = next((f for f in r.findings if f.level == "error"), None)
+                table.add_row(r.file, first.format() if first else "")
+            self.console.print(table)
+        click.echo(f"Built {counts['built']}, skipped {counts['skipped']}, failed "
+                   f"{counts['failed']} of {len(results)} accounts in {seconds:.1f}s; "
+                   f"report: {report}", err=True)

@@ -1,0 +1,82 @@
+"""What a build reports: ``build-report.json`` for tools and ``index.html`` for a manager.
+
+The index is an internal page (it shows health bands) and says so. It is one HTML file
+with its styles inline and links relative to ``--out``: it opens from disk, no server,
+nothing fetched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+from generator import __version__, derive
+from generator.build import BuildResult
+from generator.loader import LoadedAccount
+from generator.paths import template_environment
+from generator.program import Program
+from generator.write import write_atomic
+
+REPORT_FILE = "build-report.json"
+INDEX_FILE = "index.html"
+
+
+def report_entry(result: BuildResult, out: Path) -> dict:
+    """Return one account's entry of build-report.json (field names are stable)."""
+    return {
+        "file": result.file,
+        "account": result.account,
+        "slug": result.slug,
+        "status": result.status,
+        "files": [_relative(p, out) for p in result.outputs],
+        "findings": [f.as_dict() for f in result.findings],
+        "notes": result.notes,
+        "seconds": result.seconds,
+    }
+
+
+def write_report(results: list[BuildResult], out: Path, today: date, seconds: float) -> Path:
+    data = {
+        "csplan": __version__,
+        "today": today.isoformat(),
+        "seconds": seconds,
+        "summary": {status: sum(1 for r in results if r.status == status)
+                    for status in ("built", "skipped", "failed")},
+        "accounts": [report_entry(r, out) for r in results],
+    }
+    return write_atomic(out / REPORT_FILE,
+                        json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
+
+
+def index_row(result: BuildResult, loaded: Optional[LoadedAccount], program: Program,
+              today: date, out: Path) -> dict:
+    """Return what the index shows of one account."""
+    row = {"name": result.account or Path(result.file).stem, "file": result.file,
+           "status": result.status, "segment": "", "renewal": "", "band": "", "score": "",
+           "plan_status": "", "errors": sum(1 for f in result.findings if f.level == "error"),
+           "warnings": sum(1 for f in result.findings if f.level == "warning"),
+           "first": result.findings[0].format() if result.status == "failed" and
+           result.findings else "",
+           "documents": [(Path(p).suffix.lstrip(".").upper(), _relative(p, out))
+                         for p in result.outputs]}
+    if loaded is not None:
+        a = loaded.account
+        series = derive.health_series(a, program, today)
+        row.update(segment=a.account.segment, renewal=a.contract.renewal.isoformat(),
+                   plan_status=a.status.replace("-", " "),
+                   band=series[-1].band if series else "", score=f"{series[-1].score:g}"
+                   if series else "")
+    return row
+
+
+def write_index(rows: list[dict], out: Path, today: date) -> Path:
+    html = template_environment().get_template("index.html.j2").render(
+        rows=rows, today=today.isoformat(), version=__version__)
+    return write_atomic(out / INDEX_FILE, html.encode("utf-8"))
+
+
+def _relative(path: Path | str, out: Path) -> str:
+    return Path(os.path.relpath(Path(path).resolve(), out.resolve())).as_posix()

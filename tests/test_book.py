@@ -1,0 +1,198 @@
+"""Book builds: many accounts, isolated workers, incremental rebuilds, report and index."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import generator.book as book_module
+from generator.build import assign_slugs
+from generator.cli import main
+from tests.conftest import ACCOUNTS, ROOT, replace_once
+
+TODAY = ["--today", "2026-11-23"]
+
+
+def build(*args):
+    return CliRunner().invoke(main, ["build", *[str(a) for a in args], *TODAY],
+                              catch_exceptions=False)
+
+
+@pytest.fixture
+def book(tmp_path) -> Path:
+    folder = tmp_path / "book"
+    shutil.copytree(ACCOUNTS, folder)
+    return folder
+
+
+def report(out: Path) -> dict:
+    return json.loads((out / "build-report.json").read_text())
+
+
+def statuses(out: Path) -> dict[str, str]:
+    return {Path(a["file"]).name: a["status"] for a in report(out)["accounts"]}
+
+
+def test_a_book_builds_in_parallel_and_reports(book, tmp_path):
+    out = tmp_path / "out"
+    result = build(book, "--out", out, "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    data = report(out)
+    assert data["summary"] == {"built": 3, "skipped": 0, "failed": 0}
+    assert data["today"] == "2026-11-23"
+    entry = next(a for a in data["accounts"] if a["slug"] == "northwind-freight")
+    assert set(entry) == {"file", "account", "slug", "status", "files", "findings", "notes",
+                          "seconds"}
+    assert entry["files"] == ["northwind-freight/northwind-freight-success-plan.docx",
+                              "northwind-freight/northwind-freight-success-plan.pdf",
+                              "northwind-freight/northwind-freight-qbr-2026-Q4.pptx"]
+    assert all((out / f).is_file() for a in data["accounts"] for f in a["files"])
+    assert "Built 3, skipped 0, failed 0 of 3 accounts" in result.stderr
+
+
+def test_the_index_opens_from_disk_and_is_marked_internal(book, tmp_path):
+    out = tmp_path / "out"
+    build(book, "--out", out)
+    html = (out / "index.html").read_text()
+    assert "Internal: shows health scores. Do not share with customers." in html
+    for name in ("Northwind Freight", "Brightwater Clinics", "Kurierdienst Elbe GmbH"):
+        assert name in html
+    assert re.search(r'<span class="band green">green</span> 91.5', html)
+    assert re.search(r'<span class="band red">red</span> 39.75', html)
+    links = re.findall(r'href="([^"]+)"', html)
+    assert len(links) == 8 and all((out / link).is_file() for link in links)
+    assert not re.search(r'(src|href)="(https?:|//)', html) and "@import" not in html
+
+
+def test_one_bad_account_fails_alone(book, tmp_path):
+    (book / "broken.yaml").write_text("schema: 1\naccount: [\n")
+    out = tmp_path / "out"
+    result = build(book, "--out", out)
+    assert result.exit_code == 1
+    assert statuses(out) == {"brightwater-clinics.yaml": "built", "broken.yaml": "failed",
+                             "kurierdienst-elbe.yaml": "built",
+                             "northwind-freight.yaml": "built"}
+    assert re.search(r"broken\.yaml:\d+:\d+: error YAML", result.stdout)
+
+
+def test_unchanged_accounts_are_skipped_by_content_not_time(book, tmp_path):
+    out = tmp_path / "out"
+    build(book, "--out", out)
+    northwind = out / "northwind-freight" / "northwind-freight-success-plan.pdf"
+    first = northwind.stat().st_mtime_ns
+    os.utime(book / "northwind-freight.yaml")  # a new modification time, same content
+    result = build(book, "--out", out)
+    assert result.exit_code == 0
+    assert set(statuses(out).values()) == {"skipped"}
+    assert northwind.stat().st_mtime_ns == first
+    text = (book / "northwind-freight.yaml").read_text()
+    (book / "northwind-freight.yaml").write_text(text.replace("seats: 250", "seats: 260"))
+    build(book, "--out", out)
+    assert statuses(out) == {"brightwater-clinics.yaml": "skipped",
+                             "kurierdienst-elbe.yaml": "skipped",
+                             "northwind-freight.yaml": "built"}
+    assert build(book, "--out", out, "--force").exit_code == 0
+    assert set(statuses(out).values()) == {"built"}
+
+
+def test_a_new_date_a_new_brand_or_a_missing_file_rebuilds(book, tmp_path):
+    out = tmp_path / "out"
+    build(book, "--out", out)
+    CliRunner().invoke(main, ["build", str(book), "--out", str(out), "--today", "2026-11-24"])
+    assert set(statuses(out).values()) == {"built"}
+    brand = tmp_path / "brand"
+    shutil.copytree(ROOT / "brand", brand)
+    (brand / "brand.yaml").write_text((brand / "brand.yaml").read_text().replace(
+        '"#14AAA0"', '"#14AAA1"'))
+    build(book, "--out", out, "--brand", brand)
+    assert set(statuses(out).values()) == {"built"}
+    (out / "kurierdienst-elbe-gmbh" / "kurierdienst-elbe-gmbh-success-plan.pdf").unlink()
+    build(book, "--out", out, "--brand", brand)
+    assert statuses(out)["kurierdienst-elbe.yaml"] == "built"
+    assert statuses(out)["northwind-freight.yaml"] == "skipped"
+
+
+def crash_for(name: str, how: str):
+    original = book_module.render_account
+
+    def render(checked, *args, **kwargs):
+        if Path(checked.file).name == name:
+            if how == "kill":
+                os.kill(os.getpid(), signal.SIGKILL)
+            if how == "exit":
+                os._exit(3)
+            if how == "hang":
+                time.sleep(30)
+        return original(checked, *args, **kwargs)
+    return render
+
+
+@pytest.mark.parametrize("how, message", [
+    ("kill", "the worker building this account crashed (signal 9)"),
+    ("exit", "the worker building this account crashed (exit 0)"),
+])
+def test_a_crashed_worker_fails_only_its_account(book, tmp_path, monkeypatch, how, message):
+    monkeypatch.setattr(book_module, "render_account", crash_for("brightwater-clinics.yaml",
+                                                                 how))
+    out = tmp_path / "out"
+    result = build(book, "--out", out, "--jobs", "2")
+    assert result.exit_code == 1
+    assert statuses(out) == {"brightwater-clinics.yaml": "failed",
+                             "kurierdienst-elbe.yaml": "built",
+                             "northwind-freight.yaml": "built"}
+    assert "error BUILD the worker building this account crashed" in result.stdout
+
+
+def test_a_hung_account_times_out_alone(book, tmp_path, monkeypatch):
+    monkeypatch.setattr(book_module, "render_account", crash_for("northwind-freight.yaml",
+                                                                 "hang"))
+    out = tmp_path / "out"
+    started = time.monotonic()
+    result = build(book, "--out", out, "--timeout", "3")
+    assert time.monotonic() - started < 25
+    assert result.exit_code == 1
+    assert statuses(out)["northwind-freight.yaml"] == "failed"
+    assert statuses(out)["kurierdienst-elbe.yaml"] == "built"
+    assert "building took longer than 3 s (--timeout) and was stopped" in result.stdout
+
+
+def test_slugs_are_safe_and_distinct():
+    names = ["Acme Corp", "ACME corp", "..", "a/b", "CON", "", "???", "Café Nöir"]
+    slugs = assign_slugs(names)
+    assert len(set(slugs)) == len(names)
+    hashed = r"-[0-9a-f]{6}"
+    for slug, pattern in zip(slugs, [f"acme-corp{hashed}", f"acme-corp{hashed}",
+                                     f"account{hashed}", "a-b", "account-con",
+                                     f"account{hashed}", f"account{hashed}", "cafe-noir"]):
+        assert re.fullmatch(pattern, slug), (slug, pattern)
+    assert assign_slugs(list(reversed(names))) == list(reversed(slugs))  # order-independent
+
+
+def test_accounts_whose_names_collide_get_their_own_folders(book, tmp_path):
+    text = (book / "northwind-freight.yaml").read_text()
+    (book / "northwind-copy.yaml").write_text(replace_once(
+        text, "name: Northwind Freight", "name: NORTHWIND freight"))
+    out = tmp_path / "out"
+    stray = out / "notes-from-someone.txt"
+    stray.parent.mkdir()
+    stray.write_text("not ours")
+    assert build(book, "--out", out).exit_code == 0
+    slugs = {a["slug"] for a in report(out)["accounts"]}
+    northwinds = sorted(s for s in slugs if s.startswith("northwind-freight"))
+    assert len(northwinds) == 2 and all(re.fullmatch(r"northwind-freight-[0-9a-f]{6}", s)
+                                        for s in northwinds)
+    assert stray.read_text() == "not ours"
+
+
+def test_json_format_prints_the_report(book, tmp_path):
+    out = tmp_path / "out"
+    result = build(book, "--out", out, "--format", "json")
+    assert json.loads(result.stdout)["summary"]["built"] == 3
