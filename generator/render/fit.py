@@ -59,6 +59,12 @@ class Para:
     indent: float = 0.0  # points lost on the left (bullets)
 
 
+@lru_cache(maxsize=8)
+def measure_for(regular: Path, bold: Path, fallbacks: tuple[Path, ...]) -> "Measure":
+    """Return the (cached) Measure for these font files: word widths are kept per process."""
+    return Measure(regular, bold, list(fallbacks))
+
+
 class Measure:
     """Measure text in the brand's fonts (see the module's design note)."""
 
@@ -76,7 +82,13 @@ class Measure:
         return main
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
-        """Return the width of one line of ``text`` in points."""
+        """Return the width of one line of ``text`` in points (words measured once each)."""
+        words = text.split(" ")
+        space = self._run_width(" ", size, bold) if len(words) > 1 else 0.0
+        return sum(self._run_width(w, size, bold) for w in words) + space * (len(words) - 1)
+
+    @lru_cache(maxsize=100_000)  # noqa: B019 - one Measure per brand, kept for the process
+    def _run_width(self, text: str, size: float, bold: bool) -> float:
         total, run, face = 0.0, "", None
         for char in text:
             this = self._face(char, bold)
@@ -92,23 +104,27 @@ class Measure:
     def wrap(self, text: str, size: float, width: float, bold: bool = False) -> list[str]:
         """Return ``text`` broken into lines no wider than ``width`` points."""
         lines: list[str] = []
+        space = self._run_width(" ", size, bold)
         for hard in text.split("\n"):
-            line = ""
+            line, used = "", 0.0
             for word in hard.split(" "):
-                candidate = f"{line} {word}" if line else word
-                if self.width(candidate, size, bold) <= width:
-                    line = candidate
+                word_width = self._run_width(word, size, bold)
+                if not line and word_width <= width:
+                    line, used = word, word_width
+                    continue
+                if line and used + space + word_width <= width:
+                    line, used = f"{line} {word}", used + space + word_width
                     continue
                 if line:
                     lines.append(line)
-                line = ""
+                line, used = "", 0.0
                 while self.width(word, size, bold) > width and len(word) > 1:
                     cut = len(word)
                     while cut > 1 and self.width(word[:cut], size, bold) > width:
                         cut -= 1
                     lines.append(word[:cut])
                     word = word[cut:]
-                line = word
+                line, used = word, self._run_width(word, size, bold)
             lines.append(line)
         return lines
 

@@ -26,7 +26,7 @@ from pptx.util import Emu, Inches, Pt
 from generator.brand import Brand
 from generator.exceptions import BuildError
 from generator.storyline import metrics_per_slide
-from generator.render.fit import EMU_PER_PT, INSET_X, INSET_Y, Measure, Para
+from generator.render.fit import EMU_PER_PT, INSET_X, INSET_Y, Measure, Para, measure_for
 from generator.view import DeckMetric, QbrView
 
 DEFAULT_LAYOUTS = {"title": "Title Slide", "content": "Title and Content",
@@ -77,8 +77,8 @@ class _Deck:
                                  f"{', '.join(available)}")
             self.layouts[role] = layout
         files = brand.font_files
-        self.measure = Measure(files["regular"], files["bold"],
-                               [p for _, p in brand.fallback_fonts])
+        self.measure = measure_for(files["regular"], files["bold"],
+                                   tuple(p for _, p in brand.fallback_fonts))
         self.view, self.brand, self.logo = view, brand, logo
         self.colours = brand.colours
         self.family = brand.spec.fonts.family
