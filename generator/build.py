@@ -40,6 +40,7 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)
     account: str = ""
     peak_mb: float = 0.0
+    format_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def plan_filename(slug: str, fmt: str) -> str:
@@ -77,6 +78,7 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
             "pdf": lambda: (_pdf(view, brand, path.parent), verify_pdf),
         }
         for fmt in formats:
+            format_started = time.perf_counter()
             if fmt == "pptx":
                 deck = qbr_view(loaded, program, today, brand.spec.name)
                 if deck is None:
@@ -85,10 +87,11 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
                 data = _pptx(deck, brand, logo, program.checks.max_deck_slides)
                 target = folder / deck_filename(slug, deck.quarter)
                 result.outputs.append(write_atomic(target, data, verify_zip))
-                continue
-            data, verify = renderers[fmt]()
-            target = folder / plan_filename(slug, fmt)
-            result.outputs.append(write_atomic(target, data, verify))
+            else:
+                data, verify = renderers[fmt]()
+                target = folder / plan_filename(slug, fmt)
+                result.outputs.append(write_atomic(target, data, verify))
+            result.format_seconds[fmt] = round(time.perf_counter() - format_started, 3)
         result.status = "built"
     except BuildError as exc:
         result.findings.append(Finding(str(path), 0, 0, "error", "BUILD", str(exc)))

@@ -35,6 +35,8 @@ def report_entry(result: BuildResult, out: Path) -> dict:
         "findings": [f.as_dict() for f in result.findings],
         "notes": result.notes,
         "seconds": result.seconds,
+        "format_seconds": result.format_seconds,
+        "peak_mb": result.peak_mb,
     }
 
 

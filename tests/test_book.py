@@ -50,7 +50,8 @@ def test_a_book_builds_in_parallel_and_reports(book, tmp_path):
     assert data["today"] == "2026-11-23"
     entry = next(a for a in data["accounts"] if a["slug"] == "northwind-freight")
     assert set(entry) == {"file", "account", "slug", "status", "files", "findings", "notes",
-                          "seconds"}
+                          "seconds", "format_seconds", "peak_mb"}
+    assert set(entry["format_seconds"]) == {"docx", "pdf", "pptx"} and entry["peak_mb"] > 10
     assert entry["files"] == ["northwind-freight/northwind-freight-success-plan.docx",
                               "northwind-freight/northwind-freight-success-plan.pdf",
                               "northwind-freight/northwind-freight-qbr-2026-Q4.pptx"]

@@ -34,17 +34,21 @@ def environment(extra: Optional[Path] = None) -> jinja2.Environment:
 def plan_html(view: PlanView, brand: Brand) -> str:
     """Return the plan's HTML; fonts and logos are ``file:`` URLs the PDF fetcher allows."""
     files = brand.font_files
-    family = brand.spec.fonts.family
+    # Private family names: the brand's own files are used even where a font of the same
+    # name is installed on the machine, so every machine makes the same PDF.
+    family = "csplan brand"
     fonts = [{"family": family, "url": files[key].resolve().as_uri(), "weight": weight,
               "style": style} for key, weight, style in _FACES if key in files]
-    for fallback, path in brand.fallback_fonts:
+    stack = [family]
+    for number, (_, path) in enumerate(brand.fallback_fonts, 1):
         uri = path.resolve().as_uri()
-        fonts += [{"family": fallback, "url": uri, "weight": w, "style": "normal"}
+        stack.append(f"csplan fallback {number}")
+        fonts += [{"family": stack[-1], "url": uri, "weight": w, "style": "normal"}
                   for w in (400, 700)]
-    chart_svgs = [(m.name, charts.svg(m.chart, brand.colours, brand.font_stack))
+    chart_svgs = [(m.name, charts.svg(m.chart, brand.colours, stack))
                   for m in view.metrics if m.chart is not None]
     template = environment(brand.folder / "templates").get_template("plan.html.j2")
     return template.render(
         plan=view, c=brand.colours, family=family, fonts=fonts, charts=chart_svgs,
-        stack=", ".join(f'"{name}"' for name in brand.font_stack),
+        stack=", ".join(f'"{name}"' for name in stack),
         brand_logo=brand.logo.path.as_uri() if brand.logo else None)
