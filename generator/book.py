@@ -128,8 +128,9 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
             continue
         jobs.append(job)
         results[index] = None  # type: ignore[assignment]
-    if jobs:
+    if len(jobs) > 1:  # warming up pays off only when it is shared by several children
         _warm_up(options)
+    if jobs:
         order = [i for i, r in results.items() if r is None]
         for index, result in zip(order, _run(jobs, options, on_result)):
             results[index] = result
