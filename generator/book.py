@@ -64,8 +64,8 @@ class BookOptions:
 class Book:
     results: list[BuildResult] = field(default_factory=list)
     seconds: float = 0.0
-    # file -> (checked account, its program): what the index needs to show health and dates
-    checked: dict[str, tuple[AccountResult, Program]] = field(default_factory=dict)
+    # file -> what the index shows of that account (kept in the cache for skipped ones)
+    rows: dict[str, dict] = field(default_factory=dict)
 
 
 def _hash_files(paths: Iterable[Path]) -> str:
@@ -83,9 +83,13 @@ def _tree(folder: Path) -> list[Path]:
 
 def fingerprint(checked: AccountResult, program: Program, shared: str) -> str:
     """Return the content hash that decides whether an account must be built again."""
-    digest = hashlib.sha256(shared.encode())
-    digest.update(Path(checked.file).read_bytes())
     logo = checked.loaded.logo_path if checked.loaded else None
+    return _fingerprint(Path(checked.file).read_bytes(), logo, program, shared)
+
+
+def _fingerprint(account: bytes, logo: Optional[Path], program: Program, shared: str) -> str:
+    digest = hashlib.sha256(shared.encode())
+    digest.update(account)
     if logo is not None and logo.is_file():
         digest.update(logo.read_bytes())
     digest.update(program.model_dump_json().encode())
@@ -94,57 +98,94 @@ def fingerprint(checked: AccountResult, program: Program, shared: str) -> str:
 
 def build_book(files: list[Path], programs: Programs, options: BookOptions,
                on_result: Callable[[BuildResult], None] = lambda r: None) -> Book:
-    """Return the results of building every account in ``files`` (see the module docstring)."""
+    """Return the results of building every account in ``files`` (see the module docstring).
+
+    An account whose fingerprint matches its cache entry is skipped before it is even
+    parsed: its findings, name and index row come from the cache.
+    """
+    from generator.report import index_row
+
     started = time.perf_counter()
-    checked = [(path, programs.for_account(path)) for path in files]
-    checked = [(check_file(path, program, options.today), program) for path, program in checked]
-    passing = [(c, p) for c, p in checked if not c.failed(options.strict)]
-    slugs = dict(zip((id(c) for c, _ in passing),
-                     assign_slugs([c.loaded.account.account.name for c, _ in passing])))
     shared = "|".join([__version__, options.today.isoformat(), ",".join(options.formats),
                        str(options.strict), _hash_files(_tree(options.brand.folder)),
                        _hash_files(_tree(TEMPLATES))])
     cache_path = options.out / CACHE_FILE
-    cache = _read_cache(cache_path)
-    results: dict[int, BuildResult] = {}
-    jobs: list[Job] = []
-    for index, (result, program) in enumerate(checked):
+    cache = {} if options.force else _read_cache(cache_path)
+    fresh: dict[int, BuildResult] = {}
+    todo: list[tuple[int, Path, Program]] = []
+    for index, path in enumerate(files):
+        program = programs.for_account(path)
+        entry = cache.get(str(path.resolve()))
+        if entry and _unchanged(path, entry, program, shared):
+            fresh[index] = BuildResult(
+                file=str(path), status="skipped", slug=entry["slug"], account=entry["account"],
+                outputs=[Path(f) for f in entry["files"]], notes=list(entry["notes"]),
+                findings=[Finding(**f) for f in entry["findings"]])
+        else:
+            todo.append((index, path, program))
+    checked = {index: (check_file(path, program, options.today), program)
+               for index, path, program in todo}
+    names = {i: r.account for i, r in fresh.items()}
+    names.update({i: c.loaded.account.account.name for i, (c, _) in checked.items()
+                  if not c.failed(options.strict)})
+    slugs = dict(zip(names, assign_slugs(list(names.values()))))
+    for index, result in list(fresh.items()):
+        if slugs[index] != result.slug:  # a new account now shares its name's slug
+            del fresh[index]
+            path = files[index]
+            program = programs.for_account(path)
+            checked[index] = (check_file(path, program, options.today), program)
+    results: dict[int, BuildResult] = dict(fresh)
+    for result in fresh.values():
+        on_result(result)
+    jobs: list[tuple[int, Job]] = []
+    for index, (result, program) in sorted(checked.items()):
         if result.failed(options.strict):
-            failed = BuildResult(file=result.file, findings=list(result.findings),
-                                 account=_name(result))
-            results[index] = failed
-            on_result(failed)
-            continue
-        job = Job(result, program, slugs[id(result)], fingerprint(result, program, shared))
-        entry = cache.get(str(Path(result.file).resolve()))
-        if not options.force and entry and entry.get("fingerprint") == job.fingerprint and \
-                all(Path(f).is_file() for f in entry.get("files", [])):
-            skipped = BuildResult(file=result.file, status="skipped",
-                                  findings=list(result.findings), slug=job.slug,
-                                  outputs=[Path(f) for f in entry["files"]],
-                                  account=_name(result), notes=list(entry.get("notes", [])))
-            results[index] = skipped
-            on_result(skipped)
-            continue
-        jobs.append(job)
-        results[index] = None  # type: ignore[assignment]
+            results[index] = BuildResult(file=result.file, findings=list(result.findings),
+                                         account=_name(result))
+            on_result(results[index])
+        else:
+            jobs.append((index, Job(result, program, slugs[index],
+                                    fingerprint(result, program, shared))))
     if len(jobs) > 1:  # warming up pays off only when it is shared by several children
         _warm_up(options)
     if jobs:
-        order = [i for i, r in results.items() if r is None]
-        for index, result in zip(order, _run(jobs, options, on_result)):
+        for (index, _), result in zip(jobs, _run([j for _, j in jobs], options, on_result)):
             results[index] = result
+    rows: dict[str, dict] = {}
     for index, result in results.items():
+        key = str(Path(result.file).resolve())
+        if index in fresh:
+            rows[result.file] = cache[key]["row"]
+            continue
+        result_checked, program = checked[index]
+        rows[result.file] = index_row(result, result_checked.loaded, program, options.today,
+                                      options.out)
         if result.status == "built":
-            job_fp = next((j.fingerprint for j in jobs if j.checked.file == result.file), None)
-            cache[str(Path(result.file).resolve())] = {
-                "fingerprint": job_fp, "files": [str(p) for p in result.outputs],
-                "notes": result.notes}
-        elif result.status == "failed":
-            cache.pop(str(Path(result.file).resolve()), None)
+            job = next(j for i, j in jobs if i == index)
+            logo = result_checked.loaded.logo_path if result_checked.loaded else None
+            cache[key] = {"fingerprint": job.fingerprint, "files": [str(p) for p in result.outputs],
+                          "notes": result.notes, "slug": result.slug, "account": result.account,
+                          "logo": str(logo) if logo else None, "row": rows[result.file],
+                          "findings": [f.as_dict() for f in result.findings]}
+        else:
+            cache.pop(key, None)
     _write_cache(cache_path, cache)
-    return Book([results[i] for i in sorted(results)], round(time.perf_counter() - started, 3),
-                {c.file: (c, p) for c, p in checked})
+    ordered = [results[i] for i in sorted(results)]
+    return Book(ordered, round(time.perf_counter() - started, 3), rows)
+
+
+def _unchanged(path: Path, entry: dict, program: Program, shared: str) -> bool:
+    """Return True when the account's inputs hash as they did at its last good build."""
+    try:
+        needed = ("fingerprint", "files", "notes", "slug", "account", "row", "findings")
+        if not all(k in entry for k in needed):
+            return False
+        logo = Path(entry["logo"]) if entry.get("logo") else None
+        return (_fingerprint(path.read_bytes(), logo, program, shared) == entry["fingerprint"]
+                and all(Path(f).is_file() for f in entry["files"]))
+    except (OSError, TypeError, ValueError):
+        return False
 
 
 def _name(result: AccountResult) -> str:

@@ -107,6 +107,44 @@ class Brand:
         return [self.spec.fonts.family] + [f.family for f in self.spec.fonts.fallback]
 
 
+MAX_PACKAGE_BYTES = 50_000_000  # uncompressed, all members of a DOCX/PPTX template
+MAX_PACKAGE_MEMBERS = 2_000
+MAX_RATIO = 200  # a member that inflates more than this is a zip bomb, not a template
+
+
+def check_package(path: Path, label: str) -> None:
+    """Refuse an Office template that is not a sane zip package: too many or too large
+    members, a compression bomb, or XML with a DOCTYPE (entity expansion, external entities).
+    Raises CsplanError (exit 2): a bad brand is a configuration error."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = z.infolist()
+            if len(members) > MAX_PACKAGE_MEMBERS:
+                raise CsplanError(f"brand {label} {path} has {len(members)} parts; refusing it")
+            total = sum(m.file_size for m in members)
+            if total > MAX_PACKAGE_BYTES:
+                raise CsplanError(f"brand {label} {path} unpacks to {total // 1_000_000} MB; "
+                                  "refusing it")
+            for m in members:
+                if m.compress_size and m.file_size / m.compress_size > MAX_RATIO and \
+                        m.file_size > 1_000_000:
+                    raise CsplanError(f"brand {label} {path}: part {m.filename} is a "
+                                      "compression bomb; refusing it")
+                if m.filename.endswith((".xml", ".rels")):
+                    with z.open(m) as fh:
+                        head = fh.read(4096)
+                    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                        raise CsplanError(f"brand {label} {path}: part {m.filename} declares a "
+                                          "DOCTYPE; Office files never need one")
+            if "[Content_Types].xml" not in z.namelist():
+                raise CsplanError(f"brand {label} {path} is not an Office package")
+    except zipfile.BadZipFile:
+        raise CsplanError(f"brand {label} {path} is not a valid DOCX/PPTX package (not a zip)") \
+            from None
+
+
 def load_brand(folder: Path) -> Brand:
     """Return the brand in ``folder``; raise CsplanError (exit 2) if it is not usable."""
     spec_path = folder / "brand.yaml"
@@ -131,6 +169,8 @@ def load_brand(folder: Path) -> Brand:
             raise CsplanError(f"brand {label} {target} does not exist") from None
         if not real.is_relative_to(root) or not real.is_file():
             raise CsplanError(f"brand {label} {target} must be a file inside {folder}")
+        if label != "font":
+            check_package(real, label)
     logo = None
     if spec.logo:
         try:

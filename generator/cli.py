@@ -148,7 +148,7 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
     from generator.brand import load_brand
     from generator.loader import account_files
     from generator.paths import BRAND
-    from generator.report import index_row, write_index, write_report
+    from generator.report import write_index, write_report
     from generator.progress import Reporter
 
     brand = load_brand(brand_dir or BRAND)
@@ -160,8 +160,7 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
     reporter = Reporter(len(files), out, quiet, verbose, silent=output_format == "json")
     with reporter:
         book = build_book(files, programs, options, reporter.result)
-    rows = [index_row(r, book.checked[r.file][0].loaded, book.checked[r.file][1], today, out)
-            for r in book.results]
+    rows = [book.rows[r.file] for r in book.results]
     try:
         report = write_report(book.results, out, today, book.seconds)
         write_index(rows, out, today)

@@ -246,14 +246,14 @@ def test_a_missing_layout_names_the_ones_the_master_has(tmp_path):
            "pptx_layouts.title in brand.yaml to one of: Cover, Text" in result.stdout
 
 
-def test_a_brand_master_that_is_not_a_package_fails_cleanly(tmp_path):
+def test_a_brand_master_that_is_not_a_package_is_a_configuration_error(tmp_path):
     brand = tmp_path / "b"
     shutil.copytree(ROOT / "brand", brand)
     (brand / "master.pptx").write_bytes(b"PK\x03\x04 not really a zip")
     result = build(ACCOUNTS / "northwind-freight.yaml", "--out", tmp_path / "out",
                    "--formats", "pptx", "--brand", brand)
-    assert result.exit_code == 1
-    assert "the brand's PPTX master master.pptx cannot be opened" in result.stdout
+    assert result.exit_code == 2
+    assert "is not a valid DOCX/PPTX package (not a zip)" in result.output
     assert "Traceback" not in result.output
 
 

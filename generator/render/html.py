@@ -10,6 +10,7 @@ import jinja2
 
 from generator import charts
 from generator.brand import Brand
+from generator.exceptions import BuildError
 from generator.paths import TEMPLATES
 from generator.view import PlanView
 
@@ -25,9 +26,15 @@ def environment(extra: Optional[Path] = None) -> jinja2.Environment:
     """
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    folders = [str(extra)] if extra and extra.is_dir() else []
+    ours = jinja2.FileSystemLoader(str(TEMPLATES))
+    loaders: list[jinja2.BaseLoader] = []
+    if extra and extra.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(extra)))
+    # "csplan/plan.html.j2" is always the bundled template, so a brand's own plan.html.j2
+    # can extend it and replace one block.
+    loaders += [jinja2.PrefixLoader({"csplan": ours}), ours]
     return ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(folders + [str(TEMPLATES)]),
+        loader=jinja2.ChoiceLoader(loaders),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=False)
 
 
@@ -47,8 +54,14 @@ def plan_html(view: PlanView, brand: Brand) -> str:
                   for w in (400, 700)]
     chart_svgs = [(m.name, charts.svg(m.chart, brand.colours, stack))
                   for m in view.metrics if m.chart is not None]
-    template = environment(brand.folder / "templates").get_template("plan.html.j2")
-    return template.render(
-        plan=view, c=brand.colours, family=family, fonts=fonts, charts=chart_svgs,
-        stack=", ".join(f'"{name}"' for name in stack),
-        brand_logo=brand.logo.path.as_uri() if brand.logo else None)
+    try:
+        template = environment(brand.folder / "templates").get_template("plan.html.j2")
+        return template.render(
+            plan=view, c=brand.colours, family=family, fonts=fonts, charts=chart_svgs,
+            stack=", ".join(f'"{name}"' for name in stack),
+            brand_logo=brand.logo.path.as_uri() if brand.logo else None)
+    except jinja2.TemplateError as exc:
+        raise BuildError(f"brand template plan.html.j2: {type(exc).__name__}: {exc}") from None
+    except RecursionError:
+        raise BuildError("brand template plan.html.j2 extends or includes itself; extend "
+                         '"csplan/plan.html.j2" instead') from None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import logging
-import mimetypes
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +19,10 @@ from urllib.request import url2pathname
 from generator.exceptions import BuildError
 
 MAX_RESOURCE_BYTES = 20_000_000
+# A fixed map: the stdlib's mimetypes would read /etc/mime.types, outside the allowed folders.
+_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".ttf": "font/ttf",
+         ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2", ".css": "text/css",
+         ".svg": "image/svg+xml"}
 
 
 def _speed_up_font_subsetting() -> None:
@@ -120,7 +123,7 @@ def make_fetcher(roots: list[Path]):
                     "are used")
             if real.stat().st_size > MAX_RESOURCE_BYTES:
                 raise FatalURLFetchingError(f"file {path} is too large to embed")
-            mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+            mime = _MIME.get(real.suffix.lower(), "application/octet-stream")
             return URLFetcherResponse(real.as_uri(), real.read_bytes(),
                                       {"Content-Type": mime})
 

@@ -1,0 +1,131 @@
+"""Hostile brand folders: broken or booby-trapped Office templates, templates that try to
+reach Python internals or the network. A bad brand is a configuration error (exit 2) or
+fails the build with a message; nothing is executed, fetched or read outside it."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.hostile.conftest import csplan
+
+
+@pytest.fixture
+def brand(tmp_path) -> Path:
+    folder = tmp_path / "brand"
+    shutil.copytree(ROOT / "brand", folder)
+    return folder
+
+
+def rewrite(package: Path, change) -> None:
+    """Rewrite a zip package, passing each (name, bytes) through ``change``."""
+    with zipfile.ZipFile(package) as z:
+        parts = [(n, z.read(n)) for n in z.namelist()]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts:
+            for new_name, new_data in change(name, data):
+                z.writestr(new_name, new_data)
+    package.write_bytes(buffer.getvalue())
+
+
+@pytest.mark.parametrize("package", ["master.pptx", "reference.docx"])
+def test_a_doctype_in_a_template_is_refused(brand, book, tmp_path, package):
+    def add_doctype(name, data):
+        if name == "[Content_Types].xml":
+            data = data.replace(b"?>", b'?><!DOCTYPE t [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+                                1)
+        yield name, data
+    rewrite(brand / package, add_doctype)
+    result = csplan("build", book, "--out", tmp_path / "out", "--brand", brand)
+    assert result.exit_code == 2
+    assert "declares a DOCTYPE" in result.output and "Traceback" not in result.output
+
+
+def test_a_compression_bomb_member_is_refused(brand, book, tmp_path):
+    def add_bomb(name, data):
+        yield name, data
+        if name == "[Content_Types].xml":
+            yield "ppt/media/bomb.bin", b"\0" * 30_000_000
+    rewrite(brand / "master.pptx", add_bomb)
+    result = csplan("build", book, "--out", tmp_path / "out", "--brand", brand)
+    assert result.exit_code == 2 and "compression bomb" in result.output
+
+
+def test_a_huge_package_is_refused(brand, book, tmp_path):
+    import os
+
+    def add_noise(name, data):
+        yield name, data
+        if name == "[Content_Types].xml":
+            for i in range(6):
+                yield f"ppt/media/noise{i}.bin", os.urandom(9_000_000)
+    rewrite(brand / "master.pptx", add_noise)
+    result = csplan("build", book, "--out", tmp_path / "out", "--brand", brand)
+    assert result.exit_code == 2 and "unpacks to" in result.output
+
+
+@pytest.mark.parametrize("package", ["master.pptx", "reference.docx"])
+def test_a_template_that_is_not_a_package_is_refused(brand, book, tmp_path, package):
+    (brand / package).write_text("<html>not an office file</html>")
+    result = csplan("build", book, "--out", tmp_path / "out", "--brand", brand)
+    assert result.exit_code == 2 and "not a valid DOCX/PPTX package" in result.output
+
+
+@pytest.mark.parametrize("template, message", [
+    ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "brand template"),
+    ("{{ cycler.__init__.__globals__.os.system('touch /tmp/csplan-pwned') }}",
+     "brand template"),
+    ('{% extends "csplan/plan.html.j2" %}{% block titlepage %}<img alt="x" '
+     'src="http://127.0.0.1:9/x.png">{% endblock %}', "refused to fetch"),
+    ('{% extends "csplan/plan.html.j2" %}{% block titlepage %}<link rel="stylesheet" '
+     'href="file:///etc/passwd">{% endblock %}', "refused to read"),
+    ('{% include "/etc/passwd" %}', "brand template"),
+    ('{% include "../../../../../../etc/passwd" %}', "brand template"),
+    ('{% extends "plan.html.j2" %}', "extends or includes itself"),
+])
+def test_brand_templates_are_sandboxed_and_cannot_fetch(brand, book, tmp_path, template,
+                                                         message):
+    (brand / "templates").mkdir()
+    (brand / "templates" / "plan.html.j2").write_text(template)
+    result = csplan("build", book, "--out", tmp_path / "out", "--brand", brand,
+                    "--formats", "pdf")
+    assert result.exit_code == 1
+    assert message in result.stdout and "Traceback" not in result.output
+    assert not Path("/tmp/csplan-pwned").exists()
+
+
+def test_a_brand_file_path_cannot_leave_the_folder(brand, book, tmp_path):
+    spec = (brand / "brand.yaml").read_text().replace("logo: logo.png", "logo: ../../x.png")
+    (brand / "brand.yaml").write_text(spec)
+    result = csplan("build", book, "--out", tmp_path / "out", "--brand", brand)
+    assert result.exit_code == 2 and "must be a path inside the brand folder" in result.output
+
+
+def test_a_brand_font_symlinked_outside_is_refused(brand, book, tmp_path):
+    outside = tmp_path / "outside.ttf"
+    shutil.copy(brand / "fonts" / "Lato-Bold.ttf", outside)
+    (brand / "fonts" / "Lato-Bold.ttf").unlink()
+    (brand / "fonts" / "Lato-Bold.ttf").symlink_to(outside)
+    result = csplan("build", book, "--out", tmp_path / "out", "--brand", brand)
+    assert result.exit_code == 2 and "must be a file inside" in result.output
+
+
+def test_a_brand_template_can_replace_one_block(brand, book, tmp_path):
+    from tests.docs import pdf_text
+
+    (brand / "templates").mkdir()
+    (brand / "templates" / "plan.html.j2").write_text(
+        '{% extends "csplan/plan.html.j2" %}{% block escalation %}<section><h2>8 Who to call'
+        '</h2><p>Call the Acme hotline.</p></section>{% endblock %}')
+    result = csplan("build", book, "--out", tmp_path / "out", "--brand", brand,
+                    "--formats", "pdf")
+    assert result.exit_code == 0, result.output
+    text = pdf_text(tmp_path / "out" / "northwind-freight" / "northwind-freight-success-plan.pdf")
+    assert "Call the Acme hotline." in text and "Partnership objectives" in text
+    assert "Escalation path" not in text

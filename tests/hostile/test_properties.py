@@ -1,0 +1,75 @@
+"""Property-based tests of the pieces every input goes through: the YAML reader, the text
+normaliser and the slugger. Whatever the input, they end in data or a finding, never a
+crash, and their outputs keep their promises."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.exceptions import SourceError
+from generator.loader import account_files  # noqa: F401 - imported for coverage of the module
+from generator.model import Account
+from generator.slug import slugify
+from generator.source import parse_yaml
+from generator.text import clean
+from generator.validate import validate
+
+SETTINGS = settings(max_examples=300, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+yaml_text = st.one_of(
+    st.text(max_size=400),
+    st.lists(st.sampled_from(["a:", " b", "- ", "[", "]", "{", "}", "&x", "*x", "!!str",
+                              "'", '"', "\n", "  ", ":", "#", "---", "?", "|", ">", "\t",
+                              "NO", "0o12", "1:20", "~", "\\u202e"]), max_size=60)
+    .map("".join),
+)
+
+
+@SETTINGS
+@given(yaml_text)
+def test_the_reader_returns_plain_data_or_findings(text):
+    try:
+        doc = parse_yaml(text, "f.yaml")
+    except SourceError as exc:
+        assert exc.findings and all(f.file == "f.yaml" and f.line >= 0 for f in exc.findings)
+        return
+
+    def plain(value):
+        if isinstance(value, dict):
+            return all(isinstance(k, str) and plain(v) for k, v in value.items())
+        if isinstance(value, list):
+            return all(plain(v) for v in value)
+        return value is None or isinstance(value, str)
+    assert plain(doc.data)
+
+
+@SETTINGS
+@given(yaml_text)
+def test_validation_never_crashes(text):
+    try:
+        validate(parse_yaml(text, "f.yaml"), Account)
+    except SourceError as exc:
+        assert all(f.rule in ("YAML", "SCHEMA") for f in exc.findings)
+
+
+@SETTINGS
+@given(st.text())
+def test_clean_text_has_no_invisible_characters_and_is_stable(value):
+    cleaned, removed = clean(value)
+    assert unicodedata.is_normalized("NFC", cleaned)
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069"
+                         "\ufeff\ud800-\udfff\ufffe\uffff]", cleaned)
+    assert clean(cleaned) == (cleaned, [])
+    cleaned.encode("utf-8")  # always encodable: no lone surrogates
+
+
+@SETTINGS
+@given(st.text())
+def test_slugs_are_safe(name):
+    slug = slugify(name)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug)
+    assert slug not in ("con", "nul", "prn", "aux") and len(slug) <= 70

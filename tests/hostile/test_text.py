@@ -1,0 +1,138 @@
+"""Hostile text in fields: control and invisible characters, markup and template syntax,
+very long fields, right-to-left and CJK text. Shown literally, or refused with a line."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pytest
+from pptx import Presentation
+
+from tests.conftest import replace_once
+from tests.docs import docx_text, pdf_text, squash
+from tests.hostile.conftest import csplan
+
+
+def set_field(book, old: str, new: str) -> None:
+    path = book / "northwind-freight.yaml"
+    path.write_text(replace_once(path.read_text(encoding="utf-8"), old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize("code", [c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)]
+                         + [0x7F, 0x80])
+def test_every_raw_control_character_is_an_error_with_its_position(book, code):
+    set_field(book, "  industry: Logistics", f"  industry: Logi{chr(code)}stics")
+    result = csplan("check", book)
+    if code in (0x7F, 0x80):
+        # DEL and C1 are printable to YAML 1.1's reader only as escapes; either refused with
+        # its position or removed with a TEXT warning, never kept
+        assert re.search(r"northwind-freight\.yaml:8:\d+: (error YAML|warning TEXT)",
+                         result.stdout), result.stdout
+    else:
+        assert result.exit_code == 1
+        assert re.search(rf"northwind-freight\.yaml:8:\d+: error YAML control character "
+                         rf"U\+{code:04X} is not allowed", result.stdout), result.stdout
+
+
+@pytest.mark.parametrize("escape, name", [
+    ("\\x07", "U+0007"), ("\\u200b", "U+200B"), ("\\u202e", "U+202E"), ("\\u2066", "U+2066"),
+    ("\\ufffe", "U+FFFE"), ("\\uffff", "U+FFFF"), ("\\ufeff", "U+FEFF"),
+    ("\\x1b[31m", "U+001B"),
+])
+def test_escaped_invisible_characters_are_removed_with_a_warning(book, tmp_path, escape, name):
+    set_field(book, "  industry: Logistics", f'  industry: "Logi{escape}stics"')
+    result = csplan("build", book, "--out", tmp_path / "out", "--formats", "docx")
+    assert result.exit_code == 0
+    assert re.search(rf"northwind-freight\.yaml:8:13: warning TEXT removed invisible or "
+                     rf"control characters .*{re.escape(name)}", result.stdout)
+    text = docx_text(tmp_path / "out" / "northwind-freight" /
+                     "northwind-freight-success-plan.docx")
+    assert "Logistics" in text or "Logi[31mstics" in text
+
+
+MARKUP = ('<b>bold</b> <script>alert(1)</script> <img src="file:///etc/passwd"> '
+          '{{ config }} {% for x in y %} ${7*7} <style>*{color:red}</style> '
+          '<a href="http://127.0.0.1:1/">link</a> url(http://127.0.0.1:1/x.css)')
+
+
+def test_markup_and_template_syntax_are_shown_literally_everywhere(book, tmp_path):
+    set_field(book, "  primary_goal: Raise on-time delivery from 82% to 95% across all regional "
+                    "routes", f"  primary_goal: '{MARKUP}'")
+    set_field(book, "      - Reach 95% on-time delivery across all regions",
+              f"      - '{MARKUP}'")
+    out = tmp_path / "out"
+    result = csplan("build", book, "--out", out)
+    assert result.exit_code == 0, result.output
+    folder = out / "northwind-freight"
+    assert MARKUP in docx_text(folder / "northwind-freight-success-plan.docx")
+    assert squash(MARKUP) in squash(pdf_text(folder / "northwind-freight-success-plan.pdf"))
+    prs = Presentation(str(folder / "northwind-freight-qbr-2026-Q4.pptx"))
+    deck = "\n".join(s.text_frame.text for slide in prs.slides for s in slide.shapes
+                     if s.has_text_frame)
+    assert MARKUP in deck
+    # no field became a link, a stylesheet or an image
+    pdf = (folder / "northwind-freight-success-plan.pdf").read_bytes()
+    assert b"/URI" not in pdf and b"/Subtype /Link" not in pdf
+    for doc in ("northwind-freight-success-plan.docx", "northwind-freight-qbr-2026-Q4.pptx"):
+        with zipfile.ZipFile(folder / doc) as z:
+            rels = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".rels"))
+        assert 'TargetMode="External"' not in rels
+
+
+def test_a_ten_thousand_character_field_lays_out_or_fails_clearly(book, tmp_path):
+    long = ("Northwind's dispatch story in full. " * 300)[:10_000]
+    set_field(book, "  summary: >-\n", f"  summary: >-\n    {long}\n")
+    result = csplan("build", book, "--out", tmp_path / "out", "--formats", "docx,pdf")
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "out" / "northwind-freight" / "northwind-freight-success-plan.pdf"
+    assert squash(long[-200:]) in squash(pdf_text(pdf))
+
+
+def test_a_field_over_the_limit_is_refused(book):
+    set_field(book, "  industry: Logistics", "  industry: " + "x" * 20_001)
+    result = csplan("check", book)
+    assert result.exit_code == 1
+    assert "northwind-freight.yaml:8:3: error SCHEMA account.industry: text is longer than " \
+           "20000 characters" in result.stdout
+
+
+def test_an_overlong_challenge_fails_the_deck_naming_the_slide(book, tmp_path):
+    set_field(book, "      - Peak-season adoption dipped in the northern region for two weeks",
+              "      - '" + "A very long challenge. " * 700 + "'")
+    result = csplan("build", book, "--out", tmp_path / "out", "--formats", "pptx")
+    assert result.exit_code == 1
+    assert "error BUILD slide 'Challenges and open risks': a paragraph does not fit even at " \
+           "12 pt" in result.stdout
+
+
+def test_right_to_left_and_cjk_names_render(book, tmp_path):
+    set_field(book, "    name: Maria Lopez\n", "    name: مريم الحسيني\n")
+    set_field(book, "    name: Li Wei\n", "    name: 李伟 (Li Wei)\n")
+    set_field(book, "    name: James Okafor\n", "    name: יעקב כהן\n")
+    out = tmp_path / "out"
+    result = csplan("build", book, "--out", out)
+    assert result.exit_code == 0, result.output
+    folder = out / "northwind-freight"
+    docx = docx_text(folder / "northwind-freight-success-plan.docx")
+    assert "مريم الحسيني" in docx and "李伟 (Li Wei)" in docx and "יעקב כהן" in docx
+    pdf = pdf_text(folder / "northwind-freight-success-plan.pdf")
+    assert "李伟" in pdf
+    prs = Presentation(str(folder / "northwind-freight-qbr-2026-Q4.pptx"))
+    assert "With مريم الحسيني, יעקב כהן, Priya Shah, Tom Reyes" in \
+        prs.slides[0].placeholders[1].text_frame.text
+
+
+@pytest.mark.parametrize("email", ["javascript:alert(1)", "<x@y.com>", "a@b", "x@y.com\nBcc: z"])
+def test_fields_that_are_addresses_are_validated(book, email):
+    set_field(book, "email: priya.shah@fleetline.example}", f'email: "{email}"}}')
+    result = csplan("check", book)
+    assert result.exit_code == 1 and "is not an email address" in result.stdout
+
+
+def test_an_escaped_lone_surrogate_is_refused_with_its_line(book):
+    set_field(book, "  industry: Logistics", '  industry: "Logi\\ud800stics"')
+    result = csplan("check", book)
+    assert result.exit_code == 1
+    assert re.search(r"northwind-freight\.yaml:8:\d+: error YAML YAML syntax: found invalid "
+                     r"Unicode character escape code", result.stdout), result.stdout
