@@ -128,3 +128,40 @@ def _pdf(view: PlanView, brand: Brand, account_folder: Path) -> bytes:
     html = plan_html(view, brand)
     return html_to_pdf(html, account_folder, [brand.folder, account_folder],
                        f"{view.account_name}: Joint success plan", view.vendor_name)
+
+
+def program_documents(paths: list[Path], program: Program, brand: Brand, out: Path,
+                      today: date, formats: tuple) -> tuple[list[Path], list[Finding]]:
+    """Write the team's CS program document(s); with account paths, include their capacity.
+
+    Accounts that do not load are reported and left out of the capacity count. Raises
+    BuildError when a document cannot be rendered or written.
+    """
+    from generator.capacity import capacity
+    from generator.exceptions import SourceError
+    from generator.loader import account_files, load_account
+    from generator.programview import program_view
+    from generator.render.docx import program_docx
+    from generator.render.html import program_html
+    from generator.render.pdf import html_to_pdf
+
+    problems: list[Finding] = []
+    book = None
+    if paths:
+        accounts = []
+        for path in account_files(paths):
+            try:
+                accounts.append(load_account(path).account)
+            except SourceError as exc:
+                problems += exc.findings
+        book = capacity(accounts, program)
+    view = program_view(program, brand.spec.name, today, book)
+    written = []
+    if "pdf" in formats:
+        data = html_to_pdf(program_html(view, brand), brand.folder, [brand.folder],
+                           f"{brand.spec.name}: {view.title}", brand.spec.name)
+        written.append(write_atomic(out / "cs-program.pdf", data, verify_pdf))
+    if "docx" in formats:
+        written.append(write_atomic(out / "cs-program.docx", program_docx(view, brand),
+                                    verify_zip))
+    return written, problems

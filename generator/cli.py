@@ -226,4 +226,71 @@ def new(name, segment, folder, program_file, today):
     click.echo(f"next: fill it in, then run `csplan check {target}`", err=True)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--init", "init", is_flag=True,
+              help="Write the built-in defaults as a commented program.yaml instead.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Where cs-program.pdf and cs-program.docx go.")
+@click.option("--formats", default="pdf,docx", show_default=True,
+              type=click.Choice(["pdf,docx", "docx,pdf", "pdf", "docx"]),
+              help="Which documents to write.")
+@click.option("--brand", "brand_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Brand folder (default: the bundled brand/).")
+@click.option("--program", "program_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The program file (default: program.yaml beside the accounts, else the "
+                   "built-in defaults).")
+@click.option("--today", type=_DATE, help="The date on the document (default: today).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def program(paths, init, out, formats, brand_dir, program_file, today, quiet):
+    """Render the team's CS program as an internal PDF and DOCX, or write program.yaml.
+
+    The document holds the onboarding milestone map, the health signal matrix, the three
+    playbooks, the expansion gate, the coverage model per segment and the check settings.
+    Given account files or folders, it adds the capacity of that book: accounts and ARR per
+    CSM per segment against the ratios, who is over capacity, and how many more CSMs the
+    book needs.
+
+    \b
+    Examples:
+      csplan program --init               write accounts/program.yaml with the defaults
+      csplan program accounts/            write output/cs-program.pdf and .docx
+    """
+    from generator.scaffold import program_file as program_yaml
+
+    start = today.date() if today else date.today()
+    folder = paths[0] if paths and paths[0].is_dir() else (
+        paths[0].parent if paths else Path("accounts"))
+    if init:
+        target = program_file or (folder / "program.yaml" if folder.is_dir()
+                                  else Path("program.yaml"))
+        if target.exists():
+            raise CsplanError(f"{target} already exists; edit it, or remove it to start over")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "x", encoding="utf-8") as fh:
+            fh.write(program_yaml(Program.default()))
+        click.echo(f"wrote {target}")
+        return
+    from generator.brand import load_brand
+    from generator.build import program_documents
+    from generator.paths import BRAND
+
+    programs = Programs(program_file)
+    team = programs.for_account(folder / "program-lookup.yaml")
+    brand = load_brand(brand_dir or BRAND)
+    from generator.exceptions import BuildError
+
+    try:
+        written, problems = program_documents(list(paths), team, brand, out, start,
+                                              tuple(formats.split(",")))
+    except BuildError as exc:
+        click.echo(f"error BUILD {exc}", err=True)
+        sys.exit(1)
+    for finding in problems:
+        click.echo(finding.format())
+    if not quiet:
+        for path in written:
+            click.echo(f"wrote {path}", err=True)
+
+
 __all__ = ["main", "Account"]

@@ -80,10 +80,11 @@ class Playbook(_Strict):
 class OnboardingMilestone(_Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
     phase: Literal["onboard", "adopt", "value", "renew-expand"]
-    title: str
+    title: str  # what done looks like: the success criterion
     day: Annotated[int, Field(ge=0, le=3650)]
     owner_role: str
     time_to_value: bool = False
+    csm_action: Optional[str] = None  # what the CSM does to get it there
 
 
 # The ids of the plan quality rules; tests hold this equal to the rule registry.
@@ -175,17 +176,22 @@ DEFAULTS: dict[str, Any] = {
     },
     "onboarding": {"default": [
         {"id": "kickoff", "phase": "onboard", "title": "Kickoff held and success plan co-signed",
-         "day": 7, "owner_role": "csm"},
+         "day": 7, "owner_role": "csm",
+         "csm_action": "Run the kickoff; agree goals, metrics with baselines, and owners"},
         {"id": "setup", "phase": "onboard",
          "title": "Technical setup complete (SSO, integrations, data)", "day": 14,
-         "owner_role": "it-contact"},
+         "owner_role": "it-contact",
+         "csm_action": "Book the setup session with support; track blockers daily"},
         {"id": "first-value", "phase": "adopt", "title": "First value confirmed in product data",
-         "day": 30, "owner_role": "champion", "time_to_value": True},
+         "day": 30, "owner_role": "champion", "time_to_value": True,
+         "csm_action": "Confirm first value in product analytics, not by asking"},
         {"id": "team-adoption", "phase": "adopt", "title": "60% of licensed seats active",
-         "day": 60, "owner_role": "champion"},
+         "day": 60, "owner_role": "champion",
+         "csm_action": "Send the champion a weekly usage report; run a tips session"},
         {"id": "outcome", "phase": "value",
          "title": "First success-plan goal reached or measurably moving", "day": 90,
-         "owner_role": "champion"},
+         "owner_role": "champion",
+         "csm_action": "Review the metric with the champion; plan the first QBR"},
     ]},
     "checks": {"levels": {}, "stale_after_days": 45, "max_deck_slides": 15},
 }

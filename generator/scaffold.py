@@ -32,3 +32,11 @@ def new_account(name: str, segment: str, program: Program, today: date) -> str:
     return env.get_template("account-new.yaml.j2").render(
         name=clean(name)[0], slug=slugify(name), segment=segment, today=today, start=start,
         renewal=renewal, milestones=milestones)
+
+
+def program_file(program: Program) -> str:
+    """Return ``program`` as a commented program.yaml (``csplan program --init``)."""
+    env = template_environment()
+    env.filters["yaml_str"] = lambda s: json.dumps(str(s), ensure_ascii=False)
+    env.filters["num"] = lambda n: f"{n:g}"
+    return env.get_template("program.yaml.j2").render(p=program)

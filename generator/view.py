@@ -40,9 +40,14 @@ EMPTY = {
 }
 
 
+_LABELS = {"smb": "SMB", "mid-market": "Mid-market", "self-serve": "Self-serve",
+           "re-engagement": "Re-engagement", "it-contact": "IT contact",
+           "renew-expand": "Renew and expand"}
+
+
 def label(value: str) -> str:
     """Return an enum value as words: ``executive-sponsor`` -> ``Executive sponsor``."""
-    return value.replace("-", " ").capitalize()
+    return _LABELS.get(value, value.replace("-", " ").capitalize())
 
 
 @dataclass(frozen=True)

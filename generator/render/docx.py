@@ -33,10 +33,13 @@ def _rgb(hex_colour: str) -> RGBColor:
 
 
 class _Writer:
-    def __init__(self, view: PlanView, brand: Brand, logo: Optional[Path]):
+    """A DOCX from the brand's reference document, with the helpers every document uses."""
+
+    def __init__(self, brand: Brand, header: str, page_size: str, internal: bool = False):
         reference = brand.file(brand.spec.docx_reference)
         self.doc = docx.Document(str(reference)) if reference else docx.Document()
-        self.view, self.brand, self.logo = view, brand, logo
+        self.brand, self.header, self.page_size, self.internal = brand, header, page_size, \
+            internal
         self.colours = brand.colours
         self.styles = {s.name for s in self.doc.styles}
         body = self.doc.element.body
@@ -129,7 +132,7 @@ class _Writer:
 
     # ------------------------------------------------------------------ page
     def page_setup(self) -> None:
-        width, height = PAGE[self.view.page_size]
+        width, height = PAGE[self.page_size]
         for section in self.doc.sections:
             section.orientation = WD_ORIENT.PORTRAIT
             section.page_width, section.page_height = width, height
@@ -143,9 +146,13 @@ class _Writer:
             if self.brand.logo:
                 hp.add_run().add_picture(str(self.brand.logo.path), height=Mm(7))
             hp.add_run("\t\t")
-            r = hp.add_run(f"{self.view.account_name} · Joint success plan")
+            r = hp.add_run(self.header)
             r.font.size = Pt(8)
             r.font.color.rgb = _rgb(self.colours.muted)
+            if self.internal:
+                r = hp.add_run("  INTERNAL - DO NOT SHARE")
+                r.font.size, r.font.bold = Pt(8), True
+                r.font.color.rgb = _rgb(self.colours.bad)
             footer = section.footer
             fp = footer.paragraphs[0]
             fp.text = ""
@@ -157,6 +164,19 @@ class _Writer:
                     r = fp.add_run(piece)
                     r.font.size = Pt(8)
                     r.font.color.rgb = _rgb(self.colours.muted)
+
+    def save(self, title: str, author: str) -> bytes:
+        props = self.doc.core_properties
+        props.title, props.author, props.comments, props.keywords = title, author, "", ""
+        out = io.BytesIO()
+        self.doc.save(out)
+        return out.getvalue()
+
+
+class _PlanWriter(_Writer):
+    def __init__(self, view: PlanView, brand: Brand, logo: Optional[Path]):
+        super().__init__(brand, f"{view.account_name} · Joint success plan", view.page_size)
+        self.view, self.logo = view, logo
 
     # ------------------------------------------------------------------ content
     def title_block(self) -> None:
@@ -293,19 +313,35 @@ class _Writer:
         self.simple(6, "Risks and mitigations", v.risks, "risks")
         self.simple(7, "Communication plan", v.communication, "communication")
         self.simple(8, "Escalation path", v.escalation, "escalation")
-        props = self.doc.core_properties
-        props.title = f"{v.account_name}: Joint success plan"
-        props.author = v.vendor_name
-        props.comments = ""
-        props.keywords = ""
-        out = io.BytesIO()
-        self.doc.save(out)
-        return out.getvalue()
+        return self.save(f"{v.account_name}: Joint success plan", v.vendor_name)
 
 
 def plan_docx(view: PlanView, brand: Brand, logo: Optional[Path] = None) -> bytes:
     """Return the plan as DOCX bytes."""
-    return _Writer(view, brand, logo).render()
+    return _PlanWriter(view, brand, logo).render()
+
+
+def program_docx(view, brand: Brand) -> bytes:
+    """Return the team's CS program (see ``programview``) as DOCX bytes, marked internal."""
+    w = _Writer(brand, f"{view.vendor_name} · {view.title}", "A4", internal=True)
+    w.page_setup()
+    w.para("INTERNAL - DO NOT SHARE", bold=True, colour=w.colours.bad, size=8.5)
+    w.para(view.title, "Title")
+    w.para(f"Prepared on {view.generated_on}", colour=w.colours.muted, size=8.5)
+    for section in view.sections:
+        w.heading(section.title, 1)
+        for paragraph in section.intro:
+            w.para(paragraph)
+        for table in section.tables:
+            if table.caption:
+                w.heading(table.caption, 3)
+            if table.rows:
+                w.table(table.header, [r.cells for r in table.rows], table.widths)
+            elif table.empty:
+                w.empty(table.empty)
+        if section.bullets:
+            w.bullets(section.bullets)
+    return w.save(f"{view.vendor_name}: {view.title}", view.vendor_name)
 
 
 def _shade(cell, hex_colour: str) -> None:

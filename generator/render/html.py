@@ -40,28 +40,45 @@ def environment(extra: Optional[Path] = None) -> jinja2.Environment:
 
 def plan_html(view: PlanView, brand: Brand) -> str:
     """Return the plan's HTML; fonts and logos are ``file:`` URLs the PDF fetcher allows."""
+    context = _brand_context(brand)
+    charts_svg = [(m.name, charts.svg(m.chart, brand.colours, context["font_names"]))
+                  for m in view.metrics if m.chart is not None]
+    return render("plan.html.j2", brand, context, plan=view, charts=charts_svg,
+                  page_size=view.page_size, doc_title="Joint success plan")
+
+
+def program_html(view, brand: Brand) -> str:
+    """Return the team's CS program document as HTML (internal, A4)."""
+    return render("program.html.j2", brand, _brand_context(brand), doc=view, page_size="A4",
+                  doc_title=view.title)
+
+
+def _brand_context(brand: Brand) -> dict:
+    """Return what every template needs from the brand: colours, @font-face rules, logo."""
     files = brand.font_files
     # Private family names: the brand's own files are used even where a font of the same
     # name is installed on the machine, so every machine makes the same PDF.
     family = "csplan brand"
     fonts = [{"family": family, "url": files[key].resolve().as_uri(), "weight": weight,
               "style": style} for key, weight, style in _FACES if key in files]
-    stack = [family]
+    names = [family]
     for number, (_, path) in enumerate(brand.fallback_fonts, 1):
         uri = path.resolve().as_uri()
-        stack.append(f"csplan fallback {number}")
-        fonts += [{"family": stack[-1], "url": uri, "weight": w, "style": "normal"}
+        names.append(f"csplan fallback {number}")
+        fonts += [{"family": names[-1], "url": uri, "weight": w, "style": "normal"}
                   for w in (400, 700)]
-    chart_svgs = [(m.name, charts.svg(m.chart, brand.colours, stack))
-                  for m in view.metrics if m.chart is not None]
+    return {"c": brand.colours, "family": family, "fonts": fonts, "font_names": names,
+            "stack": ", ".join(f'"{name}"' for name in names),
+            "brand_logo": brand.logo.path.as_uri() if brand.logo else None}
+
+
+def render(name: str, brand: Brand, context: dict, **values) -> str:
+    """Return template ``name`` rendered (a brand's own copy first, in the sandbox)."""
     try:
-        template = environment(brand.folder / "templates").get_template("plan.html.j2")
-        return template.render(
-            plan=view, c=brand.colours, family=family, fonts=fonts, charts=chart_svgs,
-            stack=", ".join(f'"{name}"' for name in stack),
-            brand_logo=brand.logo.path.as_uri() if brand.logo else None)
+        template = environment(brand.folder / "templates").get_template(name)
+        return template.render(**context, **values)
     except jinja2.TemplateError as exc:
-        raise BuildError(f"brand template plan.html.j2: {type(exc).__name__}: {exc}") from None
+        raise BuildError(f"brand template {name}: {type(exc).__name__}: {exc}") from None
     except RecursionError:
-        raise BuildError("brand template plan.html.j2 extends or includes itself; extend "
-                         '"csplan/plan.html.j2" instead') from None
+        raise BuildError(f"brand template {name} extends or includes itself; extend "
+                         f'"csplan/{name}" instead') from None
