@@ -115,7 +115,7 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
     todo: list[tuple[int, Path, Program]] = []
     for index, path in enumerate(files):
         program = programs.for_account(path)
-        entry = cache.get(str(path.resolve()))
+        entry = cache.get(_key(path, options))
         if entry and _unchanged(path, entry, program, shared):
             fresh[index] = BuildResult(
                 file=str(path), status="skipped", slug=entry["slug"], account=entry["account"],
@@ -154,7 +154,7 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
             results[index] = result
     rows: dict[str, dict] = {}
     for index, result in results.items():
-        key = str(Path(result.file).resolve())
+        key = _key(Path(result.file), options)
         if index in fresh:
             rows[result.file] = cache[key]["row"]
             continue
@@ -173,6 +173,12 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
     _write_cache(cache_path, cache)
     ordered = [results[i] for i in sorted(results)]
     return Book(ordered, round(time.perf_counter() - started, 3), rows)
+
+
+def _key(path: Path, options: BookOptions) -> str:
+    """Return the cache key of an account for a set of formats (a brief-only run keeps its
+    own entry, so it does not force the next full build to start over)."""
+    return f"{path.resolve()}|{','.join(options.formats)}"
 
 
 def _unchanged(path: Path, entry: dict, program: Program, shared: str) -> bool:

@@ -23,8 +23,9 @@ from generator.slug import slugify
 from generator.view import PlanView, QbrView, plan_view, qbr_view
 from generator.write import verify_pdf, verify_zip, write_atomic
 
-FORMATS = ("docx", "pdf", "pptx")
-AVAILABLE = ("docx", "pdf", "pptx")
+FORMATS = ("docx", "pdf", "pptx", "brief")
+AVAILABLE = ("docx", "pdf", "pptx", "brief")
+CUSTOMER_FORMATS = ("docx", "pdf", "pptx")  # the default; "brief" is internal, on request
 
 
 @dataclass
@@ -79,7 +80,11 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
         }
         for fmt in formats:
             format_started = time.perf_counter()
-            if fmt == "pptx":
+            if fmt == "brief":
+                target = folder / f"{slug}-qbr-prep-internal.pdf"
+                result.outputs.append(write_atomic(
+                    target, brief_pdf(loaded, program, today, brand), verify_pdf))
+            elif fmt == "pptx":
                 deck = qbr_view(loaded, program, today, brand.spec.name)
                 if deck is None:
                     result.notes.append("no QBR in the account (qbrs is empty): no deck built")
@@ -103,6 +108,17 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
     finally:
         result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def brief_pdf(loaded, program: Program, today: date, brand: Brand) -> bytes:
+    """Return the internal QBR prep brief of one account as PDF bytes."""
+    from generator.briefview import brief_view
+    from generator.render.html import brief_html
+    from generator.render.pdf import html_to_pdf
+
+    view = brief_view(loaded, program, today, brand.spec.name)
+    return html_to_pdf(brief_html(view, brand), brand.folder, [brand.folder],
+                       f"{view.account_name}: QBR prep brief (internal)", brand.spec.name)
 
 
 def deck_filename(slug: str, quarter: str) -> str:

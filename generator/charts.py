@@ -155,3 +155,38 @@ def png(chart: Chart, colours, regular: Path, bold: Path, scale: int = 3) -> byt
     out = io.BytesIO()
     img.save(out, format="PNG", optimize=False)
     return out.getvalue()
+
+
+def health_svg(trend, green_at: float, yellow_at: float, colours, families: list[str],
+               labels: tuple[str, str]) -> str:
+    """Return the weekly health score as an inline SVG line over green/yellow/red bands."""
+    width, height, left, right, top, bottom = 480, 150, 26, 8, 8, 18
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def y(score: float) -> float:
+        return round(top + plot_h * (100 - score) / 100, 1)
+
+    n = len(trend)
+    xs = [round(left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2), 1) for i in range(n)]
+    bands = (
+        f'<rect x="{left}" y="{y(100)}" width="{plot_w}" height="{y(green_at) - y(100)}" '
+        f'fill="{colours.good}" fill-opacity="0.08"/>'
+        f'<rect x="{left}" y="{y(green_at)}" width="{plot_w}" '
+        f'height="{y(yellow_at) - y(green_at)}" fill="{colours.warning}" fill-opacity="0.08"/>'
+        f'<rect x="{left}" y="{y(yellow_at)}" width="{plot_w}" height="{y(0) - y(yellow_at)}" '
+        f'fill="{colours.bad}" fill-opacity="0.08"/>')
+    ticks = "".join(f'<text x="{left - 4}" y="{y(v) + 3}" text-anchor="end">{v:g}</text>'
+                    for v in (0, yellow_at, green_at, 100))
+    line = " ".join(f"{x},{y(s)}" for x, (_, s) in zip(xs, trend))
+    dots = "".join(f'<circle cx="{x}" cy="{y(s)}" r="2.4" fill="{colours.primary}"/>'
+                   for x, (_, s) in zip(xs, trend))
+    e = escape
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+            f'role="img" aria-label="Weekly health score" '
+            f'font-family="{e(", ".join(families))}" font-size="8" fill="{colours.muted}">'
+            f'{bands}{ticks}'
+            + (f'<polyline points="{line}" fill="none" stroke="{colours.primary}" '
+               f'stroke-width="1.8"/>{dots}' if n else "")
+            + f'<text x="{left}" y="{height - 4}">{e(labels[0])}</text>'
+            f'<text x="{width - right}" y="{height - 4}" text-anchor="end">{e(labels[1])}</text>'
+            "</svg>")

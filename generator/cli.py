@@ -109,9 +109,9 @@ def _formats(ctx, param, value: str) -> tuple:
     if unknown or not chosen:
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}")
     missing = [f for f in chosen if f not in AVAILABLE]
-    if missing and value != param.default:
+    if missing:
         raise click.BadParameter(f"{', '.join(missing)} is not built by this version yet")
-    return tuple(f for f in chosen if f in AVAILABLE)
+    return chosen
 
 
 @main.command()
@@ -119,7 +119,8 @@ def _formats(ctx, param, value: str) -> tuple:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Where the documents go, one folder per account.")
 @click.option("--formats", default="docx,pdf,pptx", show_default=True, callback=_formats,
-              help="Comma-separated: docx, pdf, pptx.")
+              help="Comma-separated: docx, pdf, pptx, and brief (the internal QBR prep "
+                   "brief, never built unless asked for).")
 @click.option("--brand", "brand_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Brand folder (default: the bundled brand/).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1,
@@ -171,6 +172,93 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
     else:
         reporter.summary(book.results, book.seconds, report)
     sys.exit(1 if any(r.status == "failed" for r in book.results) else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Where the briefs go, in each account's folder.")
+@click.option("--brand", "brand_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Brand folder (default: the bundled brand/).")
+@shared_options
+def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose):
+    """Write each account's internal QBR prep brief: OUT/<slug>/<slug>-qbr-prep-internal.pdf.
+
+    One or two pages marked "Internal - do not share" on every page: health score, band,
+    weekly trend and each dimension; alerts; the playbook the health calls for, with dated
+    steps; the expansion verdict and each condition; churn indicators; open action items;
+    the internal notes; and the checklist for the coming QBR.
+
+    \b
+    Example:
+      csplan brief accounts/brightwater-clinics.yaml --today 2026-11-23
+    """
+    from generator.book import BookOptions, build_book
+    from generator.brand import load_brand
+    from generator.loader import account_files
+    from generator.paths import BRAND
+    from generator.progress import Reporter
+
+    brand = load_brand(brand_dir or BRAND)
+    files = account_files(list(paths))
+    if not files:
+        raise CsplanError("no account files (*.yaml) found")
+    options = BookOptions(out=out, formats=("brief",), brand=brand, today=today,
+                          jobs=os.cpu_count() or 1)
+    reporter = Reporter(len(files), out, quiet, verbose, silent=output_format == "json")
+    with reporter:
+        book = build_book(files, programs, options, reporter.result)
+    if output_format == "json":
+        from generator.report import report_entry
+
+        click.echo(json.dumps([report_entry(r, out) for r in book.results], indent=2,
+                              ensure_ascii=False))
+    sys.exit(1 if any(r.status == "failed" for r in book.results) else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Where portfolio.html goes.")
+@shared_options
+def portfolio(paths, out, programs, today, output_format, quiet, verbose):
+    """Write OUT/portfolio.html: the book's risk, renewals and capacity (internal).
+
+    Health band distribution, accounts by band with trend arrows, renewals in the next
+    30/60/90 days, stale plans, stalled milestones, expansion-qualified accounts, capacity
+    per CSM against the program's ratios, and accounts filed in a different segment than
+    their ARR says. --format json prints the same data.
+
+    \b
+    Example:
+      csplan portfolio accounts/ --today 2026-11-23
+    """
+    from generator.exceptions import SourceError
+    from generator.loader import account_files, load_account
+    from generator.paths import template_environment
+    from generator.portfolio import portfolio as make_portfolio
+    from generator.write import write_atomic
+
+    files = account_files(list(paths) or [Path("accounts")])
+    if not files:
+        raise CsplanError("no account files (*.yaml) found")
+    loaded, unreadable = [], []
+    for path in files:
+        try:
+            loaded.append((load_account(path), programs.for_account(path)))
+        except SourceError as exc:
+            unreadable.append(exc.findings[0])
+    book = make_portfolio(loaded, unreadable, today)
+    html = template_environment().get_template("portfolio.html.j2").render(p=book)
+    target = write_atomic(out / "portfolio.html", html.encode("utf-8"))
+    if output_format == "json":
+        click.echo(json.dumps(book.as_dict(), indent=2, ensure_ascii=False))
+    elif not quiet:
+        click.echo(f"wrote {target}: {len(book.accounts)} accounts, "
+                   f"{book.bands['red']} red, {len(book.renewals['90'])} renewing in 90 days",
+                   err=True)
+    sys.exit(1 if unreadable else 0)
 
 
 @main.command()

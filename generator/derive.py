@@ -360,3 +360,86 @@ def _best_match(goal: str, candidates: list[tuple[str, GoalOutcome]]) -> Optiona
         if score > best_score:
             best, best_score = outcome, score
     return best
+
+
+# ---------------------------------------------------------------------------- playbooks
+
+@dataclass(frozen=True)
+class PlaybookCall:
+    """The playbook the health calls for, why, and the day it was triggered."""
+
+    name: Literal["risk", "re-engagement", "growth"]
+    reason: str
+    triggered: date
+
+
+def _streak_start(series: list[WeekHealth], band: str) -> date:
+    start = series[-1].week
+    for week in reversed(series):
+        if week.band != band:
+            break
+        start = week.week
+    return start
+
+
+def playbook_call(account: Account, program: Program, today: date) -> Optional[PlaybookCall]:
+    """Return the playbook the account's health calls for, or None.
+
+    Risk: red, or usage down two weeks in a row. Re-engagement: yellow after green, yellow
+    for three weeks, or yellow and falling. Growth: green with time to value reached. Risk
+    wins over re-engagement, which wins over growth. The trigger day is when the condition
+    began: the first week of the current band, the second week of falling usage, or the day
+    time to value was reached if that came later.
+    """
+    series = health_series(account, program, today)
+    if not series:
+        return None
+    last = series[-1]
+    usage = [w.scores.get("usage") for w in series[-3:]]
+    falling = len(usage) == 3 and None not in usage and usage[0] > usage[1] > usage[2]
+    if last.band == "red":
+        return PlaybookCall("risk", f"health is red ({last.score:g})",
+                            _streak_start(series, "red"))
+    if falling:
+        return PlaybookCall("risk", "usage declined two weeks in a row", series[-2].week)
+    if last.band == "yellow":
+        start = _streak_start(series, "yellow")
+        weeks = sum(1 for w in series if w.week >= start)
+        came_from_green = any(w.band == "green" for w in series if w.week < start)
+        if came_from_green and weeks == 1:
+            return PlaybookCall("re-engagement", "health went from green to yellow", start)
+        if weeks >= 3:
+            return PlaybookCall("re-engagement", f"yellow for {weeks} weeks", start)
+        if len(series) >= 2 and last.score < series[-2].score:
+            return PlaybookCall("re-engagement", "yellow and trending down", start)
+        if came_from_green:
+            return PlaybookCall("re-engagement", "health went from green to yellow", start)
+        return None
+    ttv = [m.done_on for m in account.milestones
+           if m.time_to_value and m.status == "done" and m.done_on]
+    if ttv:
+        return PlaybookCall("growth", "green with time to value reached",
+                            max(_streak_start(series, "green"), min(ttv)))
+    return None
+
+
+@dataclass(frozen=True)
+class HealthAlert:
+    week: date
+    text: str
+
+
+def health_alerts(series: list[WeekHealth], program: Program) -> list[HealthAlert]:
+    """Return the alerts in the weekly health: drops over the program's alert_drop, any
+    dimension at 0, and weeks in yellow."""
+    out = []
+    for w in series:
+        if w.alert:
+            out.append(HealthAlert(w.week, f"dropped {w.drop:g} points (more than "
+                                           f"{program.health.alert_drop:g})"))
+        for dimension, score in sorted(w.scores.items()):
+            if score == 0:
+                out.append(HealthAlert(w.week, f"{dimension} scored 0"))
+        if w.band == "yellow":
+            out.append(HealthAlert(w.week, f"yellow ({w.score:g})"))
+    return out

@@ -1,0 +1,127 @@
+"""The portfolio: where the risk, the renewals and the capacity are across a book (internal).
+
+Every number comes from the same derived values ``check`` uses, for the same date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Optional
+
+from generator import derive
+from generator.capacity import capacity, csm_of
+from generator.findings import Finding
+from generator.loader import LoadedAccount
+from generator.program import Program
+from generator.view import label
+
+
+@dataclass
+class AccountLine:
+    name: str
+    file: str
+    segment: str
+    csm: str
+    arr: float
+    currency: str
+    band: str  # green | yellow | red | none
+    score: Optional[float]
+    trend: str  # up | down | flat | none
+    renewal: str
+    days_to_renewal: int
+    stale: bool
+    stalled: list[str]
+    expansion_qualifies: bool
+    arr_segment: str  # the segment the ARR puts it in
+
+
+@dataclass
+class Portfolio:
+    today: str
+    accounts: list[AccountLine] = field(default_factory=list)
+    bands: dict[str, int] = field(default_factory=dict)
+    renewals: dict[str, list[str]] = field(default_factory=dict)  # "30" -> names
+    stale: list[str] = field(default_factory=list)
+    stalled: list[str] = field(default_factory=list)
+    expansion: list[str] = field(default_factory=list)
+    capacity: list[dict] = field(default_factory=list)
+    needed_csms: int = 0
+    csms: int = 0
+    misfiled: list[dict] = field(default_factory=list)
+    unreadable: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def segment_for_arr(arr: float, program: Program) -> str:
+    """Return the segment whose ARR range holds ``arr`` (the highest arr_min not above it)."""
+    fitting = [(s.arr_min, name) for name, s in program.segments.items() if arr >= s.arr_min]
+    return max(fitting)[1] if fitting else min(
+        program.segments.items(), key=lambda kv: kv[1].arr_min)[0]
+
+
+def _trend(series: list[derive.WeekHealth]) -> str:
+    if len(series) < 2:
+        return "none"
+    change = series[-1].score - series[-2].score
+    return "up" if change >= 1 else "down" if change <= -1 else "flat"
+
+
+def portfolio(loaded: list[tuple[LoadedAccount, Program]], unreadable: list[Finding],
+              today: date) -> Portfolio:
+    """Return the portfolio of the accounts that loaded, each judged by its own program."""
+    out = Portfolio(today=today.isoformat())
+    out.bands = {"green": 0, "yellow": 0, "red": 0, "none": 0}
+    out.renewals = {"30": [], "60": [], "90": []}
+    for item, program in loaded:
+        a = item.account
+        series = derive.health_series(a, program, today)
+        band = series[-1].band if series else "none"
+        days = (a.contract.renewal - today).days
+        stale = a.last_reviewed is None or (
+            today - a.last_reviewed).days > program.checks.stale_after_days
+        stalled = [m.title for m in a.milestones
+                   if derive.milestone_state(m, today) == "stalled"]
+        qualifies = derive.expansion_verdict(a, program, today).qualifies
+        line = AccountLine(
+            name=a.account.name, file=item.name, segment=a.account.segment, csm=csm_of(a),
+            arr=a.account.arr, currency=a.account.currency, band=band,
+            score=series[-1].score if series else None, trend=_trend(series),
+            renewal=a.contract.renewal.isoformat(), days_to_renewal=days, stale=stale,
+            stalled=stalled, expansion_qualifies=qualifies,
+            arr_segment=segment_for_arr(a.account.arr, program))
+        out.accounts.append(line)
+        out.bands[band] += 1
+        for window in ("30", "60", "90"):
+            if 0 <= days <= int(window):
+                out.renewals[window].append(line.name)
+        if stale:
+            out.stale.append(line.name)
+        if stalled:
+            out.stalled.append(line.name)
+        if qualifies:
+            out.expansion.append(line.name)
+        if line.arr_segment != line.segment:
+            out.misfiled.append({"name": line.name, "filed": line.segment,
+                                 "by_arr": line.arr_segment, "arr": line.arr,
+                                 "currency": line.currency})
+    if loaded:
+        program = loaded[0][1]
+        book = capacity([item.account for item, _ in loaded], program)
+        out.needed_csms, out.csms = book.needed, book.have
+        for csm in book.csms:
+            out.capacity.append({
+                "csm": csm.name, "accounts": dict(csm.accounts),
+                "limits": {s: program.segments[s].accounts_per_csm[1] for s in csm.accounts},
+                "arr": {s: dict(v) for s, v in csm.arr.items()},
+                "load": round(csm.load, 4), "over_by": round(csm.over_by, 4)})
+    out.accounts.sort(key=lambda x: ({"red": 0, "yellow": 1, "green": 2, "none": 3}[x.band],
+                                     x.score if x.score is not None else 0, x.name))
+    out.unreadable = [f.as_dict() for f in unreadable]
+    return out
+
+
+def band_label(band: str) -> str:
+    return label(band)
