@@ -75,6 +75,12 @@ class _Writer:
         self.para(sentence, italic=True, colour=self.colours.muted)
 
     @property
+    def tones(self) -> dict[str, str]:
+        """Return the brand colour of each state tone (done/on track, at risk, stalled)."""
+        c = self.colours
+        return {"good": c.good, "warning": c.warning, "bad": c.bad, "neutral": c.muted}
+
+    @property
     def usable_width(self) -> int:
         section = self.doc.sections[0]
         return section.page_width - section.left_margin - section.right_margin
@@ -223,8 +229,7 @@ class _PlanWriter(_Writer):
         v = self.view
         self.heading("2 Success metrics", 1)
         if v.metrics:
-            tone = {"good": self.colours.good, "warning": self.colours.warning,
-                    "bad": self.colours.bad, "neutral": self.colours.muted}
+            tone = self.tones
             rows = [(
                 (m.name, f"{m.kind} · Source: {m.source or 'not set'} · Owner: {m.owner}",
                  None, True),
@@ -270,8 +275,7 @@ class _PlanWriter(_Writer):
         self.heading("3 Milestone roadmap", 1)
         if not v.phases:
             self.empty(v.empty["milestones"])
-        tone = {"good": self.colours.good, "warning": self.colours.warning,
-                "bad": self.colours.bad, "neutral": self.colours.muted}
+        tone = self.tones
         for phase in v.phases:
             self.heading(phase.name, 3)
             rows = [((m.title, "Time-to-value milestone" if m.time_to_value else "", None,

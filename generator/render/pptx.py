@@ -86,6 +86,12 @@ class _Deck:
         self.max_slides = max_slides
         self.section_of: dict[str, tuple[str, int]] = _sections(view)
 
+    @property
+    def tones(self) -> dict[str, str]:
+        """Return the brand colour of each state tone; neutral text stays the text colour."""
+        c = self.colours
+        return {"good": c.good, "warning": c.warning, "bad": c.bad, "neutral": c.text}
+
     # ------------------------------------------------------------------ slides
     def new_slide(self, role: str, title: str, kind: str, notes: list[str]):
         slide = self.prs.slides.add_slide(self.layouts[role])
@@ -322,8 +328,7 @@ class _Deck:
                              "leaves no room for its chart; shorten it")
         self.textbox(slide, Box(box.left, chart_box.bottom, box.width, cap_h), caption,
                      f"{row.name} caption", slide_title,
-                     {"good": self.colours.good, "bad": self.colours.bad}.get(
-                         row.tone, self.colours.text))
+                     self.tones[row.tone] if row.tone != "warning" else self.colours.text)
         if metric.chart is None:
             self.textbox(slide, chart_box, [Para("No data yet: the first reading will show "
                                                  "here.", 14)], f"{row.name} chart",
@@ -377,9 +382,8 @@ class _Deck:
         v = self.view
         self.title_slide()
         self.agenda_slide()
+        tone = self.tones
         if v.previous_quarter:
-            tone = {"good": self.colours.good, "warning": self.colours.warning,
-                    "neutral": self.colours.text}
             self.table_slides(
                 f"Last quarter ({v.previous_quarter}): what we committed, what happened",
                 "lookback", ("What we committed", "What happened"),
@@ -392,8 +396,6 @@ class _Deck:
             self.table_slides("Value realized", "value", ("What we achieved", "Value", "Basis"),
                               list(v.value), (38, 22, 40),
                               [f"{c}: {val} ({b})" for c, val, b in v.value], "")
-        tone = {"good": self.colours.good, "warning": self.colours.warning,
-                "bad": self.colours.bad, "neutral": self.colours.text}
         attention = [m for m in v.milestones if m[5] in ("warning", "bad")]
         self.table_slides(
             "Milestone progress", "milestones", ("Milestone", "Phase", "Owner", "Due", "State"),
