@@ -197,3 +197,41 @@ def test_the_default_brand_loads():
     brand = load_brand(BRAND)
     assert brand.spec.name == "Fleetline" and brand.logo is not None
     assert brand.font_stack == ["Lato", "DejaVu Sans", "Droid Sans Fallback"]
+
+
+def test_a_full_disk_fails_cleanly_and_keeps_the_old_file(tmp_path, monkeypatch):
+    import errno
+
+    target = tmp_path / "plan.pdf"
+    target.write_bytes(b"%PDF- good %%EOF")
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, fd, mode):
+            self.fh = real_fdopen(fd, mode)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", Full)
+    with pytest.raises(BuildError, match="No space left on device"):
+        write_atomic(target, b"%PDF- new %%EOF", verify_pdf)
+    assert target.read_bytes() == b"%PDF- good %%EOF"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.pdf"]
+
+
+def test_a_folder_that_refuses_writes_fails_cleanly(tmp_path, monkeypatch):
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(BuildError, match="cannot write to .*Permission denied"):
+        write_atomic(tmp_path / "x.pdf", b"%PDF-")
