@@ -156,7 +156,7 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
     for index, result in results.items():
         key = _key(Path(result.file), options)
         if index in fresh:
-            rows[result.file] = cache[key]["row"]
+            rows[result.file] = {**cache[key]["row"], "status": "skipped"}
             continue
         result_checked, program = checked[index]
         rows[result.file] = index_row(result, result_checked.loaded, program, options.today,

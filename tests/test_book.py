@@ -94,6 +94,8 @@ def test_unchanged_accounts_are_skipped_by_content_not_time(book, tmp_path):
     assert result.exit_code == 0
     assert set(statuses(out).values()) == {"skipped"}
     assert northwind.stat().st_mtime_ns == first
+    index = (out / "index.html").read_text()
+    assert index.count('class="skipped">skipped</td>') == 3 and "green</span> 91.5" in index
     text = (book / "northwind-freight.yaml").read_text()
     (book / "northwind-freight.yaml").write_text(text.replace("seats: 250", "seats: 260"))
     build(book, "--out", out)
