@@ -14,7 +14,6 @@ import click
 from generator import __version__
 from generator.exceptions import CsplanError
 from generator.findings import count, format_json
-from generator.model import Account
 from generator.pipeline import Programs, check_paths
 from generator.program import Program
 from generator.rules import RULES, summary
@@ -381,4 +380,4 @@ def program(paths, init, out, formats, brand_dir, program_file, today, quiet):
             click.echo(f"wrote {path}", err=True)
 
 
-__all__ = ["main", "Account"]
+__all__ = ["main"]

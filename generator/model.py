@@ -54,7 +54,8 @@ def _locale(value: str) -> str:
     try:
         Locale.parse(value.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
-        raise ValueError(f"'{value}' is not a known locale; write it like en-US, de-DE, fr-FR")
+        raise ValueError(f"'{value}' is not a known locale; write it like en-US, de-DE, "
+                         "fr-FR") from None
     return value
 
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
 from generator.brand import Brand
@@ -588,4 +588,4 @@ def deck_pptx(view: QbrView, brand: Brand, logo: Optional[Path], max_slides: int
     return _Deck(view, brand, logo, max_slides).build()
 
 
-__all__ = ["deck_pptx", "overflows", "Callable"]
+__all__ = ["deck_pptx", "overflows"]

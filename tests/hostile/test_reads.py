@@ -68,7 +68,7 @@ def test_a_build_reads_only_allowed_files_and_opens_no_connection(book, tmp_path
     scratch = Path(tempfile.gettempdir()).resolve()
     created = {Path(n).resolve() for n, creates in OPENED if creates}
     outside = []
-    for name, creates in OPENED:
+    for name, _ in OPENED:
         path = Path(name).resolve()
         if any(path.is_relative_to(root) for root in allowed) or name.startswith(
                 ("/dev/", "/proc/")):
