@@ -183,3 +183,11 @@ def test_every_command_has_help_and_is_in_the_readme():
 
 def test_version():
     assert run("--version").stdout.startswith("csplan, version ")
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text().splitlines()
+    fence = readme.index("```bash")
+    install_and_run, test_command = readme[fence + 1], readme[fence + 2]
+    assert install_and_run.startswith("pip install -e . && csplan build accounts/")
+    assert test_command in (ROOT / ".ci" / "run").read_text().splitlines()
