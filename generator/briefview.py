@@ -29,6 +29,7 @@ class BriefView:
     score: str
     band: str
     trend: tuple[tuple[date, float], ...]
+    trend_labels: tuple[str, str]  # first and last week, written for the locale
     green_at: float
     yellow_at: float
     dimensions: tuple[Row, ...]  # dimension, weight, latest sub-score, change
@@ -106,6 +107,8 @@ def brief_view(loaded: LoadedAccount, program: Program, today: date,
         qbr_date=fmt.date(upcoming.date) if upcoming else "",
         score=f"{last.score:g}" if last else "–", band=last.band if last else "none",
         trend=tuple((w.week, w.score) for w in series),
+        trend_labels=(fmt.date(series[0].week), fmt.date(series[-1].week)) if series
+        else ("", ""),
         green_at=program.health.bands.green, yellow_at=program.health.bands.yellow,
         dimensions=tuple(dims), alerts=tuple(alerts), playbook=playbook,
         playbook_reason=reason, playbook_steps=steps,

@@ -56,10 +56,8 @@ def program_html(view, brand: Brand) -> str:
 def brief_html(view, brand: Brand) -> str:
     """Return the internal QBR prep brief as HTML."""
     context = _brand_context(brand)
-    trend = charts.health_svg(
-        view.trend, view.green_at, view.yellow_at, brand.colours, context["font_names"],
-        (view.trend[0][0].isoformat(), view.trend[-1][0].isoformat()) if view.trend
-        else ("", ""))
+    trend = charts.health_svg(view.trend, view.green_at, view.yellow_at, brand.colours,
+                              context["font_names"], view.trend_labels)
     return render("brief.html.j2", brand, context, brief=view, trend_svg=trend,
                   page_size="A4", doc_title="QBR prep brief")
 
