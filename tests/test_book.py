@@ -159,12 +159,13 @@ def test_a_hung_account_times_out_alone(book, tmp_path, monkeypatch):
                                                                  "hang"))
     out = tmp_path / "out"
     started = time.monotonic()
-    result = build(book, "--out", out, "--timeout", "3")
-    assert time.monotonic() - started < 25
+    # long enough that a busy machine still builds the healthy accounts in time
+    result = build(book, "--out", out, "--timeout", "8")
+    assert time.monotonic() - started < 28
     assert result.exit_code == 1
     assert statuses(out)["northwind-freight.yaml"] == "failed"
     assert statuses(out)["kurierdienst-elbe.yaml"] == "built"
-    assert "building took longer than 3 s (--timeout) and was stopped" in result.stdout
+    assert "building took longer than 8 s (--timeout) and was stopped" in result.stdout
 
 
 def test_slugs_are_safe_and_distinct():
