@@ -299,6 +299,8 @@ def new(name, segment, folder, program_file, today):
     """
     from generator.scaffold import new_account
 
+    if not name.strip():
+        raise click.BadParameter("the account needs a name", param_hint="NAME")
     start = today.date() if today else date.today()
     programs = Programs(program_file)
     program: Program = programs.for_account(folder / "x.yaml")

@@ -152,6 +152,12 @@ def test_new_uses_the_program_onboarding_template_for_the_segment(tmp_path):
     assert "id: kickoff" not in text and "time_to_value: true" in text
 
 
+def test_new_needs_a_name(tmp_path):
+    result = run("new", "  ", "--dir", tmp_path)
+    assert result.exit_code == 2 and "the account needs a name" in result.output
+    assert not list(tmp_path.iterdir())
+
+
 def test_new_with_a_hostile_name_stays_in_the_folder(tmp_path):
     result = run("new", "../../etc/passwd: {x: !!python/object 1}", "--dir", tmp_path, *TODAY)
     assert result.exit_code == 0
