@@ -261,3 +261,21 @@ def test_saved_deck_reopens(northwind):
     data = northwind["pptx"].read_bytes()
     prs = Presentation(io.BytesIO(data))
     assert prs.core_properties.title == "Northwind Freight: QBR 2026-Q4"
+
+
+def test_a_sparse_qbr_still_makes_a_clean_deck(folder, tmp_path):
+    text = (ACCOUNTS / "northwind-freight.yaml").read_text(encoding="utf-8")
+    start, end = text.index("\nqbrs:"), text.index("\ninternal:")
+    text = text[:start] + "\nqbrs:\n  - {quarter: 2026-Q4, date: 2026-12-08}\n" + text[end:]
+    path = folder / "northwind-freight.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = build(path, "--out", tmp_path / "out", "--formats", "pptx")
+    assert result.exit_code == 0, result.output
+    prs = Presentation(str(tmp_path / "out" / "northwind-freight" /
+                           "northwind-freight-qbr-2026-Q4.pptx"))
+    texts = slide_texts(prs)
+    assert "With" not in texts[0] and "Quarterly business review · 2026-Q4" in texts[0]
+    assert "No goals for next quarter are set yet." in texts[titles(prs).index(
+        "Goals for next quarter")]
+    assert "No action items yet: agree them before closing." in texts[-1]
+    assert "Last quarter" not in " ".join(titles(prs)) and 8 <= len(prs.slides) <= 15

@@ -461,8 +461,10 @@ class _Deck:
             if ph.placeholder_format.idx == 1:
                 subtitle = ph
         lines = [Para(f"Quarterly business review · {v.quarter} · {v.date}", 20, bold=True,
-                      space_after=6),
-                 Para(f"With {', '.join(a for a in v.attendees if a)}", 16)]
+                      space_after=6)]
+        attendees = [a for a in v.attendees if a]
+        if attendees:
+            lines.append(Para(f"With {', '.join(attendees)}", 16))
         if subtitle is None:
             box = Box(Inches(0.8), Inches(4.0), self.prs.slide_width - Inches(1.6), Inches(1.9))
             self.textbox(slide, box, lines, "subtitle", v.account_name)
