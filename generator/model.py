@@ -77,7 +77,10 @@ Id = Annotated[str, Field(pattern=r"^[a-z0-9-]+$", max_length=64)]
 PersonRef = Annotated[str, Field(max_length=64)]
 Quarter = Annotated[str, Field(pattern=r"^\d{4}-Q[1-4]$")]
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
-Number = Annotated[float, Field(allow_inf_nan=False)]
+# Account numbers are money, counts, hours and percentages: a trillion either way is far past
+# any real one, and keeps every value formattable (Babel fails on numbers near 1e308).
+MAX_NUMBER = 1e12
+Number = Annotated[float, Field(ge=-MAX_NUMBER, le=MAX_NUMBER, allow_inf_nan=False)]
 Score = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 
 
@@ -99,7 +102,7 @@ class AccountInfo(_Strict):
     name: Text
     industry: Optional[Text] = None
     segment: Segment
-    arr: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    arr: Annotated[float, Field(ge=0, le=MAX_NUMBER, allow_inf_nan=False)]
     currency: Annotated[str, AfterValidator(_currency)]
     locale: Annotated[str, AfterValidator(_locale)] = "en-US"
     logo: Optional[Text] = None

@@ -101,6 +101,7 @@ def _explain(error: dict, value: Any) -> str:
         return f"text is longer than {error.get('ctx', {}).get('max_length')} characters"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         bound = next(iter(error.get("ctx", {}).values()), "")
+        bound = f"{bound:,.0f}" if isinstance(bound, float) and abs(bound) >= 1e6 else bound
         word = {"greater_than_equal": "at least", "less_than_equal": "at most",
                 "greater_than": "more than", "less_than": "less than"}[kind]
         return f"{shown} is out of range; it must be {word} {bound}"

@@ -136,3 +136,14 @@ def test_an_escaped_lone_surrogate_is_refused_with_its_line(book):
     assert result.exit_code == 1
     assert re.search(r"northwind-freight\.yaml:8:\d+: error YAML YAML syntax: found invalid "
                      r"Unicode character escape code", result.stdout), result.stdout
+
+
+@pytest.mark.parametrize("value", ["1e308", "-1e13", "99999999999999999999"])
+def test_absurd_numbers_are_refused_with_their_line(book, value):
+    set_field(book, "      - {date: 2026-10-31, value: 93}",
+              f"      - {{date: 2026-10-31, value: {value}}}")
+    result = csplan("check", book)
+    assert result.exit_code == 1
+    assert re.search(r"northwind-freight\.yaml:\d+:\d+: error SCHEMA metrics\[0\]\.actuals\[2\]"
+                     r"\.value: '.*' is out of range; it must be at (most|least) "
+                     r"-?1,000,000,000,000", result.stdout), result.stdout
