@@ -152,6 +152,11 @@ class PlanView:
                     or self.success_quote)
 
 
+def _plan_name(a: Account, person_id: Optional[str]) -> str:
+    """Return a person's name as the plan shows it: "(not named)" when unset or unknown."""
+    return (a.person_name(person_id) or UNKNOWN_PERSON) if person_id else UNKNOWN_PERSON
+
+
 def customer_safe(account: Account) -> Account:
     """Return a copy of the account with every internal field removed."""
     return account.model_copy(update={"health": None, "internal": None}, deep=True)
@@ -164,7 +169,7 @@ def plan_view(loaded: LoadedAccount, today: date, vendor_name: str,
     fmt = Formatter(a.account.locale, a.account.currency)
 
     def name(person_id: Optional[str]) -> str:
-        return a.person_name(person_id) or UNKNOWN_PERSON if person_id else UNKNOWN_PERSON
+        return _plan_name(a, person_id)
 
     def named_with_title(people) -> str:
         return ", ".join(f"{p.name}, {p.title}" if p.title else p.name for p in people)
@@ -361,10 +366,9 @@ def qbr_view(loaded: LoadedAccount, program, today: date, vendor_name: str,
                                "overdue": "Open, past due"}[action.state],
                               {"done": "good", "open": "neutral", "overdue": "warning"}[
                                   action.state]))
-    metrics = []
-    plan_rows = {m.name: m for m in plan_view(loaded, today, vendor_name).metrics}
-    for m in a.metrics:
-        metrics.append(DeckMetric(plan_rows[m.name], _deck_chart(m, a, fmt, today)))
+    # the same rows the plan shows (owner "(not named)" as there), so the numbers agree
+    metrics = [DeckMetric(_metric_row(m, a, fmt, today, lambda p: _plan_name(a, p)),
+                          _deck_chart(m, a, fmt, today)) for m in a.metrics]
     chosen = derive.qbr_milestones(a)
     done = sum(1 for m in a.milestones if m.status == "done")
     later = sum(1 for m in a.milestones if m.status != "done") - sum(
