@@ -30,6 +30,14 @@ class Geometry:
     latest_label: str
     start_label: str
     end_label: str
+    # where the two labels go: (x, baseline y, "start" | "end" alignment)
+    target_at: tuple[float, float, str] = (0.0, 0.0, "end")
+    latest_at: tuple[float, float, str] = (0.0, 0.0, "start")
+
+    @property
+    def line(self) -> list[tuple[float, float]]:
+        """Return the actuals line, starting from the baseline when there is one."""
+        return ([self.baseline] if self.baseline else []) + list(self.points)
 
 
 def layout(chart: Chart) -> Geometry:
@@ -49,35 +57,31 @@ def layout(chart: Chart) -> Geometry:
         return TOP + (HEIGHT - TOP - BOTTOM) * (high - value) / (high - low)
 
     baseline = (x(chart.start), y(chart.baseline)) if chart.baseline is not None else None
+    points = tuple((round(x(d), 1), round(y(v), 1)) for d, v in chart.points)
+    target_y = round(y(chart.target), 1)
+    last_x, last_y = points[-1]
+    # the latest value's label sits above its point (below it near the top), on the inner
+    # side; the target's label goes to the end of the line away from it
+    latest_align = "end" if last_x > WIDTH * 0.7 else "start"
+    latest_at = (last_x - 4 if latest_align == "end" else last_x + 4,
+                 last_y - 6 if last_y > TOP + 10 else last_y + 12, latest_align)
+    target_text_y = target_y - 4 if target_y > TOP + 4 else target_y + 11
+    target_at = (LEFT + 2, target_text_y, "start") if last_x > WIDTH * 0.55 else \
+        (WIDTH - RIGHT, target_text_y, "end")
     return Geometry(
-        points=tuple((round(x(d), 1), round(y(v), 1)) for d, v in chart.points),
+        points=points,
         baseline=(round(baseline[0], 1), round(baseline[1], 1)) if baseline else None,
-        target_y=round(y(chart.target), 1),
-        target_label=chart.target_label, latest_label=chart.latest_label,
-        start_label=chart.start_label, end_label=chart.end_label)
-
-
-def _target_label_x(g: Geometry) -> tuple[float, str]:
-    """Put the target label at the end of the line away from the latest value's label."""
-    last_x = g.points[-1][0]
-    if last_x > WIDTH * 0.55:
-        return LEFT + 2, "start"
-    return WIDTH - RIGHT, "end"
+        target_y=target_y, target_label=chart.target_label, latest_label=chart.latest_label,
+        start_label=chart.start_label, end_label=chart.end_label, target_at=target_at,
+        latest_at=latest_at)
 
 
 def svg(chart: Chart, colours, families: list[str]) -> str:
     """Return the chart as an inline SVG element (text escaped, no external references)."""
     g = layout(chart)
-    line = list(g.points)
-    if g.baseline:
-        line.insert(0, g.baseline)
-    path = " ".join(f"{px},{py}" for px, py in line)
-    last_x, last_y = g.points[-1]
-    label_y = last_y - 6 if last_y > TOP + 10 else last_y + 12
-    anchor = "end" if last_x > WIDTH * 0.7 else "start"
-    label_x = last_x - 4 if anchor == "end" else last_x + 4
-    target_y_text = g.target_y - 4 if g.target_y > TOP + 4 else g.target_y + 11
-    target_x, target_anchor = _target_label_x(g)
+    path = " ".join(f"{px},{py}" for px, py in g.line)
+    label_x, label_y, anchor = g.latest_at
+    target_x, target_y_text, target_anchor = g.target_at
     dots = "".join(f'<circle cx="{px}" cy="{py}" r="2.6" fill="{colours.primary}"/>'
                    for px, py in g.points)
     base = (f'<circle cx="{g.baseline[0]}" cy="{g.baseline[1]}" r="2.6" fill="white" '
@@ -126,15 +130,12 @@ def png(chart: Chart, colours, regular: Path, bold: Path, scale: int = 3) -> byt
         d.line([at(x, g.target_y), at(min(x + 5, WIDTH - RIGHT), g.target_y)],
                fill=colours.accent, width=int(1.4 * s))
         x += 8
-    target_y_text = g.target_y - 4 if g.target_y > TOP + 4 else g.target_y + 11
-    target_x, target_anchor = _target_label_x(g)
+    pillow_anchor = {"start": "ls", "end": "rs"}
+    target_x, target_y_text, target_align = g.target_at
     d.text(at(target_x, target_y_text), g.target_label, font=font, fill=colours.accent,
-           anchor="rs" if target_anchor == "end" else "ls")
-    line = list(g.points)
-    if g.baseline:
-        line.insert(0, g.baseline)
-    if len(line) > 1:
-        d.line([at(*p) for p in line], fill=colours.primary, width=2 * s, joint="curve")
+           anchor=pillow_anchor[target_align])
+    if len(g.line) > 1:
+        d.line([at(*p) for p in g.line], fill=colours.primary, width=2 * s, joint="curve")
     r = 2.6 * s
     if g.baseline:
         bx, by = at(*g.baseline)
@@ -143,12 +144,9 @@ def png(chart: Chart, colours, regular: Path, bold: Path, scale: int = 3) -> byt
     for p in g.points:
         px, py = at(*p)
         d.ellipse([px - r, py - r, px + r, py + r], fill=colours.primary)
-    last_x, last_y = g.points[-1]
-    label_y = last_y - 6 if last_y > TOP + 10 else last_y + 12
-    anchor = "rs" if last_x > WIDTH * 0.7 else "ls"
-    label_x = last_x - 4 if anchor == "rs" else last_x + 4
+    label_x, label_y, label_align = g.latest_at
     d.text(at(label_x, label_y), g.latest_label, font=bold_font, fill=colours.primary,
-           anchor=anchor)
+           anchor=pillow_anchor[label_align])
     d.text(at(LEFT, HEIGHT - 6), g.start_label, font=font, fill=colours.muted, anchor="ls")
     d.text(at(WIDTH - RIGHT, HEIGHT - 6), g.end_label, font=font, fill=colours.muted,
            anchor="rs")
