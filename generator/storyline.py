@@ -9,10 +9,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Optional
 
 from generator import derive
-from generator.model import Account, Qbr
+from generator.model import Account
 
 SIDE_BY_SIDE_UP_TO = 6  # up to 6 metrics: two charts a slide; more: four (2 x 2)
 MILESTONES_PER_SLIDE = 12  # the deck's tables hold at most 12 rows a slide
@@ -27,13 +26,9 @@ class SlideSpec:
     parts: int = 1
 
 
-def newest(account: Account) -> Optional[Qbr]:
-    return derive.newest_qbr(account)
-
-
 def slides(account: Account, expansion_qualifies: bool, today: date) -> list[SlideSpec]:
     """Return the deck's slides for the newest QBR, in storyline order (empty: no QBR)."""
-    qbr = newest(account)
+    qbr = derive.newest_qbr(account)
     if qbr is None:
         return []
     out = [SlideSpec("title", qbr.quarter), SlideSpec("agenda", "Agenda")]

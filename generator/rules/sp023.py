@@ -3,7 +3,7 @@
 A QBR deck is 10-15 slides at most: a longer one is not a 60-minute meeting.
 """
 
-from generator import storyline
+from generator import derive, storyline
 
 ID = "SP023"
 LEVEL = "error"
@@ -16,6 +16,6 @@ def check(ctx):
     slides = storyline.slide_count(ctx.account, ctx.verdict.qualifies, ctx.today)
     limit = ctx.program.checks.max_deck_slides
     if slides > limit:
-        index = ctx.account.qbrs.index(storyline.newest(ctx.account))
+        index = ctx.account.qbrs.index(derive.newest_qbr(ctx.account))
         yield ("qbrs", index), (f"the deck would have {slides} slides (more than {limit}); "
                                 "trim milestones, metrics or action items")
