@@ -101,6 +101,19 @@ class Brand:
     def fallback_fonts(self) -> list[tuple[str, Path]]:
         return [(f.family, self.folder / f.file) for f in self.spec.fonts.fallback]
 
+    def fonts_key(self) -> tuple:
+        """Return what identifies this brand's font files right now (path, size, time): the
+        PDF renderer keeps one font configuration per key per process."""
+        files = [*self.font_files.values(), *(path for _, path in self.fallback_fonts)]
+        key = []
+        for path in files:
+            try:
+                st = path.stat()
+                key.append((str(path), st.st_size, st.st_mtime_ns, path.is_symlink()))
+            except OSError:
+                key.append((str(path), None))
+        return (str(self.folder), *key)
+
     @property
     def font_stack(self) -> list[str]:
         """Return the family names in the order text should try them."""

@@ -118,7 +118,8 @@ def brief_pdf(loaded, program: Program, today: date, brand: Brand) -> bytes:
 
     view = brief_view(loaded, program, today, brand.spec.name)
     return html_to_pdf(brief_html(view, brand), brand.folder, [brand.folder],
-                       f"{view.account_name}: QBR prep brief (internal)", brand.spec.name)
+                       f"{view.account_name}: QBR prep brief (internal)", brand.spec.name,
+                       brand.fonts_key())
 
 
 def deck_filename(slug: str, quarter: str) -> str:
@@ -143,7 +144,8 @@ def _pdf(view: PlanView, brand: Brand, account_folder: Path) -> bytes:
 
     html = plan_html(view, brand)
     return html_to_pdf(html, account_folder, [brand.folder, account_folder],
-                       f"{view.account_name}: Joint success plan", view.vendor_name)
+                       f"{view.account_name}: Joint success plan", view.vendor_name,
+                       brand.fonts_key())
 
 
 def program_documents(paths: list[Path], program: Program, brand: Brand, out: Path,
@@ -175,7 +177,8 @@ def program_documents(paths: list[Path], program: Program, brand: Brand, out: Pa
     written = []
     if "pdf" in formats:
         data = html_to_pdf(program_html(view, brand), brand.folder, [brand.folder],
-                           f"{brand.spec.name}: {view.title}", brand.spec.name)
+                           f"{brand.spec.name}: {view.title}", brand.spec.name,
+                           brand.fonts_key())
         written.append(write_atomic(out / "cs-program.pdf", data, verify_pdf))
     if "docx" in formats:
         written.append(write_atomic(out / "cs-program.docx", program_docx(view, brand),

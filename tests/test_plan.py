@@ -321,3 +321,26 @@ def test_a_brand_that_is_not_valid_is_a_configuration_error(tmp_path):
 def run_missing_brand(tmp_path):
     return build(ACCOUNTS / "northwind-freight.yaml", "--out", tmp_path / "o", "--brand",
                  tmp_path / "nowhere")
+
+
+def test_one_font_configuration_per_brand_and_its_current_fonts(tmp_path):
+    """PDFs of one brand share a font configuration in a process; another brand, or the same
+    brand after a font file changed, gets its own (never the other brand's fonts)."""
+    import os
+
+    from generator.brand import load_brand
+    from generator.render import pdf
+
+    brand = load_brand(ROOT / "brand")
+    other = tmp_path / "other-brand"
+    shutil.copytree(ROOT / "brand", other)
+    second = load_brand(other)
+    first = pdf._font_config(brand.fonts_key())
+    assert pdf._font_config(brand.fonts_key()) is first
+    assert pdf._font_config(second.fonts_key()) is not first
+    regular = second.font_files["regular"]
+    before = pdf._font_config(second.fonts_key())
+    shutil.copyfile(ROOT / "brand" / "fonts" / "DejaVuSans.ttf", regular)
+    os.utime(regular, ns=(1, 1))
+    assert pdf._font_config(second.fonts_key()) is not before
+    assert pdf._font_config(None) is None

@@ -8,11 +8,15 @@ line fails the account too, so a broken stylesheet cannot ship.
 
 from __future__ import annotations
 
+import atexit
 import io
 import logging
+import os
+import shutil
+import tempfile
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
@@ -25,45 +29,67 @@ _MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".ttf
          ".svg": "image/svg+xml"}
 
 
-def _speed_up_font_subsetting() -> None:
-    """Strip GSUB/GPOS from fonts before WeasyPrint's fontTools subsetter sees them.
+_DROP_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF",
+                b"LTSH", b"PCLT", b"SVG ")
 
-    Without the HarfBuzz subsetter (a system library most machines lack), WeasyPrint subsets
-    each embedded font with fontTools, which drops GSUB and GPOS anyway but, since fontTools
-    4.6x, decompiles both first: about 0.4 s per font per document for Lato's kerning. Text
-    is already shaped when fonts are embedded, so the tables are never needed there. The
-    stripped bytes are made once per font per process (lazy load, raw copy of every other
-    table). If WeasyPrint's private method moves, this does nothing and PDFs are just slower.
+
+def _harfbuzz_subset(content: bytes, index: int, gids, hinting: bool, notdef: bool) -> bytes:
+    """Subset one font to ``gids`` with HarfBuzz (uharfbuzz), as WeasyPrint's own path does.
+
+    Two passes, as in WeasyPrint: the first keeps glyph ids (the page content refers to them)
+    and drops the layout tables (text is already shaped); the second trims the empty glyphs
+    after the last one used.
+    """
+    import uharfbuzz as hb
+
+    flags = hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE
+    if notdef:
+        flags |= hb.SubsetFlags.NOTDEF_OUTLINE
+    first = hb.SubsetInput()
+    first.glyph_set.update(sorted(gids))
+    first.flags = flags | hb.SubsetFlags.RETAIN_GIDS
+    drop = first.sets(hb.SubsetInputSets.DROP_TABLE_TAG)
+    for tag in _DROP_TABLES:
+        drop.add(int.from_bytes(tag, "big"))
+    face = hb.subset(hb.Face(hb.Blob(content), index), first)
+    second = hb.SubsetInput()
+    second.glyph_set.update(range(max(gids) + 1))
+    second.flags = flags if hinting else flags | hb.SubsetFlags.NO_HINTING
+    return hb.subset(face, second).blob.data
+
+
+def _subset_fonts_with_harfbuzz() -> None:
+    """Subset embedded fonts with HarfBuzz through the uharfbuzz wheel.
+
+    WeasyPrint subsets with the system's libharfbuzz-subset when it finds one, and otherwise
+    falls back to fontTools, which takes about 0.1 s per font per document for Lato (it
+    decompiles the kerning it then drops) and most of a second for the CJK fallback font.
+    uharfbuzz carries its own HarfBuzz, so every machine gets the fast path (well under a
+    millisecond per font). Any failure falls back to WeasyPrint's own subsetting.
     """
     try:
         from weasyprint.pdf import fonts
     except ImportError:  # pragma: no cover
         return
-    original = getattr(fonts.Font, "_fonttools_subset", None)
+    original = getattr(fonts.Font, "subset", None)
     if original is None or getattr(original, "_csplan", False):
         return
-
-    @lru_cache(maxsize=32)
-    def stripped(content: bytes, index: int) -> bytes:
-        from fontTools.ttLib import TTFont
-
-        font = TTFont(io.BytesIO(content), fontNumber=index, lazy=True)
-        for tag in ("GSUB", "GPOS"):
-            if tag in font:
-                del font[tag]
-        out = io.BytesIO()
-        font.save(out)
-        return out.getvalue()
+    if getattr(fonts, "harfbuzz_subset", None):  # the system library: WeasyPrint's own path
+        return
 
     def subset(self, to_unicode, hinting):
+        if not to_unicode:
+            return None
         try:
-            self.file_content = stripped(self.file_content, getattr(self, "index", 0) or 0)
-        except Exception:  # noqa: BLE001 - keep WeasyPrint's own path on any surprise
-            pass
-        return original(self, to_unicode, hinting)
+            self.file_content = _harfbuzz_subset(
+                self.file_content, getattr(self, "index", 0) or 0, to_unicode, hinting,
+                bool(getattr(self, "missing", None)))
+        except Exception:  # noqa: BLE001 - WeasyPrint's own path on any surprise
+            return original(self, to_unicode, hinting)
+        return None
 
     subset._csplan = True  # type: ignore[attr-defined]
-    fonts.Font._fonttools_subset = subset
+    fonts.Font.subset = subset
 
 
 # Notices about the machine, not the document: they do not fail a build.
@@ -130,17 +156,84 @@ def make_fetcher(roots: list[Path]):
     return SafeFetcher()
 
 
-def html_to_pdf(html: str, base: Path, roots: list[Path], title: str, author: str) -> bytes:
-    """Return the PDF of ``html``; raise BuildError on any refused fetch or logged problem."""
+_FONT_CONFIGS: dict[tuple, object] = {}
+FONTS_PREFIX = "csplan-fonts-"
+
+
+def _font_config(key: Optional[tuple]):
+    """Return this process's WeasyPrint font configuration for ``key`` (a brand's fonts).
+
+    WeasyPrint otherwise makes one per document: it loads fontconfig's whole font set and
+    copies every @font-face file to a new temporary folder each time, and the Pango font map
+    of each old document is destroyed later by the garbage collector. In a forked worker that
+    destruction (pango_fc_font_map_shutdown -> FcFontSetDestroy) now and then blocked forever
+    on a fontconfig lock. With one configuration per brand per process, kept until the process
+    ends, nothing is reloaded, no font map is destroyed while documents are made, and each
+    @font-face file is added once (WeasyPrint skips a face it already has).
+    """
+    if key is None:
+        return None
+    config = _FONT_CONFIGS.get(key)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _FONT_CONFIGS[key] = FontConfiguration()
+        # A folder named after this process, so a parent can remove it if we are killed.
+        config._folder = Path(tempfile.mkdtemp(prefix=f"{FONTS_PREFIX}{os.getpid()}-"))
+    return config
+
+
+def remove_fonts_of(pid: int) -> None:
+    """Remove the temporary font folders of a process that was killed."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{FONTS_PREFIX}{pid}-*"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def release_fonts() -> None:
+    """Remove the temporary font folders of the kept configurations.
+
+    Called at exit, and by a book worker before it ends with ``os._exit`` (which skips
+    both atexit and finalizers, so the folders would otherwise stay in the temp folder).
+    """
+    for config in _FONT_CONFIGS.values():
+        folder = getattr(config, "_folder", None)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+            config._folder = None
+
+
+atexit.register(release_fonts)
+
+# Configurations a forked child inherits belong to its parent (their temporary folder too):
+# the child keeps them alive, so they are never destroyed there, and starts its own.
+_INHERITED: list[object] = []
+
+
+def _forget_parent_fonts() -> None:
+    _INHERITED.extend(_FONT_CONFIGS.values())
+    _FONT_CONFIGS.clear()
+
+
+os.register_at_fork(after_in_child=_forget_parent_fonts)
+
+
+def html_to_pdf(html: str, base: Path, roots: list[Path], title: str, author: str,
+                fonts_key: Optional[tuple] = None) -> bytes:
+    """Return the PDF of ``html``; raise BuildError on any refused fetch or logged problem.
+
+    ``fonts_key`` (``Brand.fonts_key()``) reuses one font configuration per brand in this
+    process; without it the document gets a configuration of its own.
+    """
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError, URLFetchingError
 
-    _speed_up_font_subsetting()
+    _subset_fonts_with_harfbuzz()
     fetcher = make_fetcher(roots)
     with _weasyprint_log() as messages:
         try:
             document = HTML(string=html, base_url=base.resolve().as_uri() + "/",
-                            url_fetcher=fetcher).render(pdf_tags=True)
+                            url_fetcher=fetcher).render(
+                pdf_tags=True, font_config=_font_config(fonts_key))
             out = io.BytesIO()
             document.metadata.title = title
             document.metadata.authors = [author]
