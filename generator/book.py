@@ -2,11 +2,12 @@
 
 The batch layer only schedules and collects (one linear ``render_account`` per account does
 the work). Accounts are checked in this process first (fast, and the slugs of every account
-must be known before any folder is written). Each account to render then runs in its own
-forked child process, at most ``jobs`` at a time: the parent has already imported and warmed
-the renderers (fonts, templates, WeasyPrint), so a child starts warm and costs a fork. A
-child that raises, crashes, is killed or passes ``timeout`` seconds fails that account
-alone; the next account gets a fresh child.
+must be known before any folder is written). The accounts to render are then handed, one
+at a time, to at most ``jobs`` worker processes forked from this one after it has imported
+and warmed the renderers (fonts, templates, WeasyPrint); a worker stays warm from one account
+to the next and is replaced after ``ACCOUNTS_PER_WORKER``. An account that raises fails
+alone; a worker that crashes, is killed or passes ``timeout`` seconds on an account fails
+that account alone and is replaced by a fresh worker.
 
 Incremental builds: an account whose fingerprint (the bytes of its YAML and logo, the brand
 folder, the templates, the program, the csplan version, ``--today``, the formats and
@@ -16,6 +17,7 @@ skipped. Fingerprints are content hashes kept in ``<out>/.csplan-cache.json``.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -35,6 +37,7 @@ from generator.findings import Finding
 from generator.paths import TEMPLATES
 from generator.pipeline import AccountResult, Programs, check_file
 from generator.program import Program
+from generator.render.pdf import release_fonts, remove_fonts_of
 from generator.write import write_atomic
 
 CACHE_FILE = ".csplan-cache.json"
@@ -214,63 +217,141 @@ def _warm_up(options: BookOptions) -> None:
         pass
 
 
-def _child(job: Job, options: BookOptions, conn) -> None:
+# A worker is replaced after this many accounts, so nothing a renderer leaks can build up.
+ACCOUNTS_PER_WORKER = 40
+
+
+def _worker(jobs: list[Job], options: BookOptions, conn) -> None:
+    """Render the accounts the parent names by index, one at a time, until told to stop.
+
+    The worker was forked after ``jobs`` was made, so only an index crosses the pipe.
+    """
     try:
-        result = render_account(job.checked, job.slug, job.program, options.brand,
-                                options.out, options.formats, options.today)
-        result.peak_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-        conn.send(result)
+        while True:
+            index = conn.recv()
+            if index is None:
+                break
+            job = jobs[index]
+            result = render_account(job.checked, job.slug, job.program, options.brand,
+                                    options.out, options.formats, options.today)
+            result.peak_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+            conn.send((index, result))
+    except (EOFError, OSError, KeyboardInterrupt):
+        pass
     finally:
-        conn.close()
+        release_fonts()
         os._exit(0)
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.Process
+    conn: object
+    index: Optional[int] = None  # the account it is building, if any
+    started: float = 0.0
+    built: int = 0
 
 
 def _run(jobs: list[Job], options: BookOptions,
          on_result: Callable[[BuildResult], None]) -> list[BuildResult]:
-    """Return the results of ``jobs`` in order, each rendered in its own child process."""
+    """Return the results of ``jobs`` in order, rendered by at most ``options.jobs`` workers.
+
+    Workers are forked from this (warmed) process and stay warm from one account to the
+    next. A worker that crashes, is killed or passes the timeout on an account fails that
+    account alone and is replaced; the others carry on.
+    """
     context = multiprocessing.get_context("fork")
-    pending = list(enumerate(jobs))
-    running: dict[int, tuple] = {}
+    pending = list(range(len(jobs)))
+    pending.reverse()  # pop() from the end hands accounts out in order
+    workers: list[_Worker] = []
     done: dict[int, BuildResult] = {}
-    jobs_at_once = max(1, options.jobs)
-    while pending or running:
-        while pending and len(running) < jobs_at_once:
-            index, job = pending.pop(0)
-            receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_child, args=(job, options, send), daemon=True)
+
+    def start() -> _Worker:
+        mine, theirs = context.Pipe()
+        process = context.Process(target=_worker, args=(jobs, options, theirs), daemon=True)
+        # Garbage is collected here, not in the worker: the worker never finalizes objects
+        # it inherits (a Pango font map of this process among them). Frozen objects are
+        # also left alone by the worker's collector, which keeps their pages shared.
+        gc.collect()
+        gc.freeze()
+        try:
             process.start()
-            send.close()
-            running[index] = (process, receive, time.monotonic(), job)
-        ready = wait([r[1] for r in running.values()] + [r[0].sentinel for r in running.values()],
-                     timeout=0.2)
-        now = time.monotonic()
-        for index, (process, receive, started, job) in list(running.items()):
-            result = None
-            if receive in ready or process.sentinel in ready:
+        finally:
+            gc.unfreeze()
+        theirs.close()
+        worker = _Worker(process, mine)
+        workers.append(worker)
+        return worker
+
+    def stop(worker: _Worker, kill: bool = False) -> None:
+        if kill:
+            worker.process.kill()
+        else:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+        worker.process.join(5)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join(1)
+        if worker.process.exitcode != 0:  # it could not clean up after itself
+            remove_fonts_of(worker.process.pid)
+        worker.conn.close()
+        workers.remove(worker)
+
+    def finish(worker: _Worker, result: BuildResult) -> None:
+        index, worker.index = worker.index, None
+        result.account = _name(jobs[index].checked)
+        done[index] = result
+        on_result(result)
+
+    size = max(1, options.jobs)
+    while len(done) < len(jobs):
+        for worker in [w for w in workers if w.index is None]:
+            if not pending or worker.built >= ACCOUNTS_PER_WORKER:
+                stop(worker)
+        while pending and len(workers) < size:
+            start()
+        for worker in list(workers):
+            if worker.index is None and pending:
+                worker.index, worker.started = pending.pop(), time.monotonic()
                 try:
-                    if receive.poll():
-                        result = receive.recv()
+                    worker.conn.send(worker.index)
+                except OSError:  # died while idle (killed from outside): no retry loops
+                    finish(worker, _failed(jobs[worker.index],
+                                           "the worker for this account had stopped"))
+                    stop(worker, kill=True)
+        busy = [w for w in workers if w.index is not None]
+        ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=0.2)
+        now = time.monotonic()
+        for worker in busy:
+            if worker.conn in ready or worker.process.sentinel in ready:
+                result = None
+                try:
+                    if worker.conn.poll():
+                        _, result = worker.conn.recv()
                 except (EOFError, OSError):
                     result = None
-                if result is None and process.is_alive():
+                if result is not None:
+                    worker.built += 1
+                    finish(worker, result)
+                    continue
+                if worker.process.is_alive():
                     continue  # data not complete yet; the sentinel will follow
-                process.join(1)
-                if result is None:
-                    code = process.exitcode
-                    why = f"signal {-code}" if code is not None and code < 0 else f"exit {code}"
-                    result = _failed(job, f"the worker building this account crashed ({why})")
-            elif now - started > options.timeout:
-                process.kill()
-                process.join(1)
-                result = _failed(job, f"building took longer than {options.timeout:g} s "
-                                      "(--timeout) and was stopped")
-            else:
-                continue
-            receive.close()
-            del running[index]
-            result.account = _name(job.checked)
-            done[index] = result
-            on_result(result)
+                worker.process.join(1)
+                code = worker.process.exitcode
+                why = f"signal {-code}" if code is not None and code < 0 else f"exit {code}"
+                finish(worker, _failed(jobs[worker.index],
+                                       f"the worker building this account crashed ({why})"))
+                stop(worker)
+            elif now - worker.started > options.timeout:
+                finish(worker, _failed(jobs[worker.index],
+                                       f"building took longer than {options.timeout:g} s "
+                                       "(--timeout) and was stopped"))
+                stop(worker, kill=True)
+    for worker in list(workers):
+        stop(worker)
     return [done[i] for i in range(len(jobs))]
 
 

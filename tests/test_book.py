@@ -38,7 +38,11 @@ def report(out: Path) -> dict:
 
 
 def statuses(out: Path) -> dict[str, str]:
-    return {Path(a["file"]).name: a["status"] for a in report(out)["accounts"]}
+    """Return each account's status; a failed one shows its first error, so a failing
+    comparison says why."""
+    return {Path(a["file"]).name: a["status"] if a["status"] != "failed" else "failed: " + next(
+        (f["message"] for f in a["findings"] if f["level"] == "error"), "")
+        for a in report(out)["accounts"]}
 
 
 def test_a_book_builds_in_parallel_and_reports(book, tmp_path):
@@ -78,9 +82,10 @@ def test_one_bad_account_fails_alone(book, tmp_path):
     out = tmp_path / "out"
     result = build(book, "--out", out)
     assert result.exit_code == 1
-    assert statuses(out) == {"brightwater-clinics.yaml": "built", "broken.yaml": "failed",
-                             "kurierdienst-elbe.yaml": "built",
-                             "northwind-freight.yaml": "built"}
+    found = statuses(out)
+    assert found.pop("broken.yaml").startswith("failed: ")
+    assert found == {"brightwater-clinics.yaml": "built", "kurierdienst-elbe.yaml": "built",
+                     "northwind-freight.yaml": "built"}
     assert re.search(r"broken\.yaml:\d+:\d+: error YAML", result.stdout)
 
 
@@ -102,7 +107,8 @@ def test_unchanged_accounts_are_skipped_by_content_not_time(book, tmp_path):
     assert statuses(out) == {"brightwater-clinics.yaml": "skipped",
                              "kurierdienst-elbe.yaml": "skipped",
                              "northwind-freight.yaml": "built"}
-    assert build(book, "--out", out, "--force").exit_code == 0
+    forced = build(book, "--out", out, "--force")
+    assert forced.exit_code == 0, forced.output
     assert set(statuses(out).values()) == {"built"}
 
 
@@ -140,7 +146,7 @@ def crash_for(name: str, how: str):
 
 @pytest.mark.parametrize("how, message", [
     ("kill", "the worker building this account crashed (signal 9)"),
-    ("exit", "the worker building this account crashed (exit 0)"),
+    ("exit", "the worker building this account crashed (exit 3)"),
 ])
 def test_a_crashed_worker_fails_only_its_account(book, tmp_path, monkeypatch, how, message):
     monkeypatch.setattr(book_module, "render_account", crash_for("brightwater-clinics.yaml",
@@ -148,10 +154,10 @@ def test_a_crashed_worker_fails_only_its_account(book, tmp_path, monkeypatch, ho
     out = tmp_path / "out"
     result = build(book, "--out", out, "--jobs", "2")
     assert result.exit_code == 1
-    assert statuses(out) == {"brightwater-clinics.yaml": "failed",
+    assert statuses(out) == {"brightwater-clinics.yaml": f"failed: {message}",
                              "kurierdienst-elbe.yaml": "built",
                              "northwind-freight.yaml": "built"}
-    assert "error BUILD the worker building this account crashed" in result.stdout
+    assert f"error BUILD {message}" in result.stdout
 
 
 def test_a_hung_account_times_out_alone(book, tmp_path, monkeypatch):
@@ -163,9 +169,53 @@ def test_a_hung_account_times_out_alone(book, tmp_path, monkeypatch):
     result = build(book, "--out", out, "--timeout", "8")
     assert time.monotonic() - started < 28
     assert result.exit_code == 1
-    assert statuses(out)["northwind-freight.yaml"] == "failed"
+    assert statuses(out)["northwind-freight.yaml"] == (
+        "failed: building took longer than 8 s (--timeout) and was stopped")
     assert statuses(out)["kurierdienst-elbe.yaml"] == "built"
     assert "building took longer than 8 s (--timeout) and was stopped" in result.stdout
+
+
+def noting_the_worker(checked, *args, **kwargs):
+    result = book_module_render(checked, *args, **kwargs)
+    result.notes.append(f"worker {os.getpid()}")
+    return result
+
+
+book_module_render = book_module.render_account
+
+
+def worker_pids(out: Path) -> list[int]:
+    return [int(n.split()[1]) for a in report(out)["accounts"] for n in a["notes"]
+            if n.startswith("worker ")]
+
+
+@pytest.mark.parametrize("per_worker, distinct", [(40, 1), (1, 3)])
+def test_a_worker_stays_warm_for_several_accounts_then_is_replaced(
+        book, tmp_path, monkeypatch, per_worker, distinct):
+    monkeypatch.setattr(book_module, "render_account", noting_the_worker)
+    monkeypatch.setattr(book_module, "ACCOUNTS_PER_WORKER", per_worker)
+    out = tmp_path / "out"
+    assert build(book, "--out", out, "--jobs", "1").exit_code == 0
+    pids = worker_pids(out)
+    assert len(pids) == 3 and os.getpid() not in pids
+    assert len(set(pids)) == distinct
+
+
+def test_workers_leave_no_temporary_font_folders(book, tmp_path, monkeypatch):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    # one worker builds Brightwater, is killed on Kurierdienst (the parent removes its
+    # folder), the next builds Northwind and ends normally (it removes its own)
+    monkeypatch.setattr(book_module, "render_account", crash_for("kurierdienst-elbe.yaml",
+                                                                 "kill"))
+    out = tmp_path / "out"
+    build(book, "--out", out, "--jobs", "1")
+    assert statuses(out) == {
+        "brightwater-clinics.yaml": "built", "northwind-freight.yaml": "built",
+        "kurierdienst-elbe.yaml": "failed: the worker building this account crashed (signal 9)"}
+    assert list(scratch.iterdir()) == []
 
 
 def test_slugs_are_safe_and_distinct():
