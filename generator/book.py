@@ -225,7 +225,10 @@ def _worker(jobs: list[Job], options: BookOptions, conn) -> None:
     """Render the accounts the parent names by index, one at a time, until told to stop.
 
     The worker was forked after ``jobs`` was made, so only an index crosses the pipe.
+    Rendering makes millions of short-lived objects: collecting less often (gen 0 at 20,000
+    allocations instead of 700) saves about a tenth of the time for a few MB more.
     """
+    gc.set_threshold(20_000, 20, 50)
     try:
         while True:
             index = conn.recv()
