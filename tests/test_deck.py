@@ -279,3 +279,27 @@ def test_a_sparse_qbr_still_makes_a_clean_deck(folder, tmp_path):
         "Goals for next quarter")]
     assert "No action items yet: agree them before closing." in texts[-1]
     assert "Last quarter" not in " ".join(titles(prs)) and 8 <= len(prs.slides) <= 15
+
+
+def test_compiled_xpath_finds_what_lxml_finds():
+    """python-pptx/python-docx XPath queries are compiled once; results must not change."""
+    from lxml import etree
+    from pptx import Presentation
+    from pptx.oxml import xmlchemy
+
+    from generator.render.xpath import compile_office_xpath
+
+    compile_office_xpath()
+    assert getattr(xmlchemy.BaseOxmlElement.xpath, "_csplan", False)
+    prs = Presentation(str(ROOT / "brand" / "master.pptx"))
+    slide = prs.slides.add_slide(prs.slide_layouts[0])
+    queries = ["./*[1]/p:nvPr/p:ph", "//a:t", "count(//p:sp)", "./p:cSld/p:spTree/p:sp"]
+    checked = 0
+    for element in [slide._element, *slide._element.iter()]:
+        if not isinstance(element, xmlchemy.BaseOxmlElement):
+            continue
+        for query in queries:
+            expected = etree._Element.xpath(element, query, namespaces=xmlchemy._nsmap)
+            assert element.xpath(query) == expected
+            checked += 1
+    assert checked > 20 and len(slide.placeholders) >= 1

@@ -22,6 +22,7 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 
 from generator import charts
 from generator.brand import Brand
+from generator.render.xpath import compile_office_xpath
 from generator.view import PlanView, Table
 
 PAGE = {"A4": (Mm(210), Mm(297)), "Letter": (Mm(215.9), Mm(279.4))}
@@ -329,11 +330,13 @@ class _PlanWriter(_Writer):
 
 def plan_docx(view: PlanView, brand: Brand, logo: Optional[Path] = None) -> bytes:
     """Return the plan as DOCX bytes."""
+    compile_office_xpath()
     return _PlanWriter(view, brand, logo).render()
 
 
 def program_docx(view, brand: Brand) -> bytes:
     """Return the team's CS program (see ``programview``) as DOCX bytes, marked internal."""
+    compile_office_xpath()
     w = _Writer(brand, f"{view.vendor_name} · {view.title}", "A4", internal=True)
     w.page_setup()
     w.para("INTERNAL - DO NOT SHARE", bold=True, colour=w.colours.bad, size=8.5)

@@ -27,6 +27,7 @@ from generator.brand import Brand
 from generator.exceptions import BuildError
 from generator.storyline import metrics_per_slide
 from generator.render.fit import EMU_PER_PT, INSET_X, INSET_Y, Measure, Para, measure_for
+from generator.render.xpath import compile_office_xpath
 from generator.view import DeckMetric, QbrView
 
 DEFAULT_LAYOUTS = {"title": "Title Slide", "content": "Title and Content",
@@ -587,6 +588,7 @@ def _paras(text_frame) -> list[Para]:
 
 def deck_pptx(view: QbrView, brand: Brand, logo: Optional[Path], max_slides: int) -> bytes:
     """Return the QBR deck as PPTX bytes; raise BuildError naming what does not fit."""
+    compile_office_xpath()
     return _Deck(view, brand, logo, max_slides).build()
 
 
