@@ -158,6 +158,17 @@ def check_package(path: Path, label: str) -> None:
             from None
 
 
+# The first four bytes of the font files WeasyPrint and Pillow can read.
+_FONT_SIGNATURES = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2")
+
+
+def _check_font(real: Path, shown: Path) -> None:
+    with real.open("rb") as fh:
+        if fh.read(4) not in _FONT_SIGNATURES:
+            raise CsplanError(f"brand font {shown} is not a TrueType or OpenType font; "
+                              "point brand.yaml at a .ttf, .otf or .woff file")
+
+
 def load_brand(folder: Path) -> Brand:
     """Return the brand in ``folder``; raise CsplanError (exit 2) if it is not usable."""
     spec_path = folder / "brand.yaml"
@@ -182,7 +193,9 @@ def load_brand(folder: Path) -> Brand:
             raise CsplanError(f"brand {label} {target} does not exist") from None
         if not real.is_relative_to(root) or not real.is_file():
             raise CsplanError(f"brand {label} {target} must be a file inside {folder}")
-        if label != "font":
+        if label == "font":
+            _check_font(real, target)
+        else:
             check_package(real, label)
     logo = None
     if spec.logo:

@@ -116,6 +116,14 @@ def test_a_brand_font_symlinked_outside_is_refused(brand, book, tmp_path):
     assert result.exit_code == 2 and "must be a file inside" in result.output
 
 
+def test_a_brand_font_that_is_not_a_font_is_refused_by_name(brand, book, tmp_path):
+    (brand / "fonts" / "Lato-Regular.ttf").write_bytes(b"<html>not a font</html>" * 50)
+    result = csplan("build", book, "--out", tmp_path / "out", "--brand", brand)
+    assert result.exit_code == 2
+    assert "Lato-Regular.ttf is not a TrueType or OpenType font" in result.output
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
+
+
 def test_a_brand_template_can_replace_one_block(brand, book, tmp_path):
     from tests.docs import pdf_text
 
