@@ -5,7 +5,7 @@ deck (and the deck of a heavy account: 30 milestones, 12 metrics), and the ratio
 csplan plan PDF and of the whole bundle to LibreOffice converting the same DOCX to PDF (the
 baseline, timed in the same run). Run from the repository root:
 
-    python benchmarks/bench_plan.py [--runs 5]
+    python benchmarks/bench_documents.py [--runs 5]
 """
 
 from __future__ import annotations

@@ -152,8 +152,9 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
                                     fingerprint(result, program, shared))))
     if len(jobs) > 1:  # warming up pays off only when it is shared by several children
         _warm_up(options)
+    job_at = dict(jobs)
     if jobs:
-        for (index, _), result in zip(jobs, _run([j for _, j in jobs], options, on_result)):
+        for index, result in zip(job_at, _run(list(job_at.values()), options, on_result)):
             results[index] = result
     rows: dict[str, dict] = {}
     for index, result in results.items():
@@ -165,7 +166,7 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
         rows[result.file] = index_row(result, result_checked.loaded, program, options.today,
                                       options.out)
         if result.status == "built":
-            job = next(j for i, j in jobs if i == index)
+            job = job_at[index]
             logo = result_checked.loaded.logo_path if result_checked.loaded else None
             cache[key] = {"fingerprint": job.fingerprint, "files": [str(p) for p in result.outputs],
                           "notes": result.notes, "slug": result.slug, "account": result.account,

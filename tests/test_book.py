@@ -19,6 +19,7 @@ from generator.cli import main
 from tests.conftest import ACCOUNTS, ROOT, replace_once
 
 TODAY = ["--today", "2026-11-23"]
+RENDER_ACCOUNT = book_module.render_account  # the real one, for wrappers that patch it
 
 
 def build(*args):
@@ -130,8 +131,6 @@ def test_a_new_date_a_new_brand_or_a_missing_file_rebuilds(book, tmp_path):
 
 
 def crash_for(name: str, how: str):
-    original = book_module.render_account
-
     def render(checked, *args, **kwargs):
         if Path(checked.file).name == name:
             if how == "kill":
@@ -140,7 +139,7 @@ def crash_for(name: str, how: str):
                 os._exit(3)
             if how == "hang":
                 time.sleep(30)
-        return original(checked, *args, **kwargs)
+        return RENDER_ACCOUNT(checked, *args, **kwargs)
     return render
 
 
@@ -176,12 +175,9 @@ def test_a_hung_account_times_out_alone(book, tmp_path, monkeypatch):
 
 
 def noting_the_worker(checked, *args, **kwargs):
-    result = book_module_render(checked, *args, **kwargs)
+    result = RENDER_ACCOUNT(checked, *args, **kwargs)
     result.notes.append(f"worker {os.getpid()}")
     return result
-
-
-book_module_render = book_module.render_account
 
 
 def worker_pids(out: Path) -> list[int]:
