@@ -32,7 +32,7 @@ TODAY = ["--today", "2026-11-23"]
 
 def csplan(*args: str) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "generator", *args, *TODAY, "--quiet"],
+    subprocess.run([sys.executable, "-m", "csplan", *args, *TODAY, "--quiet"],
                    check=False, capture_output=True)
     return time.perf_counter() - start
 

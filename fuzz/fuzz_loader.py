@@ -16,10 +16,10 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports():
-    from generator.exceptions import SourceError
-    from generator.model import Account
-    from generator.source import parse_yaml
-    from generator.validate import validate
+    from csplan.exceptions import SourceError
+    from csplan.model import Account
+    from csplan.source import parse_yaml
+    from csplan.validate import validate
 
 
 def test_one_input(data: bytes) -> None:

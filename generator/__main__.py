@@ -1,5 +1,5 @@
-"""Allow ``python -m generator``."""
+"""Allow ``python -m csplan``."""
 
-from generator.cli import main
+from csplan.cli import main
 
 main()

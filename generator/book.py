@@ -30,15 +30,15 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from generator import __version__
-from generator.brand import Brand
-from generator.build import BuildResult, assign_slugs, render_account
-from generator.findings import Finding
-from generator.paths import TEMPLATES
-from generator.pipeline import AccountResult, Programs, check_file
-from generator.program import Program
-from generator.render.pdf import release_fonts, remove_fonts_of
-from generator.write import write_atomic
+from csplan import __version__
+from csplan.brand import Brand
+from csplan.build import BuildResult, assign_slugs, render_account
+from csplan.findings import Finding
+from csplan.paths import TEMPLATES
+from csplan.pipeline import AccountResult, Programs, check_file
+from csplan.program import Program
+from csplan.render.pdf import release_fonts, remove_fonts_of
+from csplan.write import write_atomic
 
 CACHE_FILE = ".csplan-cache.json"
 
@@ -106,7 +106,7 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
     An account whose fingerprint matches its cache entry is skipped before it is even
     parsed: its findings, name and index row come from the cache.
     """
-    from generator.report import index_row
+    from csplan.report import index_row
 
     started = time.perf_counter()
     shared = "|".join([__version__, options.today.isoformat(), ",".join(options.formats),
@@ -204,10 +204,10 @@ def _name(result: AccountResult) -> str:
 
 def _warm_up(options: BookOptions) -> None:
     """Load what every child needs once, here, so forked children start warm."""
-    import generator.render.docx  # noqa: F401
-    import generator.render.pptx  # noqa: F401
-    from generator.render.html import environment
-    from generator.render.pdf import html_to_pdf
+    import csplan.render.docx  # noqa: F401
+    import csplan.render.pptx  # noqa: F401
+    from csplan.render.html import environment
+    from csplan.render.pdf import html_to_pdf
 
     environment(options.brand.folder / "templates").get_template("plan.html.j2")
     folder = options.brand.folder

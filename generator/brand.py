@@ -13,11 +13,11 @@ from typing import Annotated, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from generator.exceptions import BuildError, CsplanError, SourceError
-from generator.findings import format_text
-from generator.images import CheckedImage, check_image
-from generator.source import read_yaml
-from generator.validate import validate
+from csplan.exceptions import BuildError, CsplanError, SourceError
+from csplan.findings import format_text
+from csplan.images import CheckedImage, check_image
+from csplan.source import read_yaml
+from csplan.validate import validate
 
 Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
 

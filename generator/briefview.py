@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from generator import derive
-from generator.fmt import Formatter
-from generator.loader import LoadedAccount
-from generator.program import Program
-from generator.view import Row, label
+from csplan import derive
+from csplan.fmt import Formatter
+from csplan.loader import LoadedAccount
+from csplan.program import Program
+from csplan.view import Row, label
 
 ROLE_NAMES = {"csm": "CSM", "ae": "Account executive", "cs-manager": "CS manager",
               "executive": "Executive"}

@@ -13,15 +13,15 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Optional
 
-from generator.brand import Brand
-from generator.exceptions import BuildError
-from generator.findings import Finding
-from generator.images import check_image
-from generator.pipeline import AccountResult
-from generator.program import Program
-from generator.slug import slugify
-from generator.view import PlanView, QbrView, plan_view, qbr_view
-from generator.write import verify_pdf, verify_zip, write_atomic
+from csplan.brand import Brand
+from csplan.exceptions import BuildError
+from csplan.findings import Finding
+from csplan.images import check_image
+from csplan.pipeline import AccountResult
+from csplan.program import Program
+from csplan.slug import slugify
+from csplan.view import PlanView, QbrView, plan_view, qbr_view
+from csplan.write import verify_pdf, verify_zip, write_atomic
 
 FORMATS = ("docx", "pdf", "pptx", "brief")
 AVAILABLE = ("docx", "pdf", "pptx", "brief")
@@ -112,9 +112,9 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
 
 def brief_pdf(loaded, program: Program, today: date, brand: Brand) -> bytes:
     """Return the internal QBR prep brief of one account as PDF bytes."""
-    from generator.briefview import brief_view
-    from generator.render.html import brief_html
-    from generator.render.pdf import html_to_pdf
+    from csplan.briefview import brief_view
+    from csplan.render.html import brief_html
+    from csplan.render.pdf import html_to_pdf
 
     view = brief_view(loaded, program, today, brand.spec.name)
     return html_to_pdf(brief_html(view, brand), brand.folder, [brand.folder],
@@ -127,20 +127,20 @@ def deck_filename(slug: str, quarter: str) -> str:
 
 
 def _pptx(view: QbrView, brand: Brand, logo: Optional[Path], max_slides: int) -> bytes:
-    from generator.render.pptx import deck_pptx
+    from csplan.render.pptx import deck_pptx
 
     return deck_pptx(view, brand, logo, max_slides)
 
 
 def _docx(view: PlanView, brand: Brand, logo: Optional[Path]) -> bytes:
-    from generator.render.docx import plan_docx
+    from csplan.render.docx import plan_docx
 
     return plan_docx(view, brand, logo)
 
 
 def _pdf(view: PlanView, brand: Brand, account_folder: Path) -> bytes:
-    from generator.render.html import plan_html
-    from generator.render.pdf import html_to_pdf
+    from csplan.render.html import plan_html
+    from csplan.render.pdf import html_to_pdf
 
     html = plan_html(view, brand)
     return html_to_pdf(html, account_folder, [brand.folder, account_folder],
@@ -155,13 +155,13 @@ def program_documents(paths: list[Path], program: Program, brand: Brand, out: Pa
     Accounts that do not load are reported and left out of the capacity count. Raises
     BuildError when a document cannot be rendered or written.
     """
-    from generator.capacity import capacity
-    from generator.exceptions import SourceError
-    from generator.loader import account_files, load_account
-    from generator.programview import program_view
-    from generator.render.docx import program_docx
-    from generator.render.html import program_html
-    from generator.render.pdf import html_to_pdf
+    from csplan.capacity import capacity
+    from csplan.exceptions import SourceError
+    from csplan.loader import account_files, load_account
+    from csplan.programview import program_view
+    from csplan.render.docx import program_docx
+    from csplan.render.html import program_html
+    from csplan.render.pdf import html_to_pdf
 
     problems: list[Finding] = []
     book = None

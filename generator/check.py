@@ -7,11 +7,11 @@ from datetime import date
 from functools import cached_property
 from typing import Iterable
 
-from generator import derive
-from generator.findings import Finding
-from generator.loader import LoadedAccount
-from generator.model import Account
-from generator.program import Program
+from csplan import derive
+from csplan.findings import Finding
+from csplan.loader import LoadedAccount
+from csplan.model import Account
+from csplan.program import Program
 
 
 @dataclass
@@ -46,7 +46,7 @@ def run_rules(loaded: LoadedAccount, program: Program, today: date) -> list[Find
 
     A rule the program switches ``off`` is not run.
     """
-    from generator.rules import RULES
+    from csplan.rules import RULES
 
     ctx = Context(loaded, program, today)
     findings: list[Finding] = []

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import click
 
-from generator import __version__
-from generator.exceptions import CsplanError
-from generator.findings import count, format_json
-from generator.pipeline import Programs, check_paths
-from generator.program import Program
-from generator.rules import RULES, summary
-from generator.slug import slugify
+from csplan import __version__
+from csplan.exceptions import CsplanError
+from csplan.findings import count, format_json
+from csplan.pipeline import Programs, check_paths
+from csplan.program import Program
+from csplan.rules import RULES, summary
+from csplan.slug import slugify
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -101,7 +101,7 @@ def check(paths, strict, programs, today, output_format, quiet, verbose):
 
 
 def _formats(ctx, param, value: str) -> tuple:
-    from generator.build import AVAILABLE, FORMATS
+    from csplan.build import AVAILABLE, FORMATS
 
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
     unknown = [f for f in chosen if f not in FORMATS]
@@ -144,12 +144,12 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
       csplan build accounts/ --today 2026-11-23
       built accounts/northwind-freight.yaml -> output/northwind-freight/ (docx, pdf, pptx) 2.1s
     """
-    from generator.book import BookOptions, build_book
-    from generator.brand import load_brand
-    from generator.loader import account_files
-    from generator.paths import BRAND
-    from generator.report import write_index, write_report
-    from generator.progress import Reporter
+    from csplan.book import BookOptions, build_book
+    from csplan.brand import load_brand
+    from csplan.loader import account_files
+    from csplan.paths import BRAND
+    from csplan.report import write_index, write_report
+    from csplan.progress import Reporter
 
     brand = load_brand(brand_dir or BRAND)
     files = account_files(list(paths) or [Path("accounts")])
@@ -193,11 +193,11 @@ def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose)
     Example:
       csplan brief accounts/brightwater-clinics.yaml --today 2026-11-23
     """
-    from generator.book import BookOptions, build_book
-    from generator.brand import load_brand
-    from generator.loader import account_files
-    from generator.paths import BRAND
-    from generator.progress import Reporter
+    from csplan.book import BookOptions, build_book
+    from csplan.brand import load_brand
+    from csplan.loader import account_files
+    from csplan.paths import BRAND
+    from csplan.progress import Reporter
 
     brand = load_brand(brand_dir or BRAND)
     files = account_files(list(paths))
@@ -209,7 +209,7 @@ def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose)
     with reporter:
         book = build_book(files, programs, options, reporter.result)
     if output_format == "json":
-        from generator.report import report_entry
+        from csplan.report import report_entry
 
         click.echo(json.dumps([report_entry(r, out) for r in book.results], indent=2,
                               ensure_ascii=False))
@@ -233,11 +233,11 @@ def portfolio(paths, out, programs, today, output_format, quiet, verbose):
     Example:
       csplan portfolio accounts/ --today 2026-11-23
     """
-    from generator.exceptions import SourceError
-    from generator.loader import account_files, load_account
-    from generator.paths import template_environment
-    from generator.portfolio import portfolio as make_portfolio
-    from generator.write import write_atomic
+    from csplan.exceptions import SourceError
+    from csplan.loader import account_files, load_account
+    from csplan.paths import template_environment
+    from csplan.portfolio import portfolio as make_portfolio
+    from csplan.write import write_atomic
 
     files = account_files(list(paths) or [Path("accounts")])
     if not files:
@@ -272,7 +272,7 @@ def schema(program_schema):
     Then start an account file with:
       # yaml-language-server: $schema=../schema/account.schema.json
     """
-    from generator.schema import account_schema, program_schema as program_json
+    from csplan.schema import account_schema, program_schema as program_json
 
     click.echo(json.dumps(program_json() if program_schema else account_schema(), indent=2))
 
@@ -297,7 +297,7 @@ def new(name, segment, folder, program_file, today):
       csplan new "Acme Corp" --segment enterprise
       wrote accounts/acme-corp.yaml
     """
-    from generator.scaffold import new_account
+    from csplan.scaffold import new_account
 
     if not name.strip():
         raise click.BadParameter("the account needs a name", param_hint="NAME")
@@ -345,7 +345,7 @@ def program(paths, init, out, formats, brand_dir, program_file, today, quiet):
       csplan program --init               write accounts/program.yaml with the defaults
       csplan program accounts/            write output/cs-program.pdf and .docx
     """
-    from generator.scaffold import program_file as program_yaml
+    from csplan.scaffold import program_file as program_yaml
 
     start = today.date() if today else date.today()
     folder = paths[0] if paths and paths[0].is_dir() else (
@@ -360,14 +360,14 @@ def program(paths, init, out, formats, brand_dir, program_file, today, quiet):
             fh.write(program_yaml(Program.default()))
         click.echo(f"wrote {target}")
         return
-    from generator.brand import load_brand
-    from generator.build import program_documents
-    from generator.paths import BRAND
+    from csplan.brand import load_brand
+    from csplan.build import program_documents
+    from csplan.paths import BRAND
 
     programs = Programs(program_file)
     team = programs.for_account(folder / "program-lookup.yaml")
     brand = load_brand(brand_dir or BRAND)
-    from generator.exceptions import BuildError
+    from csplan.exceptions import BuildError
 
     try:
         written, problems = program_documents(list(paths), team, brand, out, start,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from generator.findings import Finding
+from csplan.findings import Finding
 
 
 class CsplanError(click.ClickException):

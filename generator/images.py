@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageFile
 
-from generator.exceptions import BuildError
+from csplan.exceptions import BuildError
 
 MAX_BYTES = 5_000_000
 MAX_PIXELS = 25_000_000

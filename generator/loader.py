@@ -11,11 +11,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from generator.exceptions import SourceError
-from generator.findings import Finding
-from generator.model import Account
-from generator.source import Document, read_yaml
-from generator.validate import validate
+from csplan.exceptions import SourceError
+from csplan.findings import Finding
+from csplan.model import Account
+from csplan.source import Document, read_yaml
+from csplan.validate import validate
 
 ACCOUNT_SUFFIXES = (".yaml", ".yml")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")

@@ -11,11 +11,11 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator, Optional
 
-from generator.check import failed, run_rules
-from generator.exceptions import CsplanError, SourceError
-from generator.findings import Finding, format_text
-from generator.loader import LoadedAccount, account_files, load_account
-from generator.program import Program, find_program, load_program
+from csplan.check import failed, run_rules
+from csplan.exceptions import CsplanError, SourceError
+from csplan.findings import Finding, format_text
+from csplan.loader import LoadedAccount, account_files, load_account
+from csplan.program import Program, find_program, load_program
 
 
 @dataclass

@@ -9,12 +9,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Optional
 
-from generator import derive
-from generator.capacity import capacity, csm_of
-from generator.findings import Finding
-from generator.loader import LoadedAccount
-from generator.program import Program
-from generator.view import label
+from csplan import derive
+from csplan.capacity import capacity, csm_of
+from csplan.findings import Finding
+from csplan.loader import LoadedAccount
+from csplan.program import Program
+from csplan.view import label
 
 
 @dataclass

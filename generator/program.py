@@ -16,8 +16,8 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from generator.source import Document, read_yaml
-from generator.validate import validate
+from csplan.source import Document, read_yaml
+from csplan.validate import validate
 
 PROGRAM_FILE = "program.yaml"
 Cadence = Literal["weekly", "monthly", "quarterly", "semi-annual", "annual", "none"]

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
-from generator.capacity import Capacity, SEGMENTS
-from generator.fmt import Formatter
-from generator.program import Program
-from generator.view import Row, label
+from csplan.capacity import Capacity, SEGMENTS
+from csplan.fmt import Formatter
+from csplan.program import Program
+from csplan.view import Row, label
 
 ROLES = {"csm": "CSM", "ae": "Account executive", "cs-manager": "CS manager",
          "executive": "Executive", "it-contact": "Customer IT contact",

@@ -13,12 +13,12 @@ from datetime import date
 from pathlib import Path
 from typing import Optional
 
-from generator import __version__, derive
-from generator.build import BuildResult
-from generator.loader import LoadedAccount
-from generator.paths import template_environment
-from generator.program import Program
-from generator.write import write_atomic
+from csplan import __version__, derive
+from csplan.build import BuildResult
+from csplan.loader import LoadedAccount
+from csplan.paths import template_environment
+from csplan.program import Program
+from csplan.write import write_atomic
 
 REPORT_FILE = "build-report.json"
 INDEX_FILE = "index.html"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from generator.paths import template_environment
-from generator.program import Program
-from generator.slug import slugify
-from generator.text import clean
+from csplan.paths import template_environment
+from csplan.program import Program
+from csplan.slug import slugify
+from csplan.text import clean
 
 
 def new_account(name: str, segment: str, program: Program, today: date) -> str:

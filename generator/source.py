@@ -24,13 +24,14 @@ from typing import Any
 
 import yaml
 
-from generator.exceptions import SourceError
-from generator.findings import Finding
-from generator.text import clean
+from csplan.exceptions import SourceError
+from csplan.findings import Finding
+from csplan.text import clean
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 20
 MAX_NODES = 100_000
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels; an account file needs at most 6"
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 try:  # libyaml's parser when present: same events, several times faster
@@ -217,8 +218,7 @@ def parse_yaml(text: str, name: str) -> Document:
                 continue
             container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
             if len(stack) >= MAX_DEPTH:
-                err(mark, f"nesting deeper than {MAX_DEPTH} levels; an account file needs "
-                          "at most 6")
+                err(mark, _TOO_DEEP)
                 break
             frame = place(container, mark, False)
             stack.append(frame or _Frame(container, ("\0",)))
@@ -226,7 +226,11 @@ def parse_yaml(text: str, name: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or "invalid YAML").rstrip(".")
         hint = _hint(problem)
-        if mark is not None:
+        if "nesting depth" in problem and mark is not None:
+            # PyYAML 6.0.4+ stops deep nesting itself, while scanning ahead of the events
+            # counted here: the same problem, said our way.
+            err(mark, _TOO_DEEP)
+        elif mark is not None:
             err(mark, f"YAML syntax: {problem}{hint}")
         else:
             errors.append(Finding(name, 1, 1, "error", "YAML", f"YAML syntax: {problem}"))

@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from generator import derive
-from generator.model import Account
+from csplan import derive
+from csplan.model import Account
 
 SIDE_BY_SIDE_UP_TO = 6  # up to 6 metrics: two charts a slide; more: four (2 x 2)
 MILESTONES_PER_SLIDE = 12  # the deck's tables hold at most 12 rows a slide

@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.exceptions import SourceError
-from generator.findings import Finding
-from generator.source import Document
+from csplan.exceptions import SourceError
+from csplan.findings import Finding
+from csplan.source import Document
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
-from generator import derive
-from generator.fmt import Formatter
-from generator.loader import LoadedAccount
-from generator.model import Account, Metric
+from csplan import derive
+from csplan.fmt import Formatter
+from csplan.loader import LoadedAccount
+from csplan.model import Account, Metric
 
 PHASES = {"onboard": "Onboard", "adopt": "Adopt", "value": "Value",
           "renew-expand": "Renew and expand"}

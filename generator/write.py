@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import Callable, Optional
 
-from generator.exceptions import BuildError
+from csplan.exceptions import BuildError
 
 
 def write_atomic(target: Path, data: bytes,

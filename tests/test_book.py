@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import generator.book as book_module
-from generator.build import assign_slugs
-from generator.cli import main
+import csplan.book as book_module
+from csplan.build import assign_slugs
+from csplan.cli import main
 from tests.conftest import ACCOUNTS, ROOT, replace_once
 
 TODAY = ["--today", "2026-11-23"]

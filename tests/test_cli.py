@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
-from generator.schema import account_schema, program_schema
+from csplan.cli import main
+from csplan.schema import account_schema, program_schema
 from tests.conftest import ACCOUNTS, ROOT
 
 TODAY = ["--today", "2026-11-23"]

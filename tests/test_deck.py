@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from pptx import Presentation
 from pptx.util import Inches, Pt
 
-from generator.brand import load_brand
-from generator.cli import main
-from generator.paths import BRAND
-from generator.render.fit import Measure
-from generator.render.pptx import overflows
+from csplan.brand import load_brand
+from csplan.cli import main
+from csplan.paths import BRAND
+from csplan.render.fit import Measure
+from csplan.render.pptx import overflows
 from tests.conftest import ACCOUNTS, ROOT, replace_once
 from tests.docs import pdf_text, squash
 from tests.heavy import LONG_NAME, heavy_text
@@ -287,7 +287,7 @@ def test_compiled_xpath_finds_what_lxml_finds():
     from pptx import Presentation
     from pptx.oxml import xmlchemy
 
-    from generator.render.xpath import compile_office_xpath
+    from csplan.render.xpath import compile_office_xpath
 
     compile_office_xpath()
     assert getattr(xmlchemy.BaseOxmlElement.xpath, "_csplan", False)

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from generator import derive
-from generator.loader import load_account
-from generator.model import Metric, Milestone
-from generator.program import DEFAULTS, Program, merge
+from csplan import derive
+from csplan.loader import load_account
+from csplan.model import Metric, Milestone
+from csplan.program import DEFAULTS, Program, merge
 from tests.conftest import ACCOUNTS, NORTHWIND, TODAY
 
 

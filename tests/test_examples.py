@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.pipeline import Programs, check_file
+from csplan.pipeline import Programs, check_file
 from tests.conftest import ACCOUNTS, TODAY
 
 

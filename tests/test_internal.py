@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from benchmarks.synth import write_book
-from generator.cli import main
+from csplan.cli import main
 from tests.conftest import ACCOUNTS, replace_once
 from tests.docs import pdf_text, squash
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.exceptions import SourceError
-from generator.loader import account_files, load_account
+from csplan.exceptions import SourceError
+from csplan.loader import account_files, load_account
 from tests.conftest import NORTHWIND, SPEC_NORTHWIND, replace_once
 
 

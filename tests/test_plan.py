@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from generator.cli import main
-from generator.view import EMPTY
+from csplan.cli import main
+from csplan.view import EMPTY
 from tests.conftest import ACCOUNTS, ROOT, replace_once
 from tests.docs import docx_headings, docx_text, docx_xml, pdf_text, squash
 
@@ -328,8 +328,8 @@ def test_one_font_configuration_per_brand_and_its_current_fonts(tmp_path):
     brand after a font file changed, gets its own (never the other brand's fonts)."""
     import os
 
-    from generator.brand import load_brand
-    from generator.render import pdf
+    from csplan.brand import load_brand
+    from csplan.render import pdf
 
     brand = load_brand(ROOT / "brand")
     other = tmp_path / "other-brand"

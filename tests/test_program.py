@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from generator.cli import main
-from generator.program import Program, load_program
+from csplan.cli import main
+from csplan.program import Program, load_program
 from tests.conftest import ACCOUNTS, replace_once
 from tests.docs import docx_text, pdf_text, squash
 

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from generator.check import run_rules
-from generator.loader import load_account
-from generator.program import DEFAULTS, RULE_IDS, Program, merge
-from generator.rules import RULES, summary
+from csplan.check import run_rules
+from csplan.loader import load_account
+from csplan.program import DEFAULTS, RULE_IDS, Program, merge
+from csplan.rules import RULES, summary
 from tests.conftest import NORTHWIND, TODAY, replace_once
 
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from generator.brand import load_brand
-from generator.exceptions import BuildError
-from generator.images import check_image
-from generator.paths import BRAND
-from generator.render.pdf import html_to_pdf
-from generator.write import verify_pdf, verify_zip, write_atomic
+from csplan.brand import load_brand
+from csplan.exceptions import BuildError
+from csplan.images import check_image
+from csplan.paths import BRAND
+from csplan.render.pdf import html_to_pdf
+from csplan.write import verify_pdf, verify_zip, write_atomic
 
 
 # ---------------------------------------------------------------------- images

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.exceptions import SourceError
-from generator.source import MAX_BYTES, MAX_DEPTH, parse_yaml, read_yaml
+from csplan.exceptions import SourceError
+from csplan.source import MAX_BYTES, MAX_DEPTH, parse_yaml, read_yaml
 
 
 def problems(text: str) -> list[str]:

@@ -20,10 +20,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 
-from generator import charts
-from generator.brand import Brand
-from generator.render.xpath import compile_office_xpath
-from generator.view import PlanView, Table
+from csplan import charts
+from csplan.brand import Brand
+from csplan.render.xpath import compile_office_xpath
+from csplan.view import PlanView, Table
 
 PAGE = {"A4": (Mm(210), Mm(297)), "Letter": (Mm(215.9), Mm(279.4))}
 MARGIN = Mm(18)

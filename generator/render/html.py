@@ -8,11 +8,11 @@ from typing import Optional
 
 import jinja2
 
-from generator import charts
-from generator.brand import Brand
-from generator.exceptions import BuildError
-from generator.paths import TEMPLATES
-from generator.view import PlanView
+from csplan import charts
+from csplan.brand import Brand
+from csplan.exceptions import BuildError
+from csplan.paths import TEMPLATES
+from csplan.view import PlanView
 
 _FACES = (("regular", 400, "normal"), ("bold", 700, "normal"), ("italic", 400, "italic"),
           ("bold_italic", 700, "italic"))

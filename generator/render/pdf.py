@@ -20,7 +20,7 @@ from typing import Optional
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
-from generator.exceptions import BuildError
+from csplan.exceptions import BuildError
 
 MAX_RESOURCE_BYTES = 20_000_000
 # A fixed map: the stdlib's mimetypes would read /etc/mime.types, outside the allowed folders.

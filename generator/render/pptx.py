@@ -23,12 +23,12 @@ from pptx.enum.dml import MSO_LINE
 from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
-from generator.brand import Brand
-from generator.exceptions import BuildError
-from generator.storyline import metrics_per_slide
-from generator.render.fit import EMU_PER_PT, INSET_X, INSET_Y, Measure, Para, measure_for
-from generator.render.xpath import compile_office_xpath
-from generator.view import DeckMetric, QbrView
+from csplan.brand import Brand
+from csplan.exceptions import BuildError
+from csplan.storyline import metrics_per_slide
+from csplan.render.fit import EMU_PER_PT, INSET_X, INSET_Y, Measure, Para, measure_for
+from csplan.render.xpath import compile_office_xpath
+from csplan.view import DeckMetric, QbrView
 
 DEFAULT_LAYOUTS = {"title": "Title Slide", "content": "Title and Content",
                    "title_only": "Title Only"}

@@ -6,7 +6,7 @@ names the ``id`` of a vendor_team member or a stakeholder.
 
 import difflib
 
-from generator.text import is_placeholder
+from csplan.text import is_placeholder
 
 ID = "SP003"
 LEVEL = "error"

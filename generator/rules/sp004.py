@@ -3,7 +3,7 @@
 Milestones have specific owners and due dates: a placeholder is a decision not yet made.
 """
 
-from generator.text import is_placeholder
+from csplan.text import is_placeholder
 
 ID = "SP004"
 LEVEL = "error"

@@ -3,7 +3,7 @@
 Expansion is earned, not sold: the message names each unmet condition of the expansion gate.
 """
 
-from generator import derive
+from csplan import derive
 
 ID = "SP015"
 LEVEL = "warning"

@@ -3,7 +3,7 @@
 Plan status comes from due dates, not from how it feels.
 """
 
-from generator import derive
+from csplan import derive
 
 ID = "SP017"
 LEVEL = "warning"

@@ -3,7 +3,7 @@
 A QBR deck is 10-15 slides at most: a longer one is not a 60-minute meeting.
 """
 
-from generator import derive, storyline
+from csplan import derive, storyline
 
 ID = "SP023"
 LEVEL = "error"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from csplan.cli import main
 from tests.conftest import ACCOUNTS
 
 TODAY = ["--today", "2026-11-23"]

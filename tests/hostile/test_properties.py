@@ -10,13 +10,13 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.exceptions import SourceError
-from generator.loader import account_files  # noqa: F401 - imported for coverage of the module
-from generator.model import Account
-from generator.slug import slugify
-from generator.source import parse_yaml
-from generator.text import clean
-from generator.validate import validate
+from csplan.exceptions import SourceError
+from csplan.loader import account_files  # noqa: F401 - imported for coverage of the module
+from csplan.model import Account
+from csplan.slug import slugify
+from csplan.source import parse_yaml
+from csplan.text import clean
+from csplan.validate import validate
 
 SETTINGS = settings(max_examples=300, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -11,11 +11,11 @@ import sysconfig
 from datetime import date
 from pathlib import Path
 
-from generator.brand import load_brand
-from generator.build import render_account
-from generator.paths import BRAND, TEMPLATES
-from generator.pipeline import check_file
-from generator.program import Program
+from csplan.brand import load_brand
+from csplan.build import render_account
+from csplan.paths import BRAND, TEMPLATES
+from csplan.pipeline import check_file
+from csplan.program import Program
 
 OPENED: list[str] = []
 CONNECTS: list[object] = []
@@ -58,10 +58,10 @@ def test_a_build_reads_only_allowed_files_and_opens_no_connection(book, tmp_path
     finally:
         _active = False
     assert result.status == "built", result.findings
-    import generator
+    import csplan
 
     allowed = [book.resolve(), BRAND.resolve(), TEMPLATES.resolve(), out.resolve(),
-               Path(generator.__file__).resolve().parent,
+               Path(csplan.__file__).resolve().parent,
                Path(sysconfig.get_paths()["stdlib"]).resolve(),
                Path(sysconfig.get_paths()["purelib"]).resolve(),
                Path(sysconfig.get_paths()["platlib"]).resolve(), Path(sys.prefix).resolve()]
@@ -86,7 +86,7 @@ def test_no_socket_can_be_opened_during_a_book_build(book, tmp_path, monkeypatch
     """Belt and braces: with sockets made to explode, a whole build still succeeds."""
     from click.testing import CliRunner
 
-    from generator.cli import main
+    from csplan.cli import main
 
     def refuse(*args, **kwargs):
         raise AssertionError("a build tried to open a network connection")

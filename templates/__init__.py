@@ -1,0 +1,1 @@
+"""csplan's bundled Jinja2 templates (installed as the package data ``csplan.templates``)."""
