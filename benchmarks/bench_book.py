@@ -38,7 +38,7 @@ def csplan(*args: str) -> float:
 
 
 def report(out: Path) -> dict:
-    return json.loads((out / "build-report.json").read_text())
+    return json.loads((out / "_internal" / "build-report.json").read_text())
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ that account alone and is replaced by a fresh worker.
 Incremental builds: an account whose fingerprint (the bytes of its YAML and logo, the brand
 folder, the templates, the program, the csplan version, ``--today``, the formats and
 ``--strict``) matches its last successful build, and whose files are all still there, is
-skipped. Fingerprints are content hashes kept in ``<out>/.csplan-cache.json``.
+skipped. Fingerprints are content hashes kept in ``<out>/_internal/.csplan-cache.json``.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from csplan import __version__
+from csplan import __version__, layout
 from csplan.brand import Brand
-from csplan.build import BuildResult, assign_slugs, render_account
+from csplan.build import BuildResult, assign_slugs, clashes, render_account
 from csplan.findings import Finding
 from csplan.paths import TEMPLATES
 from csplan.pipeline import AccountResult, Programs, check_file
@@ -112,7 +112,7 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
     shared = "|".join([__version__, options.today.isoformat(), ",".join(options.formats),
                        str(options.strict), _hash_files(_tree(options.brand.folder)),
                        _hash_files(_tree(TEMPLATES))])
-    cache_path = options.out / CACHE_FILE
+    cache_path = layout.internal(options.out) / CACHE_FILE
     cache = {} if options.force else _read_cache(cache_path)
     fresh: dict[int, BuildResult] = {}
     todo: list[tuple[int, Path, Program]] = []
@@ -131,7 +131,12 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
     names = {i: r.account for i, r in fresh.items()}
     names.update({i: c.loaded.account.account.name for i, (c, _) in checked.items()
                   if not c.failed(options.strict)})
-    slugs = dict(zip(names, assign_slugs(list(names.values()))))
+    indexes = list(names)
+    slugs = dict(zip(indexes, assign_slugs(list(names.values()))))
+    clashing = {indexes[i]: [files[indexes[o]] for o in others]
+                for i, others in clashes(list(slugs.values())).items()}
+    for index in clashing:
+        slugs[index] = ""  # no folder: neither a skipped nor a built account keeps one
     for index, result in list(fresh.items()):
         if slugs[index] != result.slug:  # a new account now shares its name's slug
             del fresh[index]
@@ -143,7 +148,14 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
         on_result(result)
     jobs: list[tuple[int, Job]] = []
     for index, (result, program) in sorted(checked.items()):
-        if result.failed(options.strict):
+        if index in clashing:
+            results[index] = BuildResult(file=result.file, account=_name(result), findings=[
+                *result.findings, Finding(result.file, 0, 0, "error", "BUILD", (
+                    f"account '{_name(result)}' would write into the same output folder as "
+                    f"{', '.join(map(str, clashing[index]))}; give each account its own "
+                    "name"))])
+            on_result(results[index])
+        elif result.failed(options.strict):
             results[index] = BuildResult(file=result.file, findings=list(result.findings),
                                          account=_name(result))
             on_result(results[index])

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Callable, Optional
 
+from csplan import layout
 from csplan.brand import Brand
 from csplan.exceptions import BuildError
 from csplan.findings import Finding
@@ -51,13 +53,27 @@ def plan_filename(slug: str, fmt: str) -> str:
 def assign_slugs(names: list[str]) -> list[str]:
     """Return an output folder name for each account name: its safe slug, and where two
     different names share a slug ("Acme Corp", "ACME corp"), each of them gets a short hash of
-    its name appended, so no two accounts ever share a folder whatever order they come in."""
+    its name appended. Names are compared in NFC, so the NFC and NFD spellings are one name
+    (and get one folder: ``clashes`` finds them).
+    """
+    names = [unicodedata.normalize("NFC", n) for n in names]
     slugs = [slugify(n) for n in names]
     owners: dict[str, set[str]] = {}
     for name, slug in zip(names, slugs):
         owners.setdefault(slug, set()).add(name)
     return [f"{slug}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
             if len(owners[slug]) > 1 else slug for name, slug in zip(names, slugs)]
+
+
+def clashes(slugs: list[str]) -> dict[int, list[int]]:
+    """Return, for each account whose folder another account would also write into, the
+    indexes of those others, whatever the cause: the same name twice, or a name that happens
+    to equal another's hashed slug. Folders are compared case-folded (macOS and Windows)."""
+    by_folder: dict[str, list[int]] = {}
+    for index, slug in enumerate(slugs):
+        by_folder.setdefault(slug.casefold(), []).append(index)
+    return {i: [o for o in group if o != i]
+            for group in by_folder.values() if len(group) > 1 for i in group}
 
 
 def render_account(checked: AccountResult, slug: str, program: Program, brand: Brand,
@@ -69,7 +85,7 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
     try:
         loaded = checked.loaded
         assert loaded is not None
-        folder = out / slug
+        folder = layout.customer(out, slug)
         logo = None
         if loaded.logo_path is not None:
             logo = check_image(loaded.logo_path, [path.parent], "logo").path
@@ -81,7 +97,7 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
         for fmt in formats:
             format_started = time.perf_counter()
             if fmt == "brief":
-                target = folder / f"{slug}-qbr-prep-internal.pdf"
+                target = layout.brief_file(out, slug)
                 result.outputs.append(write_atomic(
                     target, brief_pdf(loaded, program, today, brand), verify_pdf))
             elif fmt == "pptx":

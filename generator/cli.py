@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from csplan import __version__
+from csplan import __version__, layout
 from csplan.exceptions import CsplanError
 from csplan.findings import count, format_json
 from csplan.pipeline import Programs, check_paths
@@ -137,7 +137,7 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
     accounts are still built, in parallel (--jobs). An account whose inputs have not changed
     since its last successful build is skipped (--force rebuilds). Files are written
     atomically, so a failed build never replaces a good file. Writes
-    OUT/build-report.json and OUT/index.html.
+    OUT/_internal/build-report.json and OUT/_internal/index.html.
 
     \b
     Example:
@@ -177,12 +177,12 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Where the briefs go, in each account's folder.")
+              show_default=True, help="Output folder; briefs go in its _internal/briefs/ folder.")
 @click.option("--brand", "brand_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Brand folder (default: the bundled brand/).")
 @shared_options
 def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose):
-    """Write each account's internal QBR prep brief: OUT/<slug>/<slug>-qbr-prep-internal.pdf.
+    """Write each account's internal QBR prep brief: OUT/_internal/briefs/<slug>-qbr-prep-internal.pdf.
 
     One or two pages marked "Internal - do not share" on every page: health score, band,
     weekly trend and each dimension; alerts; the playbook the health calls for, with dated
@@ -219,10 +219,10 @@ def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose)
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Where portfolio.html goes.")
+              show_default=True, help="Output folder; portfolio.html goes in its _internal/ folder.")
 @shared_options
 def portfolio(paths, out, programs, today, output_format, quiet, verbose):
-    """Write OUT/portfolio.html: the book's risk, renewals and capacity (internal).
+    """Write OUT/_internal/portfolio.html: the book's risk, renewals and capacity (internal).
 
     Health band distribution, accounts by band with trend arrows, renewals in the next
     30/60/90 days, stale plans, stalled milestones, expansion-qualified accounts, capacity
@@ -250,7 +250,7 @@ def portfolio(paths, out, programs, today, output_format, quiet, verbose):
             unreadable.append(exc.findings[0])
     book = make_portfolio(loaded, unreadable, today)
     html = template_environment().get_template("portfolio.html.j2").render(p=book)
-    target = write_atomic(out / "portfolio.html", html.encode("utf-8"))
+    target = write_atomic(layout.internal(out) / "portfolio.html", html.encode("utf-8"))
     if output_format == "json":
         click.echo(json.dumps(book.as_dict(), indent=2, ensure_ascii=False))
     elif not quiet:

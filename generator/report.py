@@ -1,8 +1,8 @@
 """What a build reports: ``build-report.json`` for tools and ``index.html`` for a manager.
 
-The index is an internal page (it shows health bands) and says so. It is one HTML file
-with its styles inline and links relative to ``--out``: it opens from disk, no server,
-nothing fetched.
+Both are internal (health bands, findings) and go in ``OUT/_internal/`` (see layout.py).
+The index is one HTML file with its styles inline and links relative to itself: it opens
+from disk, no server, nothing fetched. The report's file paths are relative to ``--out``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Optional
 
-from csplan import __version__, derive
+from csplan import __version__, derive, layout
 from csplan.build import BuildResult
 from csplan.loader import LoadedAccount
 from csplan.paths import template_environment
@@ -49,7 +49,7 @@ def write_report(results: list[BuildResult], out: Path, today: date, seconds: fl
                     for status in ("built", "skipped", "failed")},
         "accounts": [report_entry(r, out) for r in results],
     }
-    return write_atomic(out / REPORT_FILE,
+    return write_atomic(layout.internal(out) / REPORT_FILE,
                         json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
 
 
@@ -62,7 +62,7 @@ def index_row(result: BuildResult, loaded: Optional[LoadedAccount], program: Pro
            "warnings": sum(1 for f in result.findings if f.level == "warning"),
            "first": result.findings[0].format() if result.status == "failed" and
            result.findings else "",
-           "documents": [(Path(p).suffix.lstrip(".").upper(), _relative(p, out))
+           "documents": [(Path(p).suffix.lstrip(".").upper(), _relative(p, layout.internal(out)))
                          for p in result.outputs]}
     if loaded is not None:
         a = loaded.account
@@ -77,7 +77,7 @@ def index_row(result: BuildResult, loaded: Optional[LoadedAccount], program: Pro
 def write_index(rows: list[dict], out: Path, today: date) -> Path:
     html = template_environment().get_template("index.html.j2").render(
         rows=rows, today=today.isoformat(), version=__version__)
-    return write_atomic(out / INDEX_FILE, html.encode("utf-8"))
+    return write_atomic(layout.internal(out) / INDEX_FILE, html.encode("utf-8"))
 
 
 def _relative(path: Path | str, out: Path) -> str:

@@ -35,7 +35,7 @@ def book(tmp_path) -> Path:
 
 
 def report(out: Path) -> dict:
-    return json.loads((out / "build-report.json").read_text())
+    return json.loads((out / "_internal" / "build-report.json").read_text())
 
 
 def statuses(out: Path) -> dict[str, str]:
@@ -67,14 +67,14 @@ def test_a_book_builds_in_parallel_and_reports(book, tmp_path):
 def test_the_index_opens_from_disk_and_is_marked_internal(book, tmp_path):
     out = tmp_path / "out"
     build(book, "--out", out)
-    html = (out / "index.html").read_text()
+    html = (out / "_internal" / "index.html").read_text()
     assert "Internal: shows health scores. Do not share with customers." in html
     for name in ("Northwind Freight", "Brightwater Clinics", "Kurierdienst Elbe GmbH"):
         assert name in html
     assert re.search(r'<span class="band green">green</span> 91.5', html)
     assert re.search(r'<span class="band red">red</span> 39.75', html)
     links = re.findall(r'href="([^"]+)"', html)
-    assert len(links) == 8 and all((out / link).is_file() for link in links)
+    assert len(links) == 8 and all((out / "_internal" / link).is_file() for link in links)
     assert not re.search(r'(src|href)="(https?:|//)', html) and "@import" not in html
 
 
@@ -100,7 +100,7 @@ def test_unchanged_accounts_are_skipped_by_content_not_time(book, tmp_path):
     assert result.exit_code == 0
     assert set(statuses(out).values()) == {"skipped"}
     assert northwind.stat().st_mtime_ns == first
-    index = (out / "index.html").read_text()
+    index = (out / "_internal" / "index.html").read_text()
     assert index.count('class="skipped">skipped</td>') == 3 and "green</span> 91.5" in index
     text = (book / "northwind-freight.yaml").read_text()
     (book / "northwind-freight.yaml").write_text(text.replace("seats: 250", "seats: 260"))

@@ -33,7 +33,7 @@ def briefs(tmp_path_factory) -> Path:
 
 
 def brief_text(briefs: Path, slug: str) -> tuple[str, PdfReader]:
-    path = briefs / slug / f"{slug}-qbr-prep-internal.pdf"
+    path = briefs / "_internal" / "briefs" / f"{slug}-qbr-prep-internal.pdf"
     return pdf_text(path), PdfReader(str(path))
 
 
@@ -80,11 +80,32 @@ def test_the_brief_of_a_green_account_calls_for_growth(briefs):
 def test_briefs_are_only_built_when_asked(tmp_path):
     out = tmp_path / "out"
     assert run("build", ACCOUNTS / "northwind-freight.yaml", "--out", out).exit_code == 0
-    assert not list(out.rglob("*internal*"))
+    assert not list(out.rglob("*-qbr-prep-internal.pdf"))
     result = run("build", ACCOUNTS / "northwind-freight.yaml", "--out", out,
                  "--formats", "brief")
     assert result.exit_code == 0
-    assert (out / "northwind-freight" / "northwind-freight-qbr-prep-internal.pdf").is_file()
+    assert (out / "_internal" / "briefs" / "northwind-freight-qbr-prep-internal.pdf").is_file()
+
+
+def test_customer_folders_hold_customer_files_only(tmp_path):
+    """A CSM shares OUT/<slug>/ with that customer as a whole: after a build, the briefs
+    and the portfolio, it holds the plan and the deck and nothing else, and every internal
+    file is under OUT/_internal/."""
+    out = tmp_path / "out"
+    for command in (("build",), ("brief",), ("portfolio",)):
+        assert run(*command, ACCOUNTS, "--out", out).exit_code in (0, 1)
+    top = sorted(p.name for p in out.iterdir())
+    assert top == ["_internal", "brightwater-clinics", "kurierdienst-elbe-gmbh",
+                   "northwind-freight"]
+    assert sorted(p.name for p in (out / "northwind-freight").iterdir()) == [
+        "northwind-freight-qbr-2026-Q4.pptx", "northwind-freight-success-plan.docx",
+        "northwind-freight-success-plan.pdf"]
+    internal = {p.relative_to(out / "_internal").as_posix()
+                for p in (out / "_internal").rglob("*") if p.is_file()}
+    assert {"index.html", "build-report.json", "portfolio.html",
+            "briefs/northwind-freight-qbr-prep-internal.pdf"} <= internal
+    index = (out / "_internal" / "index.html").read_text()
+    assert 'href="../northwind-freight/northwind-freight-success-plan.pdf"' in index
 
 
 def check_json(folder: Path) -> list[dict]:
@@ -122,7 +143,7 @@ def test_the_portfolio_agrees_with_check(tmp_path):
     priya = next(c for c in data["capacity"] if c["csm"] == "Priya Shah")
     assert priya["accounts"] == {"enterprise": 1, "smb": 1}
     assert priya["load"] == pytest.approx(1 / 40 + 1 / 200)
-    html = (out / "portfolio.html").read_text()
+    html = (out / "_internal" / "portfolio.html").read_text()
     assert "Internal: health, capacity and notes. Do not share with customers." in html
     assert not re.search(r'(src|href)="(https?:|//)', html) and "<script" not in html
     assert "Filed in a different segment than their ARR says" in html
@@ -141,7 +162,7 @@ def test_over_capacity_is_flagged_by_how_much(tmp_path):
                           "json").stdout)
     sam = next(c for c in data["capacity"] if c["csm"] == "Sam Okoro")
     assert sam["load"] == 2.0 and sam["over_by"] == 1.0
-    assert "100.0% over" in (tmp_path / "out" / "portfolio.html").read_text()
+    assert "100.0% over" in (tmp_path / "out" / "_internal" / "portfolio.html").read_text()
 
 
 def test_a_synthetic_book_portfolio_matches_check(tmp_path):

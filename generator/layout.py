@@ -1,0 +1,35 @@
+"""Where a build writes: customer files apart from internal ones.
+
+A CSM shares an account's folder with that customer as a whole, so nothing internal may sit
+in it. Internal files (anything with health, internal notes or findings) go under one
+folder whose name no account slug can take (slugs are ``[a-z0-9-]``)::
+
+    OUT/<slug>/<slug>-success-plan.docx|pdf       customer files: share the folder whole
+    OUT/<slug>/<slug>-qbr-<quarter>.pptx
+    OUT/_internal/index.html                      the book, with health bands
+    OUT/_internal/build-report.json               every account's status, files and findings
+    OUT/_internal/portfolio.html                  risk, renewals and capacity
+    OUT/_internal/briefs/<slug>-qbr-prep-internal.pdf
+    OUT/_internal/.csplan-cache.json              the incremental build's fingerprints
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+INTERNAL = "_internal"
+
+
+def internal(out: Path) -> Path:
+    """Return the folder of the internal files of a build into ``out``."""
+    return out / INTERNAL
+
+
+def customer(out: Path, slug: str) -> Path:
+    """Return the folder of one account's customer files."""
+    return out / slug
+
+
+def brief_file(out: Path, slug: str) -> Path:
+    """Return where one account's internal QBR prep brief goes."""
+    return internal(out) / "briefs" / f"{slug}-qbr-prep-internal.pdf"
