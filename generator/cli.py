@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -18,6 +17,7 @@ from csplan.pipeline import Programs, check_paths
 from csplan.program import Program
 from csplan.rules import RULES, summary
 from csplan.slug import slugify
+from csplan.system import usable_cpus
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -31,9 +31,9 @@ def shared_options(func):
     """Add --program, --today, --format, --quiet and --verbose to a command."""
 
     @click.option("--program", "program_file", type=click.Path(dir_okay=False, path_type=Path),
-                  help="The team's program file (default: program.yaml beside the accounts, "
+                  envvar="CSPLAN_PROGRAM", show_envvar=True, help="The team's program file (default: program.yaml beside the accounts, "
                        "else built-in defaults).")
-    @click.option("--today", type=_DATE, help="What 'today' is, YYYY-MM-DD (default: the real "
+    @click.option("--today", type=_DATE, envvar="CSPLAN_TODAY", show_envvar=True, help="What 'today' is, YYYY-MM-DD (default: the real "
                                                "date).")
     @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
                   default="text", show_default=True, help="Output for people or for tools.")
@@ -50,7 +50,29 @@ def shared_options(func):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group, with csplan's exit codes for what click does not handle: an
+    interrupt exits 130, and csplan's own bug exits 3 with its traceback in a log."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("\nInterrupted. Every file written so far is complete and nothing "
+                       "half-written was left; run the same command again to finish.", err=True)
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - our bug: one line and a log, not a traceback
+            from csplan.system import write_crash_log
+
+            log = write_crash_log()
+            click.echo(f"csplan: internal error ({type(exc).__name__}); this is a bug in "
+                       f"csplan, not in your files. Please report it with {log}", err=True)
+            sys.exit(3)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="csplan")
 def main() -> None:
     """Joint success plans and QBR decks from one checked YAML file per account.
@@ -68,6 +90,9 @@ def main() -> None:
 @shared_options
 def check(paths, strict, programs, today, output_format, quiet, verbose):
     """Load, validate and run the quality rules on account files or folders of them.
+
+    A folder means every *.yaml in it and in its subfolders (hidden ones and program.yaml
+    excluded). Each account uses the nearest program.yaml in its folder or above it.
 
     No documents are written. Exit 0 when every account passes, 1 when any fails, 2 on a
     usage or configuration error.
@@ -116,14 +141,16 @@ def _formats(ctx, param, value: str) -> tuple:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Where the documents go, one folder per account.")
+              show_default=True, envvar="CSPLAN_OUT", show_envvar=True, help="Where the documents go, one folder per account.")
 @click.option("--formats", default="docx,pdf,pptx", show_default=True, callback=_formats,
+              envvar="CSPLAN_FORMATS", show_envvar=True,
               help="Comma-separated: docx, pdf, pptx, and brief (the internal QBR prep "
                    "brief, never built unless asked for).")
 @click.option("--brand", "brand_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Brand folder (default: the bundled brand/).")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=os.cpu_count() or 1,
-              show_default="the number of cores", help="Accounts built at once.")
+              envvar="CSPLAN_BRAND", show_envvar=True, help="Brand folder (default: the bundled brand/).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=usable_cpus,
+              show_default="the CPUs this process may use", envvar="CSPLAN_JOBS",
+              show_envvar=True, help="Accounts built at once.")
 @click.option("--timeout", type=click.FloatRange(1, 3600), default=300, show_default=True,
               help="Seconds one account may take before it is stopped and failed.")
 @click.option("--force", is_flag=True, help="Rebuild every account, changed or not.")
@@ -132,6 +159,9 @@ def _formats(ctx, param, value: str) -> tuple:
 def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs, today,
           output_format, quiet, verbose):
     """Check, then render each account's documents.
+
+    PATHS are account files or folders; a folder means every *.yaml in it and in its
+    subfolders (default: accounts/).
 
     An account with check errors is not rendered: its findings are printed and the other
     accounts are still built, in parallel (--jobs). An account whose inputs have not changed
@@ -177,9 +207,9 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Output folder; briefs go in its _internal/briefs/ folder.")
+              show_default=True, envvar="CSPLAN_OUT", show_envvar=True, help="Output folder; briefs go in its _internal/briefs/ folder.")
 @click.option("--brand", "brand_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Brand folder (default: the bundled brand/).")
+              envvar="CSPLAN_BRAND", show_envvar=True, help="Brand folder (default: the bundled brand/).")
 @shared_options
 def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose):
     """Write each account's internal QBR prep brief: OUT/_internal/briefs/<slug>-qbr-prep-internal.pdf.
@@ -204,7 +234,7 @@ def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose)
     if not files:
         raise CsplanError("no account files (*.yaml) found")
     options = BookOptions(out=out, formats=("brief",), brand=brand, today=today,
-                          jobs=os.cpu_count() or 1)
+                          jobs=usable_cpus())
     reporter = Reporter(len(files), out, quiet, verbose, silent=output_format == "json")
     with reporter:
         book = build_book(files, programs, options, reporter.result)
@@ -219,7 +249,7 @@ def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose)
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Output folder; portfolio.html goes in its _internal/ folder.")
+              show_default=True, envvar="CSPLAN_OUT", show_envvar=True, help="Output folder; portfolio.html goes in its _internal/ folder.")
 @shared_options
 def portfolio(paths, out, programs, today, output_format, quiet, verbose):
     """Write OUT/_internal/portfolio.html: the book's risk, renewals and capacity (internal).
@@ -320,12 +350,12 @@ def new(name, segment, folder, program_file, today):
 @click.option("--init", "init", is_flag=True,
               help="Write the built-in defaults as a commented program.yaml instead.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Where cs-program.pdf and cs-program.docx go.")
+              show_default=True, envvar="CSPLAN_OUT", show_envvar=True, help="Where cs-program.pdf and cs-program.docx go.")
 @click.option("--formats", default="pdf,docx", show_default=True,
               type=click.Choice(["pdf,docx", "docx,pdf", "pdf", "docx"]),
               help="Which documents to write.")
 @click.option("--brand", "brand_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Brand folder (default: the bundled brand/).")
+              envvar="CSPLAN_BRAND", show_envvar=True, help="Brand folder (default: the bundled brand/).")
 @click.option("--program", "program_file", type=click.Path(dir_okay=False, path_type=Path),
               help="The program file (default: program.yaml beside the accounts, else the "
                    "built-in defaults).")

@@ -7,6 +7,8 @@ here too, so that everything after ``load`` can trust the model's shape.
 
 from __future__ import annotations
 
+import os
+
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -128,18 +130,22 @@ def _logo_problem(logo: str, folder: Path) -> str | None:
 
 
 def account_files(paths: list[Path]) -> list[Path]:
-    """Return the account files named by ``paths``: files as given, folders' ``*.yaml``.
+    """Return the account files named by ``paths``: files as given, and every ``*.yaml`` in
+    a folder and its subfolders (``accounts/emea/…``), in a stable order.
 
-    A folder's ``program.yaml`` is the team's program file, not an account, and is skipped.
+    ``program.yaml`` is the team's program file, not an account, and is skipped; so are
+    hidden files and folders (``.git``), and symbolic links to folders (no loops).
     """
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found += sorted(p for p in path.iterdir()
-                            if p.suffix in ACCOUNT_SUFFIXES and p.name != "program.yaml"
-                            and not p.name.startswith(".") and p.is_file())
-        else:
+        if not path.is_dir():
             found.append(path)
+            continue
+        for folder, subfolders, names in os.walk(path):
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            found += [Path(folder) / n for n in sorted(names)
+                      if Path(n).suffix in ACCOUNT_SUFFIXES and n != "program.yaml"
+                      and not n.startswith(".") and (Path(folder) / n).is_file()]
     seen: set[Path] = set()
     unique = []
     for p in found:

@@ -222,6 +222,15 @@ def load_program(path: Path | None) -> Program:
 
 
 def find_program(folder: Path) -> Path | None:
-    """Return ``folder/program.yaml`` if it exists."""
-    candidate = folder / PROGRAM_FILE
-    return candidate if candidate.is_file() else None
+    """Return the nearest ``program.yaml``: in ``folder`` or the closest folder above it,
+    the way pytest and ruff find their configuration. The search stops at the top of a git
+    repository (a folder holding ``.git``), at the home folder and at the file system's
+    root, so a stray file far above the accounts is never picked up."""
+    folder = folder.resolve()
+    home = Path.home().resolve() if Path.home().is_dir() else None
+    for candidate in (folder, *folder.parents):
+        if (candidate / PROGRAM_FILE).is_file():
+            return candidate / PROGRAM_FILE
+        if (candidate / ".git").exists() or candidate == home:
+            return None
+    return None

@@ -15,16 +15,19 @@ from csplan.build import BuildResult
 
 
 class Reporter:
-    """Prints findings as accounts finish; a rich progress bar when stderr is a terminal."""
+    """Prints findings as accounts finish, always on standard output (a terminal or not);
+    status lines on standard error. When standard output is a terminal, a rich progress
+    bar is drawn there and every line is printed above it."""
 
     def __init__(self, total: int, out: Path, quiet: bool, verbose: bool, silent: bool = False):
         self.total, self.out, self.quiet, self.verbose = total, out, quiet or silent, verbose
         self.silent = silent  # --format json: the report is the only output
         self.console = Console(stderr=True)
         self.bar = None
-        if not quiet and sys.stderr.isatty():
+        if not quiet and sys.stdout.isatty():
             self.bar = Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(),
-                                TimeElapsedColumn(), console=self.console, transient=True)
+                                TimeElapsedColumn(), console=Console(), transient=True,
+                                auto_refresh=False)  # no refresh thread: workers are forked
             self.task = self.bar.add_task("accounts", total=total)
 
     def __enter__(self) -> "Reporter":
@@ -59,6 +62,7 @@ class Reporter:
             self._print(status, err=True)
         if self.bar is not None:
             self.bar.advance(self.task)
+            self.bar.refresh()
 
     def _print(self, line: str, err: bool) -> None:
         if self.bar is not None:

@@ -1,0 +1,52 @@
+"""What csplan asks of the machine it runs on: usable CPUs, and where a crash is logged."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+
+def usable_cpus() -> int:
+    """Return how many CPUs this process may really use: its affinity mask, capped by a
+    cgroup CPU quota (containers, CI runners) where one is set; at least 1."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - macOS, Windows
+        count = os.cpu_count() or 1
+    quota = _cgroup_quota()
+    if quota is not None:
+        count = min(count, quota)
+    return max(1, count)
+
+
+def _cgroup_quota() -> int | None:
+    """Return the CPU quota of this process's cgroup, rounded up, or None when unlimited."""
+    candidates = [(Path("/sys/fs/cgroup/cpu.max"), None),  # cgroup v2: "max 100000"
+                  (Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"),
+                   Path("/sys/fs/cgroup/cpu/cpu.cfs_period_us"))]  # cgroup v1
+    for first, second in candidates:
+        try:
+            parts = first.read_text().split()
+            if second is not None:
+                parts.append(second.read_text().strip())
+            quota, period = parts[0], parts[1]
+            if quota in ("max", "-1"):
+                return None
+            return max(1, -(-int(quota) // int(period)))
+        except (OSError, ValueError, IndexError, ZeroDivisionError):
+            continue
+    return None
+
+
+def write_crash_log() -> Path:
+    """Write the current exception's traceback to a new log file; return its path."""
+    fd, name = tempfile.mkstemp(prefix=f"csplan-crash-{time.strftime('%Y%m%d-%H%M%S')}-",
+                                suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        from csplan import __version__
+
+        fh.write(f"csplan {__version__}\n{traceback.format_exc()}")
+    return Path(name)
