@@ -195,8 +195,8 @@ def program_documents(paths: list[Path], program: Program, brand: Brand, out: Pa
         data = html_to_pdf(program_html(view, brand), brand.folder, [brand.folder],
                            f"{brand.spec.name}: {view.title}", brand.spec.name,
                            brand.fonts_key())
-        written.append(write_atomic(out / "cs-program.pdf", data, verify_pdf))
+        written.append(write_atomic(layout.internal(out) / "cs-program.pdf", data, verify_pdf))
     if "docx" in formats:
-        written.append(write_atomic(out / "cs-program.docx", program_docx(view, brand),
+        written.append(write_atomic(layout.internal(out) / "cs-program.docx", program_docx(view, brand),
                                     verify_zip))
     return written, problems

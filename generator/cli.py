@@ -350,16 +350,19 @@ def new(name, segment, folder, program_file, today):
 @click.option("--init", "init", is_flag=True,
               help="Write the built-in defaults as a commented program.yaml instead.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, envvar="CSPLAN_OUT", show_envvar=True, help="Where cs-program.pdf and cs-program.docx go.")
+              show_default=True, envvar="CSPLAN_OUT", show_envvar=True,
+              help="Output folder; cs-program.pdf and .docx go in its _internal/ folder.")
 @click.option("--formats", default="pdf,docx", show_default=True,
               type=click.Choice(["pdf,docx", "docx,pdf", "pdf", "docx"]),
               help="Which documents to write.")
 @click.option("--brand", "brand_dir", type=click.Path(file_okay=False, path_type=Path),
-              envvar="CSPLAN_BRAND", show_envvar=True, help="Brand folder (default: the bundled brand/).")
+              envvar="CSPLAN_BRAND", show_envvar=True,
+              help="Brand folder (default: the bundled brand/).")
 @click.option("--program", "program_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="The program file (default: program.yaml beside the accounts, else the "
+              envvar="CSPLAN_PROGRAM", show_envvar=True, help="The program file (default: program.yaml beside the accounts, else the "
                    "built-in defaults).")
-@click.option("--today", type=_DATE, help="The date on the document (default: today).")
+@click.option("--today", type=_DATE, envvar="CSPLAN_TODAY", show_envvar=True,
+              help="The date on the document (default: today).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def program(paths, init, out, formats, brand_dir, program_file, today, quiet):
     """Render the team's CS program as an internal PDF and DOCX, or write program.yaml.
@@ -373,7 +376,7 @@ def program(paths, init, out, formats, brand_dir, program_file, today, quiet):
     \b
     Examples:
       csplan program --init               write accounts/program.yaml with the defaults
-      csplan program accounts/            write output/cs-program.pdf and .docx
+      csplan program accounts/            write output/_internal/cs-program.pdf and .docx
     """
     from csplan.scaffold import program_file as program_yaml
 

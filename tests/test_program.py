@@ -43,11 +43,11 @@ def test_the_program_document_shows_the_defaults_and_is_internal_on_every_page(b
     out = tmp_path / "out"
     result = run("program", book, "--out", out, *TODAY)
     assert result.exit_code == 0, result.output
-    reader = PdfReader(str(out / "cs-program.pdf"))
+    reader = PdfReader(str(out / "_internal" / "cs-program.pdf"))
     for page in reader.pages:
         assert "INTERNAL - DO NOT SHARE" in page.extract_text()
-    text = squash(pdf_text(out / "cs-program.pdf"))
-    docx = squash(docx_text(out / "cs-program.docx"))
+    text = squash(pdf_text(out / "_internal" / "cs-program.pdf"))
+    docx = squash(docx_text(out / "_internal" / "cs-program.docx"))
     for fact in ("1 Onboarding milestone map", "Kickoff held and success plan co-signed", "Day 7",
                  "Confirm first value in product analytics", "2 Health signal matrix",
                  "WAU/licensed seats, core feature use", "35%",
@@ -61,7 +61,7 @@ def test_the_program_document_shows_the_defaults_and_is_internal_on_every_page(b
                  "Priya Shah", "Enterprise $180,000", "Mid-market £48,000", "SMB €9,600"):
         assert squash(fact) in text, fact
         assert squash(fact) in docx, fact
-    assert "INTERNAL - DO NOT SHARE" in docx_text(out / "cs-program.docx")
+    assert "INTERNAL - DO NOT SHARE" in docx_text(out / "_internal" / "cs-program.docx")
 
 
 CHANGED = """\
@@ -95,8 +95,8 @@ def test_a_changed_program_shows_every_number_set(book, tmp_path):
     out = tmp_path / "out"
     result = run("program", book, "--out", out, *TODAY)
     assert result.exit_code == 0, result.output
-    for text in (squash(pdf_text(out / "cs-program.pdf")),
-                 squash(docx_text(out / "cs-program.docx"))):
+    for text in (squash(pdf_text(out / "_internal" / "cs-program.pdf")),
+                 squash(docx_text(out / "_internal" / "cs-program.docx"))):
         for fact in ("Daily active dispatchers", "40%", "30%",
                      "green 80-100, yellow 55-79, red 0-54", "more than 8 points",
                      "Growth playbook: when green for a quarter", "Day 45",
