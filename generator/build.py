@@ -22,6 +22,7 @@ from csplan.images import check_image
 from csplan.pipeline import AccountResult
 from csplan.program import Program
 from csplan.slug import slugify
+from csplan.system import internal_error
 from csplan.view import PlanView, QbrView, plan_view, qbr_view
 from csplan.write import verify_pdf, verify_zip, write_atomic
 
@@ -116,11 +117,8 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
         result.status = "built"
     except BuildError as exc:
         result.findings.append(Finding(str(path), 0, 0, "error", "BUILD", str(exc)))
-    except Exception as exc:  # noqa: BLE001 - one account's crash must not stop the others
-        result.findings.append(Finding(
-            str(path), 0, 0, "error", "BUILD",
-            f"csplan failed while building this account ({type(exc).__name__}: {exc}); "
-            "please report it with the account file"))
+    except Exception:  # noqa: BLE001 - one account's crash must not stop the others
+        result.findings.append(internal_error(str(path), "building this account"))
     finally:
         result.seconds = round(time.perf_counter() - started, 3)
     return result

@@ -17,7 +17,7 @@ from csplan.pipeline import Programs, check_paths
 from csplan.program import Program
 from csplan.rules import RULES, summary
 from csplan.slug import slugify
-from csplan.system import usable_cpus
+from csplan.system import exit_code, usable_cpus
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -200,7 +200,8 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
         click.echo(report.read_text(encoding="utf-8"))
     else:
         reporter.summary(book.results, book.seconds, report)
-    sys.exit(1 if any(r.status == "failed" for r in book.results) else 0)
+    sys.exit(exit_code((f for r in book.results for f in r.findings),
+                       any(r.status == "failed" for r in book.results)))
 
 
 @main.command()
@@ -243,7 +244,8 @@ def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose)
 
         click.echo(json.dumps([report_entry(r, out) for r in book.results], indent=2,
                               ensure_ascii=False))
-    sys.exit(1 if any(r.status == "failed" for r in book.results) else 0)
+    sys.exit(exit_code((f for r in book.results for f in r.findings),
+                       any(r.status == "failed" for r in book.results)))
 
 
 @main.command()

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import time
 import traceback
 from pathlib import Path
+from typing import Iterable
+
+from csplan.findings import Finding
 
 
 def usable_cpus() -> int:
@@ -39,6 +43,23 @@ def _cgroup_quota() -> int | None:
         except (OSError, ValueError, IndexError, ZeroDivisionError):
             continue
     return None
+
+
+def internal_error(file: str, doing: str) -> Finding:
+    """Return the finding for csplan's own bug met while ``doing`` something with ``file``
+    (call it in an ``except`` block): rule INTERNAL, which makes the run exit 3, with the
+    path of a log holding the traceback."""
+    kind = type(sys.exc_info()[1]).__name__
+    return Finding(file, 0, 0, "error", "INTERNAL",
+                   f"internal error while {doing} ({kind}); this is a bug in csplan, not in "
+                   f"the file: please report it with {write_crash_log()}")
+
+
+def exit_code(findings: Iterable[Finding], failed: bool) -> int:
+    """Return 3 when any finding is csplan's own bug, else 1 when an account failed, else 0."""
+    if any(f.rule == "INTERNAL" for f in findings):
+        return 3
+    return 1 if failed else 0
 
 
 def write_crash_log() -> Path:

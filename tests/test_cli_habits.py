@@ -123,3 +123,25 @@ def test_findings_go_to_standard_output_whatever_the_terminal(tmp_path, write_ac
             else run(command, bad, *TODAY)
         assert "unknown key 'seat'" in result.stdout, (command, result.output)
         assert "unknown key 'seat'" not in result.stderr
+
+
+def test_our_bug_in_one_account_fails_it_alone_and_the_run_exits_3(monkeypatch, tmp_path):
+    import csplan.build
+
+    real = csplan.build.plan_view
+
+    def broken(loaded, *args, **kwargs):
+        if loaded.account.account.name == "Northwind Freight":
+            raise ZeroDivisionError("deliberate bug")
+        return real(loaded, *args, **kwargs)
+
+    monkeypatch.setattr(csplan.build, "plan_view", broken)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    out = tmp_path / "out"
+    result = run("build", ACCOUNTS, "--out", out, "--formats", "docx", "--jobs", "1", *TODAY)
+    assert result.exit_code == 3, result.output
+    assert "northwind-freight.yaml:0:0: error INTERNAL internal error while building this " \
+           "account (ZeroDivisionError)" in result.stdout
+    assert (out / "brightwater-clinics" / "brightwater-clinics-success-plan.docx").is_file()
+    assert "deliberate bug" in next(tmp_path.glob("csplan-crash-*.log")).read_text()
