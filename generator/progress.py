@@ -48,8 +48,9 @@ class Reporter:
             return
         kinds = ", ".join(Path(p).suffix.lstrip(".") for p in result.outputs)
         if result.status == "built":
-            status = (f"built {result.file} -> {self.out / result.slug}/ ({kinds}) "
-                      f"{result.seconds:.1f}s")
+            folders = ", ".join(f"{f}/" for f in dict.fromkeys(Path(p).parent
+                                                                for p in result.outputs))
+            status = f"built {result.file} -> {folders} ({kinds}) {result.seconds:.1f}s"
         elif result.status == "skipped":
             status = f"skipped {result.file} (unchanged since its last build)"
         else:
