@@ -186,7 +186,7 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
                           "findings": [f.as_dict() for f in result.findings]}
         else:
             cache.pop(key, None)
-    _write_cache(cache_path, cache)
+    _write_cache(cache_path, cache, options.out)
     ordered = [results[i] for i in sorted(results)]
     return Book(ordered, round(time.perf_counter() - started, 3), rows)
 
@@ -385,8 +385,8 @@ def _read_cache(path: Path) -> dict:
         return {}
 
 
-def _write_cache(path: Path, cache: dict) -> None:
+def _write_cache(path: Path, cache: dict, out: Path) -> None:
     try:
-        write_atomic(path, json.dumps(cache, indent=1, sort_keys=True).encode())
+        write_atomic(path, json.dumps(cache, indent=1, sort_keys=True).encode(), inside=out)
     except Exception:  # noqa: BLE001 - a missing cache only costs a rebuild
         pass

@@ -100,7 +100,7 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
             if fmt == "brief":
                 target = layout.brief_file(out, slug)
                 result.outputs.append(write_atomic(
-                    target, brief_pdf(loaded, program, today, brand), verify_pdf))
+                    target, brief_pdf(loaded, program, today, brand), verify_pdf, out))
             elif fmt == "pptx":
                 deck = qbr_view(loaded, program, today, brand.spec.name)
                 if deck is None:
@@ -108,11 +108,11 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
                     continue
                 data = _pptx(deck, brand, logo, program.checks.max_deck_slides)
                 target = folder / deck_filename(slug, deck.quarter)
-                result.outputs.append(write_atomic(target, data, verify_zip))
+                result.outputs.append(write_atomic(target, data, verify_zip, out))
             else:
                 data, verify = renderers[fmt]()
                 target = folder / plan_filename(slug, fmt)
-                result.outputs.append(write_atomic(target, data, verify))
+                result.outputs.append(write_atomic(target, data, verify, out))
             result.format_seconds[fmt] = round(time.perf_counter() - format_started, 3)
         result.status = "built"
     except BuildError as exc:
@@ -193,8 +193,9 @@ def program_documents(paths: list[Path], program: Program, brand: Brand, out: Pa
         data = html_to_pdf(program_html(view, brand), brand.folder, [brand.folder],
                            f"{brand.spec.name}: {view.title}", brand.spec.name,
                            brand.fonts_key())
-        written.append(write_atomic(layout.internal(out) / "cs-program.pdf", data, verify_pdf))
+        written.append(write_atomic(layout.internal(out) / "cs-program.pdf", data, verify_pdf,
+                                    out))
     if "docx" in formats:
-        written.append(write_atomic(layout.internal(out) / "cs-program.docx", program_docx(view, brand),
-                                    verify_zip))
+        written.append(write_atomic(layout.internal(out) / "cs-program.docx",
+                                    program_docx(view, brand), verify_zip, out))
     return written, problems

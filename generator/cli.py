@@ -282,7 +282,8 @@ def portfolio(paths, out, programs, today, output_format, quiet, verbose):
             unreadable.append(exc.findings[0])
     book = make_portfolio(loaded, unreadable, today)
     html = template_environment().get_template("portfolio.html.j2").render(p=book)
-    target = write_atomic(layout.internal(out) / "portfolio.html", html.encode("utf-8"))
+    target = write_atomic(layout.internal(out) / "portfolio.html", html.encode("utf-8"),
+                          inside=out)
     if output_format == "json":
         click.echo(json.dumps(book.as_dict(), indent=2, ensure_ascii=False))
     elif not quiet:

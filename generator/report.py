@@ -50,7 +50,8 @@ def write_report(results: list[BuildResult], out: Path, today: date, seconds: fl
         "accounts": [report_entry(r, out) for r in results],
     }
     return write_atomic(layout.internal(out) / REPORT_FILE,
-                        json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
+                        json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"),
+                        inside=out)
 
 
 def index_row(result: BuildResult, loaded: Optional[LoadedAccount], program: Program,
@@ -77,7 +78,7 @@ def index_row(result: BuildResult, loaded: Optional[LoadedAccount], program: Pro
 def write_index(rows: list[dict], out: Path, today: date) -> Path:
     html = template_environment().get_template("index.html.j2").render(
         rows=rows, today=today.isoformat(), version=__version__)
-    return write_atomic(layout.internal(out) / INDEX_FILE, html.encode("utf-8"))
+    return write_atomic(layout.internal(out) / INDEX_FILE, html.encode("utf-8"), inside=out)
 
 
 def _relative(path: Path | str, out: Path) -> str:

@@ -17,13 +17,19 @@ from csplan.exceptions import BuildError
 
 
 def write_atomic(target: Path, data: bytes,
-                 verify: Optional[Callable[[Path], None]] = None) -> Path:
+                 verify: Optional[Callable[[Path], None]] = None,
+                 inside: Optional[Path] = None) -> Path:
     """Write ``data`` to ``target`` via a checked temporary file; return ``target``.
 
-    ``verify`` is called on the temporary file and raises to refuse it. Raises BuildError
-    (with the previous file untouched) if the folder cannot be written or the check fails.
+    ``verify`` is called on the temporary file and raises to refuse it. With ``inside``
+    (the output folder), nothing between it and ``target`` may be a symbolic link, so a
+    linked ``out/<slug>`` cannot send documents outside ``--out`` (``inside`` itself may be
+    a link: that is the user's choice). Raises BuildError (with the previous file
+    untouched) if the folder cannot be written or the check fails.
     """
     folder = target.parent
+    if inside is not None:
+        _refuse_links(target, inside)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
@@ -46,6 +52,16 @@ def write_atomic(target: Path, data: bytes,
         temp.unlink(missing_ok=True)
         raise
     return target
+
+
+def _refuse_links(target: Path, inside: Path) -> None:
+    """Raise BuildError if ``target`` or a folder between it and ``inside`` is a link."""
+    for path in (target, *target.parents):
+        if path == inside or len(path.parts) <= len(inside.parts):
+            return
+        if path.is_symlink():
+            raise BuildError(f"{path} is a symbolic link; csplan writes only into real "
+                             f"folders inside {inside}: remove the link and build again")
 
 
 def verify_zip(path: Path) -> None:

@@ -81,3 +81,24 @@ def test_a_clash_is_found_when_one_of_the_two_was_built_before(tmp_path):
     failed = sorted(a["file"].rsplit("/", 1)[-1] for a in report["accounts"]
                     if a["status"] == "failed")
     assert failed == ["northwind-copy.yaml", "northwind-freight.yaml"]
+
+
+def test_documents_are_never_written_through_a_symlinked_folder(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "northwind-freight").symlink_to(elsewhere, target_is_directory=True)
+    result = CliRunner().invoke(main, ["build", str(ACCOUNTS), "--out", str(out), "--today",
+                                       "2026-11-23", "--formats", "docx"])
+    assert result.exit_code == 1
+    assert "northwind-freight is a symbolic link" in result.stdout
+    assert list(elsewhere.iterdir()) == []
+    assert (out / "brightwater-clinics" / "brightwater-clinics-success-plan.docx").is_file()
+    # The internal folder too: the report cannot be sent elsewhere either.
+    (out / "_internal").rename(tmp_path / "old-internal")
+    (out / "_internal").symlink_to(elsewhere, target_is_directory=True)
+    result = CliRunner().invoke(main, ["build", str(ACCOUNTS), "--out", str(out), "--today",
+                                       "2026-11-23", "--formats", "docx"])
+    assert result.exit_code == 2 and "_internal is a symbolic link" in result.output
+    assert list(elsewhere.iterdir()) == []
