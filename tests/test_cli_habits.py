@@ -145,3 +145,41 @@ def test_our_bug_in_one_account_fails_it_alone_and_the_run_exits_3(monkeypatch, 
            "account (ZeroDivisionError)" in result.stdout
     assert (out / "brightwater-clinics" / "brightwater-clinics-success-plan.docx").is_file()
     assert "deliberate bug" in next(tmp_path.glob("csplan-crash-*.log")).read_text()
+
+
+def test_no_other_thread_runs_when_workers_are_forked(monkeypatch, tmp_path):
+    """Python 3.12+ warns (and may deadlock) when a process with threads forks; the progress
+    bar on a terminal must not run a refresh thread while the book forks its workers."""
+    import io
+    import os
+    import threading
+    from datetime import date
+
+    from csplan.book import BookOptions, build_book
+    from csplan.brand import load_brand
+    from csplan.paths import BRAND
+    from csplan.pipeline import Programs
+    from csplan.progress import Reporter
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    threads_at_fork = []
+    real_fork = os.fork
+
+    def fork():
+        threads_at_fork.append(threading.active_count())
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr("sys.stdout", Terminal())
+    files = sorted(ACCOUNTS.glob("*.yaml"))
+    options = BookOptions(out=tmp_path / "out", formats=("docx",), brand=load_brand(BRAND),
+                          today=date(2026, 11, 23), jobs=2)
+    reporter = Reporter(len(files), options.out, quiet=False, verbose=False)
+    assert reporter.bar is not None  # the terminal case
+    with reporter:
+        book = build_book(files, Programs(), options, reporter.result)
+    assert [r.status for r in book.results] == ["built"] * 3
+    assert threads_at_fork and set(threads_at_fork) == {1}
