@@ -37,8 +37,9 @@ class _Writer:
     """A DOCX from the brand's reference document, with the helpers every document uses."""
 
     def __init__(self, brand: Brand, header: str, page_size: str, internal: bool = False):
-        reference = brand.file(brand.spec.docx_reference)
-        self.doc = docx.Document(str(reference)) if reference else docx.Document()
+        # The reference as load_brand checked and cleaned it, never the file again.
+        reference = brand.docx_reference
+        self.doc = docx.Document(io.BytesIO(reference)) if reference else docx.Document()
         self.brand, self.header, self.page_size, self.internal = brand, header, page_size, \
             internal
         self.colours = brand.colours

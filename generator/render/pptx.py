@@ -58,14 +58,10 @@ class Box:
 
 class _Deck:
     def __init__(self, view: QbrView, brand: Brand, logo: Optional[Path], max_slides: int):
-        master = brand.file(brand.spec.pptx_master)
-        if master is None:
+        # The master as load_brand checked and cleaned it (and opened once), never the file.
+        if brand.pptx_master is None:
             raise BuildError("the brand has no pptx_master; add one to brand.yaml")
-        try:
-            self.prs = Presentation(str(master))
-        except Exception as exc:  # noqa: BLE001 - any unreadable package
-            raise BuildError(f"the brand's PPTX master {master.name} cannot be opened "
-                             f"({type(exc).__name__})") from None
+        self.prs = Presentation(io.BytesIO(brand.pptx_master))
         _remove_slides(self.prs)
         self.layouts = {}
         available = [layout.name for layout in self.prs.slide_layouts]

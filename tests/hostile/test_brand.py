@@ -4,34 +4,12 @@ fails the build with a message; nothing is executed, fetched or read outside it.
 
 from __future__ import annotations
 
-import io
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.hostile.conftest import csplan
-
-
-@pytest.fixture
-def brand(tmp_path) -> Path:
-    folder = tmp_path / "brand"
-    shutil.copytree(ROOT / "brand", folder)
-    return folder
-
-
-def rewrite(package: Path, change) -> None:
-    """Rewrite a zip package, passing each (name, bytes) through ``change``."""
-    with zipfile.ZipFile(package) as z:
-        parts = [(n, z.read(n)) for n in z.namelist()]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in parts:
-            for new_name, new_data in change(name, data):
-                z.writestr(new_name, new_data)
-    package.write_bytes(buffer.getvalue())
+from tests.hostile.conftest import csplan, rewrite
 
 
 @pytest.mark.parametrize("package", ["master.pptx", "reference.docx"])
