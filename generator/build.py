@@ -16,7 +16,7 @@ from typing import Callable, Optional
 from csplan.brand import Brand
 from csplan.exceptions import BuildError
 from csplan.findings import Finding
-from csplan.images import check_image
+from csplan.images import CheckedImage, check_image
 from csplan.pipeline import AccountResult
 from csplan.program import Program
 from csplan.slug import slugify
@@ -72,8 +72,8 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
         folder = out / slug
         logo = None
         if loaded.logo_path is not None:
-            logo = check_image(loaded.logo_path, [path.parent], "logo").path
-        view = plan_view(loaded, today, brand.spec.name, logo.as_uri() if logo else None)
+            logo = check_image(loaded.logo_path, [path.parent], "logo")
+        view = plan_view(loaded, today, brand.spec.name, logo.path.as_uri() if logo else None)
         renderers: dict[str, Callable[[], tuple[bytes, Callable]]] = {
             "docx": lambda: (_docx(view, brand, logo), verify_zip),
             "pdf": lambda: (_pdf(view, brand, path.parent), verify_pdf),
@@ -126,13 +126,13 @@ def deck_filename(slug: str, quarter: str) -> str:
     return f"{slug}-qbr-{quarter}.pptx"
 
 
-def _pptx(view: QbrView, brand: Brand, logo: Optional[Path], max_slides: int) -> bytes:
+def _pptx(view: QbrView, brand: Brand, logo: Optional[CheckedImage], max_slides: int) -> bytes:
     from csplan.render.pptx import deck_pptx
 
     return deck_pptx(view, brand, logo, max_slides)
 
 
-def _docx(view: PlanView, brand: Brand, logo: Optional[Path]) -> bytes:
+def _docx(view: PlanView, brand: Brand, logo: Optional[CheckedImage]) -> bytes:
     from csplan.render.docx import plan_docx
 
     return plan_docx(view, brand, logo)
