@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from csplan.brand import Brand
-from csplan.exceptions import BuildError
+from csplan.exceptions import BrandError, BuildError
 from csplan.findings import Finding
 from csplan.images import CheckedImage, check_image
 from csplan.pipeline import AccountResult
@@ -99,7 +99,8 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
             result.format_seconds[fmt] = round(time.perf_counter() - format_started, 3)
         result.status = "built"
     except BuildError as exc:
-        result.findings.append(Finding(str(path), 0, 0, "error", "BUILD", str(exc)))
+        rule = "BRAND" if isinstance(exc, BrandError) else "BUILD"
+        result.findings.append(Finding(str(path), 0, 0, "error", rule, str(exc)))
     except Exception as exc:  # noqa: BLE001 - one account's crash must not stop the others
         result.findings.append(Finding(
             str(path), 0, 0, "error", "BUILD",
@@ -108,6 +109,24 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
     finally:
         result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def render_templates(checked: AccountResult, program: Program, brand: Brand, today: date,
+                     formats: tuple) -> None:
+    """Render (and discard) the HTML of one account's PDFs in ``formats``: run once before a
+    book is built, so a broken brand template is found before any account is."""
+    from csplan.render.html import brief_html, plan_html
+
+    loaded = checked.loaded
+    assert loaded is not None
+    if "pdf" in formats:
+        logo = loaded.logo_path
+        plan_html(plan_view(loaded, today, brand.spec.name, logo.as_uri() if logo else None),
+                  brand)
+    if "brief" in formats:
+        from csplan.briefview import brief_view
+
+        brief_html(brief_view(loaded, program, today, brand.spec.name), brand)
 
 
 def brief_pdf(loaded, program: Program, today: date, brand: Brand) -> bytes:

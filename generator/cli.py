@@ -170,7 +170,7 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
         click.echo(report.read_text(encoding="utf-8"))
     else:
         reporter.summary(book.results, book.seconds, report)
-    sys.exit(1 if any(r.status == "failed" for r in book.results) else 0)
+    sys.exit(_exit_code(book.results))
 
 
 @main.command()
@@ -213,7 +213,7 @@ def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose)
 
         click.echo(json.dumps([report_entry(r, out) for r in book.results], indent=2,
                               ensure_ascii=False))
-    sys.exit(1 if any(r.status == "failed" for r in book.results) else 0)
+    sys.exit(_exit_code(book.results))
 
 
 @main.command()
@@ -367,11 +367,13 @@ def program(paths, init, out, formats, brand_dir, program_file, today, quiet):
     programs = Programs(program_file)
     team = programs.for_account(folder / "program-lookup.yaml")
     brand = load_brand(brand_dir or BRAND)
-    from csplan.exceptions import BuildError
+    from csplan.exceptions import BrandError, BuildError
 
     try:
         written, problems = program_documents(list(paths), team, brand, out, start,
                                               tuple(formats.split(",")))
+    except BrandError as exc:
+        raise CsplanError(str(exc)) from None
     except BuildError as exc:
         click.echo(f"error BUILD {exc}", err=True)
         sys.exit(1)
@@ -380,6 +382,15 @@ def program(paths, init, out, formats, brand_dir, program_file, today, quiet):
     if not quiet:
         for path in written:
             click.echo(f"wrote {path}", err=True)
+
+
+def _exit_code(results) -> int:
+    """Return 2 when a brand template failed an account (a configuration error), 1 when an
+    account failed otherwise, 0 when every account was built or skipped."""
+    failed = [r for r in results if r.status == "failed"]
+    if any(f.rule == "BRAND" for r in failed for f in r.findings):
+        return 2
+    return 1 if failed else 0
 
 
 __all__ = ["main"]
