@@ -32,7 +32,8 @@ from typing import Callable, Iterable, Optional
 
 from csplan import __version__, layout
 from csplan.brand import Brand
-from csplan.build import BuildResult, assign_slugs, clashes, render_account
+from csplan.build import BuildResult, assign_slugs, clashes, render_account, render_templates
+from csplan.exceptions import BrandError, CsplanError
 from csplan.findings import Finding
 from csplan.paths import TEMPLATES
 from csplan.pipeline import AccountResult, Programs, check_file
@@ -162,6 +163,8 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
         else:
             jobs.append((index, Job(result, program, slugs[index],
                                     fingerprint(result, program, shared))))
+    if jobs:
+        _try_brand_templates(jobs[0][1], options)
     if len(jobs) > 1:  # warming up pays off only when it is shared by several children
         _warm_up(options)
     job_at = dict(jobs)
@@ -212,6 +215,21 @@ def _unchanged(path: Path, entry: dict, program: Program, shared: str) -> bool:
 
 def _name(result: AccountResult) -> str:
     return result.loaded.account.account.name if result.loaded else ""
+
+
+def _try_brand_templates(job: Job, options: BookOptions) -> None:
+    """Render one account's HTML here, before any worker starts, when the brand has its own
+    templates: a template that breaks (sandbox, loop, recursion) is then one configuration
+    error (exit 2) instead of the same failure on every account."""
+    if not (options.brand.folder / "templates").is_dir():
+        return
+    try:
+        render_templates(job.checked, job.program, options.brand, options.today,
+                         options.formats)
+    except BrandError as exc:
+        raise CsplanError(str(exc)) from None
+    except Exception:  # noqa: BLE001 - anything else is the account's, reported by its build
+        pass
 
 
 def _warm_up(options: BookOptions) -> None:

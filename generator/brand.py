@@ -7,15 +7,18 @@ paths stay inside the folder, the logo is a checked PNG or JPEG.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Optional
 
+import click
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from csplan.exceptions import BuildError, CsplanError, SourceError
 from csplan.findings import format_text
 from csplan.images import CheckedImage, check_image
+from csplan.office import clean_package
 from csplan.source import read_yaml
 from csplan.validate import validate
 
@@ -82,13 +85,13 @@ class Brand:
     folder: Path
     spec: BrandFile
     logo: Optional[CheckedImage]
+    docx_reference: Optional[bytes] = None  # the checked, cleaned package renderers open
+    pptx_master: Optional[bytes] = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def colours(self) -> Colours:
         return self.spec.colours
-
-    def file(self, relative: Optional[str]) -> Optional[Path]:
-        return (self.folder / relative).resolve() if relative else None
 
     @property
     def font_files(self) -> dict[str, Path]:
@@ -120,44 +123,6 @@ class Brand:
         return [self.spec.fonts.family] + [f.family for f in self.spec.fonts.fallback]
 
 
-MAX_PACKAGE_BYTES = 50_000_000  # uncompressed, all members of a DOCX/PPTX template
-MAX_PACKAGE_MEMBERS = 2_000
-MAX_RATIO = 200  # a member that inflates more than this is a zip bomb, not a template
-
-
-def check_package(path: Path, label: str) -> None:
-    """Refuse an Office template that is not a sane zip package: too many or too large
-    members, a compression bomb, or XML with a DOCTYPE (entity expansion, external entities).
-    Raises CsplanError (exit 2): a bad brand is a configuration error."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as z:
-            members = z.infolist()
-            if len(members) > MAX_PACKAGE_MEMBERS:
-                raise CsplanError(f"brand {label} {path} has {len(members)} parts; refusing it")
-            total = sum(m.file_size for m in members)
-            if total > MAX_PACKAGE_BYTES:
-                raise CsplanError(f"brand {label} {path} unpacks to {total // 1_000_000} MB; "
-                                  "refusing it")
-            for m in members:
-                if m.compress_size and m.file_size / m.compress_size > MAX_RATIO and \
-                        m.file_size > 1_000_000:
-                    raise CsplanError(f"brand {label} {path}: part {m.filename} is a "
-                                      "compression bomb; refusing it")
-                if m.filename.endswith((".xml", ".rels")):
-                    with z.open(m) as fh:
-                        head = fh.read(4096)
-                    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
-                        raise CsplanError(f"brand {label} {path}: part {m.filename} declares a "
-                                          "DOCTYPE; Office files never need one")
-            if "[Content_Types].xml" not in z.namelist():
-                raise CsplanError(f"brand {label} {path} is not an Office package")
-    except zipfile.BadZipFile:
-        raise CsplanError(f"brand {label} {path} is not a valid DOCX/PPTX package (not a zip)") \
-            from None
-
-
 # The first four bytes of the font files WeasyPrint and Pillow can read.
 _FONT_SIGNATURES = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2")
 
@@ -179,6 +144,8 @@ def load_brand(folder: Path) -> Brand:
     except SourceError as exc:
         raise CsplanError("the brand file is not valid:\n" + format_text(exc.findings)) from None
     root = folder.resolve()
+    packages: dict[str, bytes] = {}
+    dropped: list[str] = []
     for label, rel in (("font", spec.fonts.regular), ("font", spec.fonts.bold),
                        ("font", spec.fonts.italic), ("font", spec.fonts.bold_italic),
                        *(("font", f.file) for f in spec.fonts.fallback),
@@ -195,12 +162,63 @@ def load_brand(folder: Path) -> Brand:
             raise CsplanError(f"brand {label} {target} must be a file inside {folder}")
         if label == "font":
             _check_font(real, target)
-        else:
-            check_package(real, label)
+            continue
+        kind = "docx" if label.startswith("DOCX") else "pptx"
+        package = clean_package(real, label, kind, target)
+        _open_package(package.data, kind, f"brand {label} {target}")
+        packages[kind] = package.data
+        if package.dropped:
+            dropped.append(f"{target}: warning BRAND dropped external links that every document "
+                           f"would carry: {', '.join(package.dropped)}; remove them from the "
+                           "file to silence this warning")
+    _check_templates(folder)
     logo = None
     if spec.logo:
         try:
             logo = check_image(folder / spec.logo, [folder], "brand logo")
         except BuildError as exc:
             raise CsplanError(str(exc)) from None
-    return Brand(folder=folder, spec=spec, logo=logo)
+    for line in dropped:
+        click.echo(line, err=True)
+    return Brand(folder=folder, spec=spec, logo=logo, docx_reference=packages.get("docx"),
+                 pptx_master=packages.get("pptx"), warnings=tuple(dropped))
+
+
+def _open_package(data: bytes, kind: str, where: str) -> None:
+    """Open a cleaned template the way the renderers will, so a file python-docx or
+    python-pptx cannot use is a configuration error now rather than a crash per account."""
+    try:
+        if kind == "docx":
+            import docx
+
+            docx.Document(io.BytesIO(data))
+        else:
+            from pptx import Presentation
+
+            Presentation(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - any failure means the brand must fix the file
+        raise CsplanError(f"{where} cannot be opened ({type(exc).__name__}: {exc}); open it "
+                          "and save it again from Word or PowerPoint") from None
+
+
+def _check_templates(folder: Path) -> None:
+    """Compile the brand's own templates: a syntax error is a configuration error naming the
+    file and line, found before any account is built."""
+    import jinja2
+
+    from csplan.render.html import environment
+
+    templates = folder / "templates"
+    if not templates.is_dir():
+        return
+    env = environment(templates)
+    for path in sorted(templates.rglob("*.j2")):
+        name = path.relative_to(templates).as_posix()
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            raise CsplanError(f"{path}:{exc.lineno}: brand template error: {exc.message}; "
+                              "fix the template or remove it") from None
+        except jinja2.TemplateError as exc:
+            raise CsplanError(f"{path}: brand template error: {exc}; fix the template or "
+                              "remove it") from None

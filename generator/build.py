@@ -16,9 +16,9 @@ from typing import Callable, Optional
 
 from csplan import layout
 from csplan.brand import Brand
-from csplan.exceptions import BuildError
+from csplan.exceptions import BrandError, BuildError
 from csplan.findings import Finding
-from csplan.images import check_image
+from csplan.images import CheckedImage, check_image
 from csplan.pipeline import AccountResult
 from csplan.program import Program
 from csplan.slug import slugify
@@ -89,8 +89,8 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
         folder = layout.customer(out, slug)
         logo = None
         if loaded.logo_path is not None:
-            logo = check_image(loaded.logo_path, [path.parent], "logo").path
-        view = plan_view(loaded, today, brand.spec.name, logo.as_uri() if logo else None)
+            logo = check_image(loaded.logo_path, [path.parent], "logo")
+        view = plan_view(loaded, today, brand.spec.name, logo.path.as_uri() if logo else None)
         renderers: dict[str, Callable[[], tuple[bytes, Callable]]] = {
             "docx": lambda: (_docx(view, brand, logo), verify_zip),
             "pdf": lambda: (_pdf(view, brand, path.parent), verify_pdf),
@@ -116,12 +116,31 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
             result.format_seconds[fmt] = round(time.perf_counter() - format_started, 3)
         result.status = "built"
     except BuildError as exc:
-        result.findings.append(Finding(str(path), 0, 0, "error", "BUILD", str(exc)))
+        rule = "BRAND" if isinstance(exc, BrandError) else "BUILD"
+        result.findings.append(Finding(str(path), 0, 0, "error", rule, str(exc)))
     except Exception:  # noqa: BLE001 - one account's crash must not stop the others
         result.findings.append(internal_error(str(path), "building this account"))
     finally:
         result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def render_templates(checked: AccountResult, program: Program, brand: Brand, today: date,
+                     formats: tuple) -> None:
+    """Render (and discard) the HTML of one account's PDFs in ``formats``: run once before a
+    book is built, so a broken brand template is found before any account is."""
+    from csplan.render.html import brief_html, plan_html
+
+    loaded = checked.loaded
+    assert loaded is not None
+    if "pdf" in formats:
+        logo = loaded.logo_path
+        plan_html(plan_view(loaded, today, brand.spec.name, logo.as_uri() if logo else None),
+                  brand)
+    if "brief" in formats:
+        from csplan.briefview import brief_view
+
+        brief_html(brief_view(loaded, program, today, brand.spec.name), brand)
 
 
 def brief_pdf(loaded, program: Program, today: date, brand: Brand) -> bytes:
@@ -140,13 +159,13 @@ def deck_filename(slug: str, quarter: str) -> str:
     return f"{slug}-qbr-{quarter}.pptx"
 
 
-def _pptx(view: QbrView, brand: Brand, logo: Optional[Path], max_slides: int) -> bytes:
+def _pptx(view: QbrView, brand: Brand, logo: Optional[CheckedImage], max_slides: int) -> bytes:
     from csplan.render.pptx import deck_pptx
 
     return deck_pptx(view, brand, logo, max_slides)
 
 
-def _docx(view: PlanView, brand: Brand, logo: Optional[Path]) -> bytes:
+def _docx(view: PlanView, brand: Brand, logo: Optional[CheckedImage]) -> bytes:
     from csplan.render.docx import plan_docx
 
     return plan_docx(view, brand, logo)

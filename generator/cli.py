@@ -200,8 +200,7 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
         click.echo(report.read_text(encoding="utf-8"))
     else:
         reporter.summary(book.results, book.seconds, report)
-    sys.exit(exit_code((f for r in book.results for f in r.findings),
-                       any(r.status == "failed" for r in book.results)))
+    sys.exit(exit_code(book.results))
 
 
 @main.command()
@@ -244,8 +243,7 @@ def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose)
 
         click.echo(json.dumps([report_entry(r, out) for r in book.results], indent=2,
                               ensure_ascii=False))
-    sys.exit(exit_code((f for r in book.results for f in r.findings),
-                       any(r.status == "failed" for r in book.results)))
+    sys.exit(exit_code(book.results))
 
 
 @main.command()
@@ -403,11 +401,13 @@ def program(paths, init, out, formats, brand_dir, program_file, today, quiet):
     programs = Programs(program_file)
     team = programs.for_account(folder / "program-lookup.yaml")
     brand = load_brand(brand_dir or BRAND)
-    from csplan.exceptions import BuildError
+    from csplan.exceptions import BrandError, BuildError
 
     try:
         written, problems = program_documents(list(paths), team, brand, out, start,
                                               tuple(formats.split(",")))
+    except BrandError as exc:
+        raise CsplanError(str(exc)) from None
     except BuildError as exc:
         click.echo(f"error BUILD {exc}", err=True)
         sys.exit(1)

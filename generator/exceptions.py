@@ -23,3 +23,8 @@ class SourceError(Exception):
 
 class BuildError(Exception):
     """One account's documents could not be built; the message says why and what to do."""
+
+
+class BrandError(BuildError):
+    """The brand (one of its templates) broke a document: a configuration problem (exit 2)
+    the brand's owner fixes, not a problem of the account."""

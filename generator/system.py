@@ -55,10 +55,18 @@ def internal_error(file: str, doing: str) -> Finding:
                    f"the file: please report it with {write_crash_log()}")
 
 
-def exit_code(findings: Iterable[Finding], failed: bool) -> int:
-    """Return 3 when any finding is csplan's own bug, else 1 when an account failed, else 0."""
+def exit_code(results: Iterable) -> int:
+    """Return the exit code of a run over accounts (objects with ``status`` and
+    ``findings``): 3 when csplan met a bug of its own (an INTERNAL finding), 2 when a brand
+    template failed an account (a configuration error), 1 when an account failed
+    otherwise, 0 when every account was built, skipped or passed."""
+    results = list(results)
+    findings = [f for r in results for f in r.findings]
+    failed = [r for r in results if r.status == "failed"]
     if any(f.rule == "INTERNAL" for f in findings):
         return 3
+    if any(f.rule == "BRAND" for r in failed for f in r.findings):
+        return 2
     return 1 if failed else 0
 
 

@@ -146,7 +146,8 @@ def test_the_suite_passes_on_the_lowest_declared_versions(wheel, tmp_path):
     constraints = tmp_path / "floors.txt"
     constraints.write_text("\n".join(_floors()) + "\n")
     _pip(python, "-c", constraints, f"{wheel}[test]", timeout=900)
-    versions = _run([python, "-m", "pip", "list", "--format", "freeze"], tmp_path).stdout
+    versions = _run([sys.executable, "-m", "pip", "--python", python, "list", "--format",
+                     "freeze", "--disable-pip-version-check"], tmp_path).stdout
     for pin in _floors():
         name, version = pin.split("==")
         assert re.search(rf"(?im)^{re.escape(name)}=={re.escape(version)}(\.0)*$",

@@ -9,7 +9,6 @@ from the same numbers as the PDF's SVG charts.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Optional
 
 import docx
@@ -22,6 +21,7 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 
 from csplan import charts
 from csplan.brand import Brand
+from csplan.images import CheckedImage
 from csplan.render.xpath import compile_office_xpath
 from csplan.view import PlanView, Table
 
@@ -37,8 +37,9 @@ class _Writer:
     """A DOCX from the brand's reference document, with the helpers every document uses."""
 
     def __init__(self, brand: Brand, header: str, page_size: str, internal: bool = False):
-        reference = brand.file(brand.spec.docx_reference)
-        self.doc = docx.Document(str(reference)) if reference else docx.Document()
+        # The reference as load_brand checked and cleaned it, never the file again.
+        reference = brand.docx_reference
+        self.doc = docx.Document(io.BytesIO(reference)) if reference else docx.Document()
         self.brand, self.header, self.page_size, self.internal = brand, header, page_size, \
             internal
         self.colours = brand.colours
@@ -158,7 +159,7 @@ class _Writer:
             hp = header.paragraphs[0]
             hp.text = ""
             if self.brand.logo:
-                hp.add_run().add_picture(str(self.brand.logo.path), height=Mm(7))
+                hp.add_run().add_picture(io.BytesIO(self.brand.logo.data), height=Mm(7))
             hp.add_run("\t\t")
             r = hp.add_run(self.header)
             r.font.size = Pt(8)
@@ -188,7 +189,7 @@ class _Writer:
 
 
 class _PlanWriter(_Writer):
-    def __init__(self, view: PlanView, brand: Brand, logo: Optional[Path]):
+    def __init__(self, view: PlanView, brand: Brand, logo: Optional[CheckedImage]):
         super().__init__(brand, f"{view.account_name} · Joint success plan", view.page_size)
         self.view, self.logo = view, logo
 
@@ -196,7 +197,8 @@ class _PlanWriter(_Writer):
     def title_block(self) -> None:
         v = self.view
         if self.logo:
-            self.doc.add_paragraph().add_run().add_picture(str(self.logo), height=Mm(13))
+            self.doc.add_paragraph().add_run().add_picture(io.BytesIO(self.logo.data),
+                                                          height=Mm(13))
         self.para("JOINT SUCCESS PLAN", bold=True, colour=self.colours.accent, size=8.5)
         self.para(v.account_name, "Title")
         if v.industry:
@@ -328,7 +330,7 @@ class _PlanWriter(_Writer):
         return self.save(f"{v.account_name}: Joint success plan", v.vendor_name)
 
 
-def plan_docx(view: PlanView, brand: Brand, logo: Optional[Path] = None) -> bytes:
+def plan_docx(view: PlanView, brand: Brand, logo: Optional[CheckedImage] = None) -> bytes:
     """Return the plan as DOCX bytes."""
     compile_office_xpath()
     return _PlanWriter(view, brand, logo).render()

@@ -2,20 +2,51 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from csplan import charts
 from csplan.brand import Brand
-from csplan.exceptions import BuildError
+from csplan.exceptions import BrandError
 from csplan.paths import TEMPLATES
 from csplan.view import PlanView
 
 _FACES = (("regular", 400, "normal"), ("bold", 700, "normal"), ("italic", 400, "italic"),
           ("bold_italic", 700, "italic"))
+
+
+# Bounds on one template render: a brand template that loops (nested huge ranges), recurses
+# (a macro calling itself) or builds huge values fails as a brand error instead of hanging a
+# worker or eating its memory.
+RENDER_SECONDS = 20.0
+MAX_OUTPUT_CHARS = 20_000_000
+MAX_VALUE_ITEMS = 1_000_000  # the length of a string or list made with * in a template
+
+
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's sandbox, with ``*`` and ``**`` checked so one expression cannot build a
+    gigabyte string or a number with millions of digits."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and not (isinstance(right, (int, float)) and abs(right) <= 64):
+            raise SecurityError("exponent too large (at most 64)")
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and \
+                        len(seq) * count > MAX_VALUE_ITEMS:
+                    raise SecurityError(f"'*' would make a value of {len(seq) * count} items "
+                                        f"(at most {MAX_VALUE_ITEMS})")
+        return super().call_binop(context, operator, left, right)
 
 
 @lru_cache(maxsize=4)
@@ -24,8 +55,6 @@ def environment(extra: Optional[Path] = None) -> jinja2.Environment:
 
     Templates run in Jinja2's sandbox: a brand template cannot reach Python internals.
     """
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
     ours = jinja2.FileSystemLoader(str(TEMPLATES))
     loaders: list[jinja2.BaseLoader] = []
     if extra and extra.is_dir():
@@ -33,7 +62,7 @@ def environment(extra: Optional[Path] = None) -> jinja2.Environment:
     # "csplan/plan.html.j2" is always the bundled template, so a brand's own plan.html.j2
     # can extend it and replace one block.
     loaders += [jinja2.PrefixLoader({"csplan": ours}), ours]
-    return ImmutableSandboxedEnvironment(
+    return _BoundedSandbox(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=False)
 
@@ -81,13 +110,55 @@ def _brand_context(brand: Brand) -> dict:
             "brand_logo": brand.logo.path.as_uri() if brand.logo else None}
 
 
-def render(name: str, brand: Brand, context: dict, **values) -> str:
-    """Return template ``name`` rendered (a brand's own copy first, in the sandbox)."""
+class _TooLong(Exception):
+    """Raised by the timer inside a template render that ran past RENDER_SECONDS."""
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the code inside after ``seconds`` (main thread only: it uses SIGALRM, which
+    every renderer runs under: the CLI and each forked worker)."""
+    if threading.current_thread() is not threading.main_thread() or \
+            not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _TooLong()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        template = environment(brand.folder / "templates").get_template(name)
-        return template.render(**context, **values)
-    except jinja2.TemplateError as exc:
-        raise BuildError(f"brand template {name}: {type(exc).__name__}: {exc}") from None
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def render(name: str, brand: Brand, context: dict, **values) -> str:
+    """Return template ``name`` rendered (a brand's own copy first, in the sandbox, bounded
+    in time, recursion and size); raise BrandError naming the template file."""
+    folder = brand.folder / "templates"
+    own = folder / name
+    where = f"brand template {own}" if own.is_file() else f"template {name}"
+    fix = "fix the brand template or remove it from the brand folder"
+    try:
+        with _time_limit(RENDER_SECONDS):
+            template = environment(folder).get_template(name)
+            pieces, size = [], 0
+            for piece in template.generate(**context, **values):
+                size += len(piece)
+                if size > MAX_OUTPUT_CHARS:
+                    raise BrandError(f"{where} writes more than {MAX_OUTPUT_CHARS:,} "
+                                     f"characters; {fix}")
+                pieces.append(piece)
+            return "".join(pieces)
+    except _TooLong:
+        raise BrandError(f"{where} ran for more than {RENDER_SECONDS:g} s (a loop that does "
+                         f"not end?); {fix}") from None
     except RecursionError:
-        raise BuildError(f"brand template {name} extends or includes itself; extend "
-                         f'"csplan/{name}" instead') from None
+        raise BrandError(f"{where} calls itself without end (a recursive macro, or a template "
+                         f'that extends or includes itself; extend "csplan/{name}" instead); '
+                         f"{fix}") from None
+    except jinja2.TemplateError as exc:
+        raise BrandError(f"{where}: {type(exc).__name__}: {exc}; {fix}") from None

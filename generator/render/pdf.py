@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
 from csplan.exceptions import BuildError
+from csplan.images import cleaned
 
 MAX_RESOURCE_BYTES = 20_000_000
 # A fixed map: the stdlib's mimetypes would read /etc/mime.types, outside the allowed folders.
@@ -28,6 +29,8 @@ _MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".ttf
          ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2", ".css": "text/css",
          ".svg": "image/svg+xml"}
 
+
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 _DROP_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF",
                 b"LTSH", b"PCLT", b"SVG ")
@@ -150,8 +153,16 @@ def make_fetcher(roots: list[Path]):
             if real.stat().st_size > MAX_RESOURCE_BYTES:
                 raise FatalURLFetchingError(f"file {path} is too large to embed")
             mime = _MIME.get(real.suffix.lower(), "application/octet-stream")
-            return URLFetcherResponse(real.as_uri(), real.read_bytes(),
-                                      {"Content-Type": mime})
+            data = real.read_bytes()
+            if not data.startswith(_IMAGE_SIGNATURES):
+                return URLFetcherResponse(real.as_uri(), data, {"Content-Type": mime})
+            # A logo: its pixels, never its metadata. Not a file: URL, or WeasyPrint would
+            # read the file itself again and embed it as it is.
+            try:
+                data = cleaned(real, allowed)
+            except BuildError as exc:
+                raise FatalURLFetchingError(str(exc)) from None
+            return URLFetcherResponse("about:csplan-image", data, {"Content-Type": mime})
 
     return SafeFetcher()
 

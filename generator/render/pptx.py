@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Optional
 
 from pptx import Presentation
@@ -24,6 +23,7 @@ from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
 from csplan.brand import Brand
+from csplan.images import CheckedImage
 from csplan.exceptions import BuildError
 from csplan.storyline import metrics_per_slide
 from csplan.render.fit import EMU_PER_PT, INSET_X, INSET_Y, Measure, Para, measure_for
@@ -57,15 +57,12 @@ class Box:
 
 
 class _Deck:
-    def __init__(self, view: QbrView, brand: Brand, logo: Optional[Path], max_slides: int):
-        master = brand.file(brand.spec.pptx_master)
-        if master is None:
+    def __init__(self, view: QbrView, brand: Brand, logo: Optional[CheckedImage],
+                 max_slides: int):
+        # The master as load_brand checked and cleaned it (and opened once), never the file.
+        if brand.pptx_master is None:
             raise BuildError("the brand has no pptx_master; add one to brand.yaml")
-        try:
-            self.prs = Presentation(str(master))
-        except Exception as exc:  # noqa: BLE001 - any unreadable package
-            raise BuildError(f"the brand's PPTX master {master.name} cannot be opened "
-                             f"({type(exc).__name__})") from None
+        self.prs = Presentation(io.BytesIO(brand.pptx_master))
         _remove_slides(self.prs)
         self.layouts = {}
         available = [layout.name for layout in self.prs.slide_layouts]
@@ -473,7 +470,8 @@ class _Deck:
             self.fill(subtitle, lines, "subtitle", v.account_name, keep_style=True)
         if self.logo is not None:
             height = Inches(0.9)
-            slide.shapes.add_picture(str(self.logo), Inches(0.8), Inches(1.1), height=height)
+            slide.shapes.add_picture(io.BytesIO(self.logo.data), Inches(0.8), Inches(1.1),
+                                     height=height)
 
     def agenda_slide(self) -> None:
         v = self.view
@@ -586,7 +584,8 @@ def _paras(text_frame) -> list[Para]:
     return out
 
 
-def deck_pptx(view: QbrView, brand: Brand, logo: Optional[Path], max_slides: int) -> bytes:
+def deck_pptx(view: QbrView, brand: Brand, logo: Optional[CheckedImage],
+              max_slides: int) -> bytes:
     """Return the QBR deck as PPTX bytes; raise BuildError naming what does not fit."""
     compile_office_xpath()
     return _Deck(view, brand, logo, max_slides).build()
