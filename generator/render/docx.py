@@ -22,6 +22,7 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 
 from csplan import charts
 from csplan.brand import Brand
+from csplan.docinfo import DocInfo, office_package
 from csplan.render.xpath import compile_office_xpath
 from csplan.view import PlanView, Table
 
@@ -179,12 +180,11 @@ class _Writer:
                     r.font.size = Pt(8)
                     r.font.color.rgb = _rgb(self.colours.muted)
 
-    def save(self, title: str, author: str) -> bytes:
-        props = self.doc.core_properties
-        props.title, props.author, props.comments, props.keywords = title, author, "", ""
+    def save(self, info: DocInfo) -> bytes:
+        """Return the document's bytes, with ``info`` as its properties (see ``docinfo``)."""
         out = io.BytesIO()
         self.doc.save(out)
-        return out.getvalue()
+        return office_package(out.getvalue(), info)
 
 
 class _PlanWriter(_Writer):
@@ -325,7 +325,7 @@ class _PlanWriter(_Writer):
         self.simple(6, "Risks and mitigations", v.risks, "risks")
         self.simple(7, "Communication plan", v.communication, "communication")
         self.simple(8, "Escalation path", v.escalation, "escalation")
-        return self.save(f"{v.account_name}: Joint success plan", v.vendor_name)
+        return self.save(v.info)
 
 
 def plan_docx(view: PlanView, brand: Brand, logo: Optional[Path] = None) -> bytes:
@@ -355,7 +355,7 @@ def program_docx(view, brand: Brand) -> bytes:
                 w.empty(table.empty)
         if section.bullets:
             w.bullets(section.bullets)
-    return w.save(f"{view.vendor_name}: {view.title}", view.vendor_name)
+    return w.save(view.info)
 
 
 def _shade(cell, hex_colour: str) -> None:
