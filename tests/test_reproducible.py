@@ -166,6 +166,30 @@ def test_office_properties_say_what_the_file_is(built, fmt):
     assert "docProps/thumbnail.jpeg" not in parts(built[fmt]), "a template's stale preview"
 
 
+def test_the_docx_declares_word_2013_compatibility(built):
+    settings = parts(built["docx"])["word/settings.xml"].decode()
+    assert 'w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" ' \
+           'w:val="15"' in settings
+    assert settings.count('w:name="compatibilityMode"') == 1
+
+
+def test_a_reference_without_compat_settings_gets_them_in_word_s_order():
+    from docx.oxml.ns import qn
+
+    from csplan.render.docx import _word_2013
+
+    settings = docx.Document().settings.element
+    settings.remove(settings.find(qn("w:compat")))
+    _word_2013(settings)
+    _word_2013(settings)
+    tags = [child.tag for child in settings]
+    assert tags.count(qn("w:compat")) == 1
+    assert tags.index(qn("w:compat")) < tags.index(qn("w:rsids"))
+    modes = settings.find(qn("w:compat")).findall(qn("w:compatSetting"))
+    assert [(m.get(qn("w:name")), m.get(qn("w:val"))) for m in modes] == [
+        ("compatibilityMode", "15")]
+
+
 def test_the_pdf_info_says_what_the_file_is(built):
     reader = PdfReader(io.BytesIO(built["pdf"]))
     info = reader.metadata
