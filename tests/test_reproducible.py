@@ -249,6 +249,16 @@ def test_internal_documents_are_reproducible_too(tmp_path, clean_env, monkeypatc
 
 
 
+@pytest.mark.parametrize("name", ["reference.docx", "master.pptx"])
+def test_the_default_brand_s_templates_carry_no_library_defaults(name):
+    data = (BRAND / name).read_bytes()
+    text = properties_text(data)
+    for default in LIBRARY_DEFAULTS:
+        assert default not in text, f"{default!r} in brand/{name}; run brand/make_default.py"
+    assert "<dc:creator>Fleetline</dc:creator>" in text
+    assert "docProps/thumbnail.jpeg" not in parts(data)
+
+
 def test_a_package_without_properties_gets_them_and_normalising_twice_changes_nothing():
     from lxml import etree
 
