@@ -12,6 +12,8 @@ Table Grid) the plan uses by name.
 
 from __future__ import annotations
 
+import io
+from datetime import date
 from pathlib import Path
 
 import docx
@@ -19,7 +21,22 @@ import yaml
 from docx.enum.style import WD_STYLE_TYPE
 from docx.shared import Pt, RGBColor
 
+from csplan.docinfo import DocInfo, office_package
+
 HERE = Path(__file__).resolve().parent
+# The templates' own date (SOURCE_DATE_EPOCH wins when set): regenerating them from an
+# unchanged brand.yaml gives the same bytes. Documents never show it: every renderer writes
+# its own properties (see csplan.docinfo).
+MADE_ON = date(2026, 1, 1)
+
+
+def save(document, target: Path, title: str, spec: dict) -> None:
+    """Save a python-docx/python-pptx document with the brand's properties, not the
+    library's (author "python-docx", "Steve Canny", dates from 2013, a stale thumbnail)."""
+    out = io.BytesIO()
+    document.save(out)
+    info = DocInfo.on(MADE_ON, title=title, author=spec["name"], company=spec["name"])
+    target.write_bytes(office_package(out.getvalue(), info))
 
 
 def rgb(hex_colour: str) -> RGBColor:
@@ -61,9 +78,7 @@ def make_reference(spec: dict) -> None:
         small.base_style = doc.styles["Normal"]
         small.font.size = Pt(8.5)
         small.font.color.rgb = rgb(colours["muted"])
-    doc.core_properties.title = f"{spec['name']} reference styles"
-    doc.core_properties.author = spec["name"]
-    doc.save(HERE / spec["docx_reference"])
+    save(doc, HERE / spec["docx_reference"], f"{spec['name']} reference styles", spec)
 
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -174,9 +189,7 @@ def make_master(spec: dict) -> None:
     pic = CT_Picture.new_pic(100, "Logo", spec["name"], rid, width - margin - logo_w,
                              Inches(0.5), logo_w, logo_h)
     master.shapes._spTree.append(pic)
-    prs.core_properties.title = f"{spec['name']} QBR master"
-    prs.core_properties.author = spec["name"]
-    prs.save(HERE / spec["pptx_master"])
+    save(prs, HERE / spec["pptx_master"], f"{spec['name']} QBR master", spec)
 
 
 if __name__ == "__main__":

@@ -107,10 +107,14 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
     An account whose fingerprint matches its cache entry is skipped before it is even
     parsed: its findings, name and index row come from the cache.
     """
+    from csplan.docinfo import source_date_epoch
     from csplan.report import index_row
 
+    source_date_epoch()  # a malformed SOURCE_DATE_EPOCH stops the build before any work
     started = time.perf_counter()
+    # SOURCE_DATE_EPOCH is the date inside every file, so a new one rebuilds.
     shared = "|".join([__version__, options.today.isoformat(), ",".join(options.formats),
+                       os.environ.get("SOURCE_DATE_EPOCH", ""),
                        str(options.strict), _hash_files(_tree(options.brand.folder)),
                        _hash_files(_tree(TEMPLATES))])
     cache_path = layout.internal(options.out) / CACHE_FILE
@@ -237,13 +241,14 @@ def _warm_up(options: BookOptions) -> None:
     import csplan.render.docx  # noqa: F401
     import csplan.render.pptx  # noqa: F401
     from csplan.render.html import environment
+    from csplan.docinfo import DocInfo
     from csplan.render.pdf import html_to_pdf
 
     environment(options.brand.folder / "templates").get_template("plan.html.j2")
     folder = options.brand.folder
     try:
         html_to_pdf('<html lang="en"><body><p>warm</p></body></html>', folder, [folder],
-                    "warm-up", "csplan")
+                    DocInfo.on(options.today, title="warm-up", author="csplan"))
     except Exception:  # noqa: BLE001 - warming up is an optimisation only
         pass
 

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from csplan import derive
+from csplan.docinfo import DocInfo
 from csplan.fmt import Formatter
 from csplan.loader import LoadedAccount
 from csplan.program import Program
-from csplan.view import Row, label
+from csplan.view import Row, author, label
 
 ROLE_NAMES = {"csm": "CSM", "ae": "Account executive", "cs-manager": "CS manager",
               "executive": "Executive"}
@@ -43,6 +44,7 @@ class BriefView:
     actions: tuple[Row, ...]  # action, owner, due, state
     notes: str
     checklist: tuple[str, ...]
+    info: DocInfo  # the file's properties
 
 
 def brief_view(loaded: LoadedAccount, program: Program, today: date,
@@ -116,7 +118,11 @@ def brief_view(loaded: LoadedAccount, program: Program, today: date,
         conditions=tuple((c.detail, c.met) for c in verdict.conditions),
         churn=tuple(churn_indicators(loaded, program, today)),
         actions=tuple(actions), notes=(a.internal.notes or "") if a.internal else "",
-        checklist=tuple(checklist))
+        checklist=tuple(checklist),
+        info=DocInfo.on(today, title=f"{a.account.name}: QBR prep brief (internal)",
+                        subject=f"Internal QBR prep brief for {a.account.name}",
+                        author=author(a, vendor_name), company=vendor_name, language="en",
+                        category="Internal"))
 
 
 def _grouped_alerts(alerts, series, fmt: Formatter) -> list[str]:

@@ -150,8 +150,7 @@ def brief_pdf(loaded, program: Program, today: date, brand: Brand) -> bytes:
     from csplan.render.pdf import html_to_pdf
 
     view = brief_view(loaded, program, today, brand.spec.name)
-    return html_to_pdf(brief_html(view, brand), brand.folder, [brand.folder],
-                       f"{view.account_name}: QBR prep brief (internal)", brand.spec.name,
+    return html_to_pdf(brief_html(view, brand), brand.folder, [brand.folder], view.info,
                        brand.fonts_key())
 
 
@@ -176,8 +175,7 @@ def _pdf(view: PlanView, brand: Brand, account_folder: Path) -> bytes:
     from csplan.render.pdf import html_to_pdf
 
     html = plan_html(view, brand)
-    return html_to_pdf(html, account_folder, [brand.folder, account_folder],
-                       f"{view.account_name}: Joint success plan", view.vendor_name,
+    return html_to_pdf(html, account_folder, [brand.folder, account_folder], view.info,
                        brand.fonts_key())
 
 
@@ -210,8 +208,7 @@ def program_documents(paths: list[Path], program: Program, brand: Brand, out: Pa
     written = []
     if "pdf" in formats:
         data = html_to_pdf(program_html(view, brand), brand.folder, [brand.folder],
-                           f"{brand.spec.name}: {view.title}", brand.spec.name,
-                           brand.fonts_key())
+                           view.info, brand.fonts_key())
         written.append(write_atomic(layout.internal(out) / "cs-program.pdf", data, verify_pdf,
                                     out))
     if "docx" in formats:

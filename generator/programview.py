@@ -11,6 +11,7 @@ from datetime import date
 from typing import Optional
 
 from csplan.capacity import Capacity, SEGMENTS
+from csplan.docinfo import DocInfo
 from csplan.fmt import Formatter
 from csplan.program import Program
 from csplan.view import Row, label
@@ -43,6 +44,7 @@ class ProgramView:
     title: str
     vendor_name: str
     generated_on: str
+    info: DocInfo  # the file's properties
     sections: tuple[Section, ...] = field(default_factory=tuple)
 
 
@@ -64,8 +66,11 @@ def program_view(program: Program, vendor_name: str, today: date,
     if book is not None:
         sections.append(_capacity(book, program, fmt))
     sections.append(_checks(program))
-    return ProgramView("Customer success program", vendor_name, fmt.date(today),
-                       tuple(sections))
+    title = "Customer success program"
+    info = DocInfo.on(today, title=f"{vendor_name}: {title}", subject=f"{title} (internal)",
+                      author=vendor_name, company=vendor_name, language="en",
+                      category="Internal")
+    return ProgramView(title, vendor_name, fmt.date(today), info, tuple(sections))
 
 
 def _onboarding(program: Program) -> Section:

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Optional
 
 from csplan import derive
+from csplan.docinfo import DocInfo
 from csplan.fmt import Formatter
 from csplan.loader import LoadedAccount
 from csplan.model import Account, Metric
@@ -143,6 +144,7 @@ class PlanView:
     risks: Table
     communication: Table
     escalation: Table
+    info: DocInfo  # the file's properties: title, subject, author, language, date
     logo: Optional[str] = None  # the customer's checked logo file
     empty: dict = field(default_factory=lambda: dict(EMPTY))
 
@@ -155,6 +157,21 @@ class PlanView:
 def _plan_name(a: Account, person_id: Optional[str]) -> str:
     """Return a person's name as the plan shows it: "(not named)" when unset or unknown."""
     return (a.person_name(person_id) or UNKNOWN_PERSON) if person_id else UNKNOWN_PERSON
+
+
+def author(a: Account, vendor_name: str) -> str:
+    """Return who a document about account ``a`` is from: its CSM(s), else the vendor."""
+    return ", ".join(p.name for p in a.vendor_team if p.role == "csm") or vendor_name
+
+
+def document_info(a: Account, today: date, vendor_name: str, title: str,
+                  kind: str) -> DocInfo:
+    """Return the file properties of a customer document of kind ``kind``, from the
+    customer-safe account ``a``."""
+    return DocInfo.on(today, title=f"{a.account.name}: {title}",
+                      subject=f"{kind} of {a.account.name} and {vendor_name}",
+                      author=author(a, vendor_name), company=vendor_name,
+                      language=a.account.locale, category=kind)
 
 
 def customer_safe(account: Account) -> Account:
@@ -231,6 +248,7 @@ def plan_view(loaded: LoadedAccount, today: date, vendor_name: str,
             tuple(Row((e.trigger, e.action, name(e.owner), e.within or ""))
                   for e in a.escalation),
             (28, 38, 18, 16)),
+        info=document_info(a, today, vendor_name, "Joint success plan", "Joint success plan"),
         logo=logo,
     )
 
@@ -323,6 +341,7 @@ class QbrView:
     roadmap: tuple[tuple[str, str, str], ...]  # (item, why, eta)
     expansion: Optional[tuple[str, str]]  # (opportunity, basis) only when the account qualifies
     actions: tuple[tuple[str, str, str], ...]  # (action, owner, due)
+    info: DocInfo  # the file's properties: title, subject, author, language, date
     logo: Optional[str] = None
 
 
@@ -395,6 +414,8 @@ def qbr_view(loaded: LoadedAccount, program, today: date, vendor_name: str,
         expansion=((qbr.expansion.opportunity, qbr.expansion.basis or "")
                    if qbr.expansion is not None and qualifies else None),
         actions=tuple((i.text, name(i.owner), fmt.date(i.due)) for i in qbr.action_items),
+        info=document_info(a, today, vendor_name, f"QBR {qbr.quarter}",
+                           f"Quarterly business review {qbr.quarter}"),
         logo=logo,
     )
 

@@ -8,17 +8,21 @@ import os
 import socket
 import threading
 import zlib
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from csplan.brand import load_brand
+from csplan.docinfo import DocInfo
 from csplan.exceptions import BuildError
 from csplan.images import check_image
 from csplan.paths import BRAND
 from csplan.render.pdf import html_to_pdf
 from csplan.write import verify_pdf, verify_zip, write_atomic
+
+INFO = DocInfo("t", "a", datetime(2026, 11, 23, tzinfo=timezone.utc))
 
 
 # ---------------------------------------------------------------------- images
@@ -120,7 +124,7 @@ def test_no_network_is_reached_and_the_build_fails(tmp_path, listener, markup):
     port, hits = listener
     html = f"<html><body><p>hello</p>{markup.format(port=port)}</body></html>"
     with pytest.raises(BuildError, match="refused to fetch"):
-        html_to_pdf(html, tmp_path, [tmp_path], "t", "a")
+        html_to_pdf(html, tmp_path, [tmp_path], INFO)
     assert hits == []
 
 
@@ -133,19 +137,19 @@ def test_files_outside_the_roots_are_refused(tmp_path):
     for url in ((secret / "x.png").as_uri(), "file:///etc/passwd",
                 allowed.as_uri() + "/../secret/x.png"):
         with pytest.raises(BuildError, match="refused to read|does not exist"):
-            html_to_pdf(f'<img src="{url}">', allowed, [allowed], "t", "a")
+            html_to_pdf(f'<img src="{url}">', allowed, [allowed], INFO)
 
 
 def test_files_inside_the_roots_are_served(tmp_path):
     (tmp_path / "x.png").write_bytes(png_bytes())
     pdf = html_to_pdf(f'<html lang="en"><p>ok</p><img alt="x" src="{(tmp_path / "x.png").as_uri()}">'
-                      "</html>", tmp_path, [tmp_path], "t", "a")
+                      "</html>", tmp_path, [tmp_path], INFO)
     assert pdf.startswith(b"%PDF-")
 
 
 def test_weasyprint_problems_fail_the_build(tmp_path):
     with pytest.raises(BuildError, match="WeasyPrint reported"):
-        html_to_pdf("<style>p { color: }</style><p>x</p>", tmp_path, [tmp_path], "t", "a")
+        html_to_pdf("<style>p { color: }</style><p>x</p>", tmp_path, [tmp_path], INFO)
 
 
 # ---------------------------------------------------------------------- writing

@@ -21,6 +21,7 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 
 from csplan import charts
 from csplan.brand import Brand
+from csplan.docinfo import DocInfo, office_package
 from csplan.images import CheckedImage
 from csplan.render.xpath import compile_office_xpath
 from csplan.view import PlanView, Table
@@ -180,12 +181,12 @@ class _Writer:
                     r.font.size = Pt(8)
                     r.font.color.rgb = _rgb(self.colours.muted)
 
-    def save(self, title: str, author: str) -> bytes:
-        props = self.doc.core_properties
-        props.title, props.author, props.comments, props.keywords = title, author, "", ""
+    def save(self, info: DocInfo) -> bytes:
+        """Return the document's bytes, with ``info`` as its properties (see ``docinfo``)."""
+        _word_2013(self.doc.settings.element)
         out = io.BytesIO()
         self.doc.save(out)
-        return out.getvalue()
+        return office_package(out.getvalue(), info)
 
 
 class _PlanWriter(_Writer):
@@ -327,7 +328,7 @@ class _PlanWriter(_Writer):
         self.simple(6, "Risks and mitigations", v.risks, "risks")
         self.simple(7, "Communication plan", v.communication, "communication")
         self.simple(8, "Escalation path", v.escalation, "escalation")
-        return self.save(f"{v.account_name}: Joint success plan", v.vendor_name)
+        return self.save(v.info)
 
 
 def plan_docx(view: PlanView, brand: Brand, logo: Optional[CheckedImage] = None) -> bytes:
@@ -357,7 +358,40 @@ def program_docx(view, brand: Brand) -> bytes:
                 w.empty(table.empty)
         if section.bullets:
             w.bullets(section.bullets)
-    return w.save(f"{view.vendor_name}: {view.title}", view.vendor_name)
+    return w.save(view.info)
+
+
+# Word's own settings order (CT_Settings): a missing <w:compat> goes before the first of these.
+_AFTER_COMPAT = ("w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang",
+                 "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
+                 "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions",
+                 "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
+                 "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol",
+                 "w:listSeparator")
+
+
+def _word_2013(settings) -> None:
+    """Declare Word 2013+ layout (compatibilityMode 15), so Word opens the document without
+    Compatibility Mode, whatever the reference document said."""
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        compat = OxmlElement("w:compat")
+        following = [settings.find(qn(tag)) for tag in _AFTER_COMPAT]
+        following = [element for element in following if element is not None]
+        if following:
+            following[0].addprevious(compat)
+        else:
+            settings.append(compat)
+    modes = [s for s in compat.findall(qn("w:compatSetting"))
+             if s.get(qn("w:name")) == "compatibilityMode"]
+    for extra in modes[1:]:
+        compat.remove(extra)
+    mode = modes[0] if modes else OxmlElement("w:compatSetting")
+    if not modes:
+        compat.append(mode)
+    mode.set(qn("w:name"), "compatibilityMode")
+    mode.set(qn("w:uri"), "http://schemas.microsoft.com/office/word")
+    mode.set(qn("w:val"), "15")
 
 
 def _shade(cell, hex_colour: str) -> None:

@@ -9,6 +9,8 @@ line fails the account too, so a broken stylesheet cannot ship.
 from __future__ import annotations
 
 import atexit
+import hashlib
+import inspect
 import io
 import logging
 import os
@@ -20,6 +22,7 @@ from typing import Optional
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
+from csplan.docinfo import PDF_OPTIONS, DocInfo, pdf_metadata
 from csplan.exceptions import BuildError
 from csplan.images import cleaned
 
@@ -93,6 +96,36 @@ def _subset_fonts_with_harfbuzz() -> None:
 
     subset._csplan = True  # type: ignore[attr-defined]
     fonts.Font.subset = subset
+
+
+def _name_images_by_content() -> None:
+    """Name each raster image in the PDF after a hash of its bytes, not of its URL.
+
+    WeasyPrint names an image (its XObject) by the md5 of its URL, which holds the absolute
+    path of the account's or the brand's folder: the same logo from another folder, or on
+    another machine, would give a different PDF. The bytes and the orientation name the
+    image instead, so the same document always gives the same PDF.
+    """
+    from weasyprint import images
+
+    original = images.RasterImage.__init__
+    if getattr(original, "_csplan", False):
+        return
+    signature = inspect.signature(original)
+
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        try:
+            given = signature.bind(self, *args, **kwargs).arguments
+        except TypeError:  # pragma: no cover - a WeasyPrint with another signature
+            return
+        data = given.get("image_data")
+        if isinstance(data, bytes):
+            self.id = hashlib.md5(data + repr(given.get("orientation")).encode(),
+                                  usedforsecurity=False).hexdigest()
+
+    __init__._csplan = True  # type: ignore[attr-defined]
+    images.RasterImage.__init__ = __init__
 
 
 # Notices about the machine, not the document: they do not fail a build.
@@ -228,10 +261,12 @@ def _forget_parent_fonts() -> None:
 os.register_at_fork(after_in_child=_forget_parent_fonts)
 
 
-def html_to_pdf(html: str, base: Path, roots: list[Path], title: str, author: str,
+def html_to_pdf(html: str, base: Path, roots: list[Path], info: DocInfo,
                 fonts_key: Optional[tuple] = None) -> bytes:
     """Return the PDF of ``html``; raise BuildError on any refused fetch or logged problem.
 
+    ``info`` gives the file's properties and dates (whatever the HTML says), and the /ID is
+    the hash of the content, so the same document always has the same bytes.
     ``fonts_key`` (``Brand.fonts_key()``) reuses one font configuration per brand in this
     process; without it the document gets a configuration of its own.
     """
@@ -239,6 +274,7 @@ def html_to_pdf(html: str, base: Path, roots: list[Path], title: str, author: st
     from weasyprint.urls import FatalURLFetchingError, URLFetchingError
 
     _subset_fonts_with_harfbuzz()
+    _name_images_by_content()
     fetcher = make_fetcher(roots)
     with _weasyprint_log() as messages:
         try:
@@ -246,9 +282,8 @@ def html_to_pdf(html: str, base: Path, roots: list[Path], title: str, author: st
                             url_fetcher=fetcher).render(
                 pdf_tags=True, font_config=_font_config(fonts_key))
             out = io.BytesIO()
-            document.metadata.title = title
-            document.metadata.authors = [author]
-            document.write_pdf(out, pdf_tags=True)
+            pdf_metadata(document.metadata, info)
+            document.write_pdf(out, pdf_tags=True, **PDF_OPTIONS)
         except (URLFetchingError, FatalURLFetchingError) as exc:
             raise BuildError(f"PDF: {exc}") from None
     missing = [m.split(":", 1)[1].strip() for m in messages if ".notdef glyph" in m]

@@ -23,6 +23,7 @@ from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
 from csplan.brand import Brand
+from csplan.docinfo import office_package
 from csplan.images import CheckedImage
 from csplan.exceptions import BuildError
 from csplan.storyline import metrics_per_slide
@@ -441,12 +442,9 @@ class _Deck:
         problems = overflows(self.prs, self.measure)
         if problems:
             raise BuildError("layout check: " + "; ".join(problems[:3]))
-        self.prs.core_properties.title = f"{v.account_name}: QBR {v.quarter}"
-        self.prs.core_properties.author = v.vendor_name
-        self.prs.core_properties.comments = ""
         out = io.BytesIO()
         self.prs.save(out)
-        return out.getvalue()
+        return office_package(out.getvalue(), v.info)
 
     def title_slide(self) -> None:
         v = self.view

@@ -63,9 +63,10 @@ def test_a_package_with_too_many_parts_is_refused(brand, book, tmp_path):
         if name == "[Content_Types].xml":
             for i in range(2_001):
                 yield f"ppt/media/p{i}.xml", b"<a/>"
+    parts = len(zipfile.ZipFile(brand / "master.pptx").namelist()) + 2_001
     rewrite(brand / "master.pptx", add_parts)
     result = build(book, tmp_path, brand)
-    assert result.exit_code == 2 and "has 2038 parts (at most 2000)" in result.output
+    assert result.exit_code == 2 and f"has {parts} parts (at most 2000)" in result.output
 
 
 @pytest.mark.parametrize("package, change, message", [
