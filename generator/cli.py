@@ -236,6 +236,7 @@ def portfolio(paths, out, programs, today, output_format, quiet, verbose):
     from csplan.exceptions import SourceError
     from csplan.loader import account_files, load_account
     from csplan.paths import template_environment
+    from csplan.pipeline import internal_error
     from csplan.portfolio import portfolio as make_portfolio
     from csplan.write import write_atomic
 
@@ -248,6 +249,8 @@ def portfolio(paths, out, programs, today, output_format, quiet, verbose):
             loaded.append((load_account(path), programs.for_account(path)))
         except SourceError as exc:
             unreadable.append(exc.findings[0])
+        except Exception as exc:  # noqa: BLE001 - one account's crash must not stop the others
+            unreadable.append(internal_error(str(path), exc))
     book = make_portfolio(loaded, unreadable, today)
     html = template_environment().get_template("portfolio.html.j2").render(p=book)
     target = write_atomic(out / "portfolio.html", html.encode("utf-8"))
@@ -257,7 +260,7 @@ def portfolio(paths, out, programs, today, output_format, quiet, verbose):
         click.echo(f"wrote {target}: {len(book.accounts)} accounts, "
                    f"{book.bands['red']} red, {len(book.renewals['90'])} renewing in 90 days",
                    err=True)
-    sys.exit(1 if unreadable else 0)
+    sys.exit(1 if book.unreadable else 0)
 
 
 @main.command()

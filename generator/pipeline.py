@@ -57,16 +57,29 @@ class Programs:
         return self._cache[key]
 
 
+def internal_error(file: str, exc: Exception) -> Finding:
+    """Return the finding for an unexpected failure of csplan on one account: the account
+    fails alone, and the message asks for a report rather than showing a traceback."""
+    return Finding(file, 0, 0, "error", "INTERNAL",
+                   f"internal error while checking this account ({type(exc).__name__}: "
+                   f"{exc}); please report it with the account file")
+
+
 def check_file(path: Path, program: Program, today: date) -> AccountResult:
-    """Return the load and rule findings of one account file."""
+    """Return the load and rule findings of one account file.
+
+    A bug in csplan on this account (any unexpected exception) becomes an INTERNAL finding
+    and the account fails alone, so the other accounts of a book are still checked.
+    """
     result = AccountResult(file=str(path))
     try:
         loaded = load_account(path)
+        result.findings = sorted(loaded.warnings + run_rules(loaded, program, today))
+        result.loaded = loaded
     except SourceError as exc:
         result.findings = sorted(exc.findings)
-        return result
-    result.loaded = loaded
-    result.findings = sorted(loaded.warnings + run_rules(loaded, program, today))
+    except Exception as exc:  # noqa: BLE001 - one account's crash must not stop the others
+        result.findings = [internal_error(str(path), exc)]
     return result
 
 

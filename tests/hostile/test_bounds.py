@@ -1,7 +1,8 @@
 """Values at and past the bounds of the format: far dates, huge numbers, NaN, overlong titles.
 
 Each is refused with a SCHEMA finding at its line that names the limit, and one bad account
-never stops the others: check, build, brief and portfolio still process the good ones.
+never stops the others: check, build, brief and portfolio still process the good ones, also
+when csplan itself fails on an account ("internal error while checking this account").
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 
 import pytest
 
+from csplan import derive
 from tests.conftest import replace_once
 from tests.hostile.conftest import csplan
 
@@ -140,3 +142,52 @@ def test_a_title_of_exactly_the_limit_builds_all_three_documents(book, tmp_path)
     assert result.exit_code == 0, result.output
     files = sorted(p.suffix for p in out.glob("*/*-*.*"))
     assert files == [".docx", ".pdf", ".pptx"], files
+
+
+@pytest.fixture
+def crashing(monkeypatch):
+    """Make csplan itself fail on the account named 'Bad Freight' (an unexpected bug)."""
+    real = derive.health_series
+
+    def health_series(account, program, today):
+        if account.account.name == "Bad Freight":
+            raise RuntimeError("simulated bug")
+        return real(account, program, today)
+
+    monkeypatch.setattr(derive, "health_series", health_series)
+
+
+INTERNAL = (r"bad-freight\.yaml:0:0: error INTERNAL internal error while checking this account "
+            r"\(RuntimeError: simulated bug\); please report it with the account file")
+
+
+def test_an_internal_error_fails_one_account_in_check(book, crashing):
+    add_bad_account(book, "  industry: Logistics", "  industry: Freight")
+    result = csplan("check", book)
+    assert result.exit_code == 1
+    assert re.search(INTERNAL, result.stdout), result.stdout
+    assert "Checked 2 accounts" in result.stderr and "1 failed" in result.stderr
+
+
+@pytest.mark.parametrize("command, formats, built", [
+    ("build", ("--formats", "docx"), "northwind-freight-success-plan.docx"),
+    ("brief", (), "northwind-freight-qbr-prep-internal.pdf"),
+])
+def test_an_internal_error_fails_one_account_in_build_and_brief(book, tmp_path, crashing,
+                                                                 command, formats, built):
+    add_bad_account(book, "  industry: Logistics", "  industry: Freight")
+    out = tmp_path / "out"
+    result = csplan(command, book, "--out", out, *formats)
+    assert result.exit_code == 1
+    assert re.search(INTERNAL, result.stdout), result.stdout
+    assert_good_built(out, built)
+
+
+def test_an_internal_error_fails_one_account_in_portfolio(book, tmp_path, crashing):
+    add_bad_account(book, "  industry: Logistics", "  industry: Freight")
+    result = csplan("portfolio", book, "--out", tmp_path / "out", "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert [a["name"] for a in data["accounts"]] == ["Northwind Freight"]
+    assert "internal error while checking this account (RuntimeError: simulated bug)" in \
+        data["unreadable"][0]["message"]
