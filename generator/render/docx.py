@@ -22,6 +22,7 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 
 from csplan import charts
 from csplan.brand import Brand
+from csplan.render import core_property
 from csplan.render.xpath import compile_office_xpath
 from csplan.view import PlanView, Table
 
@@ -181,7 +182,8 @@ class _Writer:
 
     def save(self, title: str, author: str) -> bytes:
         props = self.doc.core_properties
-        props.title, props.author, props.comments, props.keywords = title, author, "", ""
+        props.title, props.author = core_property(title), core_property(author)
+        props.comments, props.keywords = "", ""
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()

@@ -27,6 +27,7 @@ from csplan.brand import Brand
 from csplan.exceptions import BuildError
 from csplan.storyline import metrics_per_slide
 from csplan.render.fit import EMU_PER_PT, INSET_X, INSET_Y, Measure, Para, measure_for
+from csplan.render import core_property
 from csplan.render.xpath import compile_office_xpath
 from csplan.view import DeckMetric, QbrView
 
@@ -444,8 +445,8 @@ class _Deck:
         problems = overflows(self.prs, self.measure)
         if problems:
             raise BuildError("layout check: " + "; ".join(problems[:3]))
-        self.prs.core_properties.title = f"{v.account_name}: QBR {v.quarter}"
-        self.prs.core_properties.author = v.vendor_name
+        self.prs.core_properties.title = core_property(f"{v.account_name}: QBR {v.quarter}")
+        self.prs.core_properties.author = core_property(v.vendor_name)
         self.prs.core_properties.comments = ""
         out = io.BytesIO()
         self.prs.save(out)

@@ -7,13 +7,23 @@ when csplan itself fails on an account ("internal error while checking this acco
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
+import docx
 import pytest
+from pptx import Presentation
 
 from csplan import derive
-from tests.conftest import replace_once
+from csplan.brand import load_brand
+from csplan.loader import load_account
+from csplan.paths import BRAND
+from csplan.program import Program
+from csplan.render.docx import plan_docx
+from csplan.render.pptx import deck_pptx
+from csplan.view import plan_view, qbr_view
+from tests.conftest import NORTHWIND, TODAY, replace_once
 from tests.hostile.conftest import csplan
 
 BAD = "bad-freight.yaml"
@@ -191,3 +201,15 @@ def test_an_internal_error_fails_one_account_in_portfolio(book, tmp_path, crashi
     assert [a["name"] for a in data["accounts"]] == ["Northwind Freight"]
     assert "internal error while checking this account (RuntimeError: simulated bug)" in \
         data["unreadable"][0]["message"]
+
+
+def test_document_title_properties_are_cut_to_255_characters():
+    """The last defence: a title longer than Office allows is cut, never a crash."""
+    loaded = load_account(NORTHWIND)
+    loaded.account.account.name = "N" * 400  # past the model's bound, as a bug might do
+    brand = load_brand(BRAND)
+    data = plan_docx(plan_view(loaded, TODAY, brand.spec.name, None), brand, None)
+    assert docx.Document(io.BytesIO(data)).core_properties.title == "N" * 255
+    deck = qbr_view(loaded, Program.default(), TODAY, brand.spec.name)
+    deck = deck_pptx(deck, brand, None, 30)
+    assert Presentation(io.BytesIO(deck)).core_properties.title == "N" * 255
