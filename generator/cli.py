@@ -14,12 +14,29 @@ import click
 from csplan import __version__
 from csplan.exceptions import CsplanError
 from csplan.findings import count, format_json
+from csplan.model import DATE_RANGE
 from csplan.pipeline import Programs, check_paths
 from csplan.program import Program
 from csplan.rules import RULES, summary
 from csplan.slug import slugify
 
-_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+class _Date(click.DateTime):
+    """A YYYY-MM-DD option inside the model's date range, so date arithmetic stays valid."""
+
+    def __init__(self) -> None:
+        super().__init__(formats=["%Y-%m-%d"])
+
+    def convert(self, value, param, ctx):
+        converted = super().convert(value, param, ctx)
+        first, last = DATE_RANGE
+        if not first <= converted.date() <= last:
+            self.fail(f"'{value}' is outside the dates csplan accepts, {first} to {last}",
+                      param, ctx)
+        return converted
+
+
+_DATE = _Date()
 
 
 def _rules_help() -> str:

@@ -13,10 +13,12 @@ import re
 
 import docx
 import pytest
+from click.testing import CliRunner
 from pptx import Presentation
 
 from csplan import derive
 from csplan.brand import load_brand
+from csplan.cli import main
 from csplan.loader import load_account
 from csplan.paths import BRAND
 from csplan.program import Program
@@ -213,3 +215,13 @@ def test_document_title_properties_are_cut_to_255_characters():
     deck = qbr_view(loaded, Program.default(), TODAY, brand.spec.name)
     deck = deck_pptx(deck, brand, None, 30)
     assert Presentation(io.BytesIO(deck)).core_properties.title == "N" * 255
+
+
+@pytest.mark.parametrize("command", ["check", "new"])
+def test_today_outside_the_date_range_is_a_usage_error(book, tmp_path, command):
+    args = [book] if command == "check" else ["Acme", "--dir", tmp_path / "new"]
+    result = CliRunner().invoke(main, [command, *map(str, args), "--today", "9999-12-30"])
+    assert result.exit_code == 2, result.output
+    assert "'9999-12-30' is outside the dates csplan accepts, 1990-01-01 to 2100-12-31" in \
+        result.output
+    assert not (tmp_path / "new").exists()
