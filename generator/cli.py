@@ -13,13 +13,30 @@ import click
 from csplan import __version__, layout
 from csplan.exceptions import CsplanError
 from csplan.findings import count, format_json
+from csplan.model import DATE_RANGE
 from csplan.pipeline import Programs, check_paths
 from csplan.program import Program
 from csplan.rules import RULES, summary
 from csplan.slug import slugify
-from csplan.system import exit_code, usable_cpus
+from csplan.system import exit_code, internal_error, usable_cpus
 
-_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+class _Date(click.DateTime):
+    """A YYYY-MM-DD option inside the model's date range, so date arithmetic stays valid."""
+
+    def __init__(self) -> None:
+        super().__init__(formats=["%Y-%m-%d"])
+
+    def convert(self, value, param, ctx):
+        converted = super().convert(value, param, ctx)
+        first, last = DATE_RANGE
+        if not first <= converted.date() <= last:
+            self.fail(f"'{value}' is outside the dates csplan accepts, {first} to {last}",
+                      param, ctx)
+        return converted
+
+
+_DATE = _Date()
 
 
 def _rules_help() -> str:
@@ -95,7 +112,7 @@ def check(paths, strict, programs, today, output_format, quiet, verbose):
     excluded). Each account uses the nearest program.yaml in its folder or above it.
 
     No documents are written. Exit 0 when every account passes, 1 when any fails, 2 on a
-    usage or configuration error.
+    usage or configuration error, 3 when csplan itself fails (a bug; see the log it names).
 
     \b
     Example:
@@ -122,7 +139,7 @@ def check(paths, strict, programs, today, output_format, quiet, verbose):
         strict_only = [r for r in failed if not r.failed(False)]
         if strict and strict_only:
             click.echo(f"Aborted with {warnings} warnings in strict mode.", err=True)
-    sys.exit(1 if failed else 0)
+    sys.exit(exit_code(findings, bool(failed)))
 
 
 def _formats(ctx, param, value: str) -> tuple:
@@ -200,7 +217,8 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
         click.echo(report.read_text(encoding="utf-8"))
     else:
         reporter.summary(book.results, book.seconds, report)
-    sys.exit(exit_code(book.results))
+    sys.exit(exit_code((f for r in book.results for f in r.findings),
+                       any(r.status == "failed" for r in book.results)))
 
 
 @main.command()
@@ -243,7 +261,8 @@ def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose)
 
         click.echo(json.dumps([report_entry(r, out) for r in book.results], indent=2,
                               ensure_ascii=False))
-    sys.exit(exit_code(book.results))
+    sys.exit(exit_code((f for r in book.results for f in r.findings),
+                       any(r.status == "failed" for r in book.results)))
 
 
 @main.command()
@@ -264,6 +283,7 @@ def portfolio(paths, out, programs, today, output_format, quiet, verbose):
       csplan portfolio accounts/ --today 2026-11-23
     """
     from csplan.exceptions import SourceError
+    from csplan.findings import Finding
     from csplan.loader import account_files, load_account
     from csplan.paths import template_environment
     from csplan.portfolio import portfolio as make_portfolio
@@ -278,6 +298,8 @@ def portfolio(paths, out, programs, today, output_format, quiet, verbose):
             loaded.append((load_account(path), programs.for_account(path)))
         except SourceError as exc:
             unreadable.append(exc.findings[0])
+        except Exception:  # noqa: BLE001 - one account's crash must not stop the others
+            unreadable.append(internal_error(str(path), "loading this account"))
     book = make_portfolio(loaded, unreadable, today)
     html = template_environment().get_template("portfolio.html.j2").render(p=book)
     target = write_atomic(layout.internal(out) / "portfolio.html", html.encode("utf-8"),
@@ -288,7 +310,8 @@ def portfolio(paths, out, programs, today, output_format, quiet, verbose):
         click.echo(f"wrote {target}: {len(book.accounts)} accounts, "
                    f"{book.bands['red']} red, {len(book.renewals['90'])} renewing in 90 days",
                    err=True)
-    sys.exit(1 if unreadable else 0)
+    problems = [Finding(**f) for f in book.unreadable]  # with those csplan failed on
+    sys.exit(exit_code(problems, bool(problems)))
 
 
 @main.command()

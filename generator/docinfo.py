@@ -72,6 +72,9 @@ def document_time(today: date) -> datetime:
                                            tzinfo=timezone.utc)
 
 
+PROPERTY_MAX = 255
+
+
 @dataclass(frozen=True)
 class DocInfo:
     """A document's file properties: what the file is, who it is from, and its date."""
@@ -84,6 +87,12 @@ class DocInfo:
     language: str = ""  # e.g. en-US, de-DE
     category: str = ""
     keywords: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # An Office core property holds 255 characters (python-docx and python-pptx raise
+        # on more). The model keeps names well under it; this is the last defence.
+        for name in ("title", "author", "subject", "company", "category"):
+            object.__setattr__(self, name, getattr(self, name)[:PROPERTY_MAX])
 
     @classmethod
     def on(cls, today: date, **fields) -> "DocInfo":

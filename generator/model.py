@@ -18,7 +18,8 @@ from typing import Annotated, Any, Literal, Optional
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import list_currencies
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      WithJsonSchema, model_validator)
 
 SCHEMA_VERSION = 1
 
@@ -72,16 +73,67 @@ def _schema_version(value: int) -> int:
     return value
 
 
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-Id = Annotated[str, Field(pattern=r"^[a-z0-9-]+$", max_length=64)]
-PersonRef = Annotated[str, Field(max_length=64)]
+# ---------------------------------------------------------------------------- bounds
+# Every text, number and date field has a kind, and each kind's bounds are set here, once,
+# to what every renderer can show. A name or title goes into headings, slide titles, table
+# cells and the DOCX/PPTX title property (255 characters, the document's name included);
+# longer text flows in the plan and is measured on its slide (a deck that cannot fit it
+# fails with the slide named). Numbers stay where Babel formats them exactly (it fails past
+# 1e25 and on NaN and infinity): a trillion either way is far past any real ARR, count or
+# metric. Dates stay where date arithmetic (a QBR's 120-day horizon, a health week's end)
+# cannot leave the calendar.
+TEXT_LIMITS = {
+    "id": 64,  # ids and references to them
+    "name": 200,  # names, titles, labels: one line
+    "text": 20_000,  # goals, commitments, descriptions, notes
+    "email": 254,  # RFC 5321
+}
+MAX_NUMBER = 10**12
+NUMBER_LIMITS: dict[str, tuple[int, int]] = {
+    "number": (-MAX_NUMBER, MAX_NUMBER),  # metric baselines, targets, actuals
+    "amount": (0, MAX_NUMBER),  # money and counts: ARR, seats, ARR thresholds
+    "score": (0, 100),  # health scores and weights, percentages
+    "minutes": (0, 600),  # an agenda item
+}
+# At most this many decimal places, so a share like (latest - baseline) / (target - baseline)
+# stays formattable too (1e-300 as a target would make it infinite).
+MAX_DECIMALS = 6
+DATE_RANGE = (date(1990, 1, 1), date(2100, 12, 31))
+
+
+def text(kind: str) -> Any:
+    """Return the type of a non-empty text field of ``kind`` (see ``TEXT_LIMITS``)."""
+    return Annotated[str, Field(min_length=1, max_length=TEXT_LIMITS[kind])]
+
+
+def number(kind: str, whole: bool = False) -> Any:
+    """Return the type of a finite number field of ``kind`` (see ``NUMBER_LIMITS``)."""
+    low, high = NUMBER_LIMITS[kind]
+    if whole:
+        return Annotated[int, Field(ge=low, le=high)]
+    return Annotated[float, Field(ge=low, le=high, allow_inf_nan=False),
+                     AfterValidator(_decimals)]
+
+
+def _decimals(value: float) -> float:
+    if round(value, MAX_DECIMALS) != value:
+        raise ValueError(f"'{value:g}' has more than {MAX_DECIMALS} decimal places; round it "
+                         f"to {MAX_DECIMALS} or fewer")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date), Field(ge=DATE_RANGE[0], le=DATE_RANGE[1]),
+                    WithJsonSchema({"type": "string", "format": "date", "description":
+                                    f"YYYY-MM-DD, from {DATE_RANGE[0]} to {DATE_RANGE[1]}"})]
+Id = Annotated[str, Field(pattern=r"^[a-z0-9-]+$", max_length=TEXT_LIMITS["id"])]
+PersonRef = Annotated[str, Field(max_length=TEXT_LIMITS["id"])]
 Quarter = Annotated[str, Field(pattern=r"^\d{4}-Q[1-4]$")]
-Text = Annotated[str, Field(min_length=1, max_length=20_000)]
-# Account numbers are money, counts, hours and percentages: a trillion either way is far past
-# any real one, and keeps every value formattable (Babel fails on numbers near 1e308).
-MAX_NUMBER = 1e12
-Number = Annotated[float, Field(ge=-MAX_NUMBER, le=MAX_NUMBER, allow_inf_nan=False)]
-Score = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+Name = text("name")
+Text = text("text")
+Number = number("number")
+Amount = number("amount")
+Count = number("amount", whole=True)
+Score = number("score")
 
 
 class _Strict(BaseModel):
@@ -99,19 +151,19 @@ class _Strict(BaseModel):
 
 
 class AccountInfo(_Strict):
-    name: Text
-    industry: Optional[Text] = None
+    name: Name
+    industry: Optional[Name] = None
     segment: Segment
-    arr: Annotated[float, Field(ge=0, le=MAX_NUMBER, allow_inf_nan=False)]
+    arr: Amount
     currency: Annotated[str, AfterValidator(_currency)]
     locale: Annotated[str, AfterValidator(_locale)] = "en-US"
-    logo: Optional[Text] = None
+    logo: Optional[Name] = None
 
 
 class Product(_Strict):
-    name: Text
-    plan: Optional[Text] = None
-    seats: Optional[Annotated[int, Field(ge=0)]] = None
+    name: Name
+    plan: Optional[Name] = None
+    seats: Optional[Count] = None
 
 
 class Contract(_Strict):
@@ -121,22 +173,22 @@ class Contract(_Strict):
 
 class VendorMember(_Strict):
     id: Id
-    name: Text
-    title: Optional[Text] = None
+    name: Name
+    title: Optional[Name] = None
     role: VendorRole
     email: Optional[Annotated[str, Field(pattern=r"^[^@\s<>\"'()]+@[^@\s<>\"'()]+\.[a-zA-Z]{2,}$",
-                                         max_length=254)]] = None
+                                         max_length=TEXT_LIMITS["email"])]] = None
 
 
 class Engagement(_Strict):
-    frequency: Optional[Text] = None
-    format: Optional[Text] = None
+    frequency: Optional[Name] = None
+    format: Optional[Name] = None
 
 
 class Stakeholder(_Strict):
     id: Id
-    name: Text
-    title: Optional[Text] = None
+    name: Name
+    title: Optional[Name] = None
     role: StakeholderRole
     engagement: Optional[Engagement] = None
 
@@ -160,14 +212,14 @@ class Actual(_Strict):
 
 class Metric(_Strict):
     id: Id
-    name: Text
+    name: Name
     kind: MetricKind
     unit: Unit
     direction: Direction = "up"
     baseline: Optional[Number] = None
     target: Optional[Number] = None
     due: Optional[IsoDate] = None
-    source: Optional[Text] = None
+    source: Optional[Name] = None
     owner: Optional[PersonRef] = None
     actuals: list[Actual] = []
 
@@ -175,7 +227,7 @@ class Metric(_Strict):
 class Milestone(_Strict):
     id: Id
     phase: Phase
-    title: Text
+    title: Name
     owner: Optional[PersonRef] = None
     due: Optional[IsoDate] = None
     status: MilestoneStatus = "not-started"
@@ -190,7 +242,7 @@ class Commitments(_Strict):
 
 
 class Risk(_Strict):
-    title: Text
+    title: Name
     category: RiskCategory
     likelihood: Level3
     impact: Level3
@@ -201,8 +253,8 @@ class Risk(_Strict):
 class Communication(_Strict):
     what: Text
     audience: list[PersonRef] = []
-    frequency: Optional[Text] = None
-    format: Optional[Text] = None
+    frequency: Optional[Name] = None
+    format: Optional[Name] = None
     owner: Optional[PersonRef] = None
 
 
@@ -210,14 +262,15 @@ class Escalation(_Strict):
     trigger: Text
     action: Text
     owner: Optional[PersonRef] = None
-    within: Optional[Text] = None
+    within: Optional[Name] = None
 
 
 class WeeklyHealth(_Strict):
     """One week of health sub-scores; every key but ``week`` is a dimension of ``weights``."""
 
     week: IsoDate
-    scores: dict[Annotated[str, Field(pattern=r"^[a-z0-9_-]+$")], Score]
+    scores: dict[Annotated[str, Field(pattern=r"^[a-z0-9_-]+$",
+                                      max_length=TEXT_LIMITS["id"])], Score]
 
     @model_validator(mode="before")
     @classmethod
@@ -229,27 +282,27 @@ class WeeklyHealth(_Strict):
 
 
 class Health(_Strict):
-    weights: dict[Annotated[str, Field(pattern=r"^[a-z0-9_-]+$")], Annotated[
-        float, Field(ge=0, le=100, allow_inf_nan=False)]] = {}
+    weights: dict[Annotated[str, Field(pattern=r"^[a-z0-9_-]+$",
+                                       max_length=TEXT_LIMITS["id"])], Score] = {}
     weekly: list[WeeklyHealth] = []
 
 
 class AgendaItem(_Strict):
-    section: Text
-    minutes: Annotated[int, Field(ge=0, le=600)]
+    section: Name
+    minutes: number("minutes", whole=True)
     owner: Optional[PersonRef] = None
 
 
 class ValueClaim(_Strict):
     claim: Text
-    value: Text
+    value: Name
     basis: Optional[Text] = None
 
 
 class RoadmapItem(_Strict):
     item: Text
     why: Optional[Text] = None
-    eta: Optional[Text] = None
+    eta: Optional[Name] = None
 
 
 class Expansion(_Strict):

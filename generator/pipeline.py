@@ -13,6 +13,7 @@ from typing import Iterator, Optional
 
 from csplan.check import failed, run_rules
 from csplan.exceptions import CsplanError, SourceError
+from csplan.system import internal_error
 from csplan.findings import Finding, format_text
 from csplan.loader import LoadedAccount, account_files, load_account
 from csplan.program import Program, find_program, load_program
@@ -58,15 +59,20 @@ class Programs:
 
 
 def check_file(path: Path, program: Program, today: date) -> AccountResult:
-    """Return the load and rule findings of one account file."""
+    """Return the load and rule findings of one account file.
+
+    A bug in csplan on this account (any unexpected exception) becomes an INTERNAL finding
+    and the account fails alone, so the other accounts of a book are still checked.
+    """
     result = AccountResult(file=str(path))
     try:
         loaded = load_account(path)
+        result.findings = sorted(loaded.warnings + run_rules(loaded, program, today))
+        result.loaded = loaded
     except SourceError as exc:
         result.findings = sorted(exc.findings)
-        return result
-    result.loaded = loaded
-    result.findings = sorted(loaded.warnings + run_rules(loaded, program, today))
+    except Exception:  # noqa: BLE001 - one account's crash must not stop the others
+        result.findings = [internal_error(str(path), "checking this account")]
     return result
 
 

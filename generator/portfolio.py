@@ -13,6 +13,7 @@ from csplan import derive
 from csplan.capacity import capacity, csm_of
 from csplan.findings import Finding
 from csplan.loader import LoadedAccount
+from csplan.system import internal_error
 from csplan.program import Program
 from csplan.view import label
 
@@ -69,47 +70,62 @@ def _trend(series: list[derive.WeekHealth]) -> str:
     return "up" if change >= 1 else "down" if change <= -1 else "flat"
 
 
+def _line(item: LoadedAccount, program: Program, today: date) -> AccountLine:
+    """Return one account's line of the portfolio."""
+    a = item.account
+    series = derive.health_series(a, program, today)
+    band = series[-1].band if series else "none"
+    days = (a.contract.renewal - today).days
+    stale = a.last_reviewed is None or (
+        today - a.last_reviewed).days > program.checks.stale_after_days
+    stalled = [m.title for m in a.milestones
+               if derive.milestone_state(m, today) == "stalled"]
+    return AccountLine(
+        name=a.account.name, file=item.name, segment=a.account.segment, csm=csm_of(a),
+        arr=a.account.arr, currency=a.account.currency, band=band,
+        score=series[-1].score if series else None, trend=_trend(series),
+        renewal=a.contract.renewal.isoformat(), days_to_renewal=days, stale=stale,
+        stalled=stalled, expansion_qualifies=derive.expansion_verdict(a, program, today).qualifies,
+        arr_segment=segment_for_arr(a.account.arr, program))
+
+
 def portfolio(loaded: list[tuple[LoadedAccount, Program]], unreadable: list[Finding],
               today: date) -> Portfolio:
-    """Return the portfolio of the accounts that loaded, each judged by its own program."""
+    """Return the portfolio of the accounts that loaded, each judged by its own program.
+
+    An account csplan fails on (a bug) is left out and listed in ``unreadable`` with an
+    INTERNAL finding; the others are still in the portfolio.
+    """
     out = Portfolio(today=today.isoformat())
     out.bands = {"green": 0, "yellow": 0, "red": 0, "none": 0}
     out.renewals = {"30": [], "60": [], "90": []}
+    unreadable = list(unreadable)
+    counted = []
     for item, program in loaded:
-        a = item.account
-        series = derive.health_series(a, program, today)
-        band = series[-1].band if series else "none"
-        days = (a.contract.renewal - today).days
-        stale = a.last_reviewed is None or (
-            today - a.last_reviewed).days > program.checks.stale_after_days
-        stalled = [m.title for m in a.milestones
-                   if derive.milestone_state(m, today) == "stalled"]
-        qualifies = derive.expansion_verdict(a, program, today).qualifies
-        line = AccountLine(
-            name=a.account.name, file=item.name, segment=a.account.segment, csm=csm_of(a),
-            arr=a.account.arr, currency=a.account.currency, band=band,
-            score=series[-1].score if series else None, trend=_trend(series),
-            renewal=a.contract.renewal.isoformat(), days_to_renewal=days, stale=stale,
-            stalled=stalled, expansion_qualifies=qualifies,
-            arr_segment=segment_for_arr(a.account.arr, program))
+        try:
+            line = _line(item, program, today)
+        except Exception:  # noqa: BLE001 - one account's crash must not stop the others
+            unreadable.append(internal_error(item.name, "listing this account"))
+            continue
+        counted.append((item, program))
         out.accounts.append(line)
-        out.bands[band] += 1
+        out.bands[line.band] += 1
         for window in ("30", "60", "90"):
-            if 0 <= days <= int(window):
+            if 0 <= line.days_to_renewal <= int(window):
                 out.renewals[window].append(line.name)
-        if stale:
+        if line.stale:
             out.stale.append(line.name)
-        if stalled:
+        if line.stalled:
             out.stalled.append(line.name)
-        if qualifies:
+        if line.expansion_qualifies:
             out.expansion.append(line.name)
         if line.arr_segment != line.segment:
             out.misfiled.append({"name": line.name, "filed": line.segment,
                                  "by_arr": line.arr_segment, "arr": line.arr,
                                  "currency": line.currency})
-    if loaded:
-        program = loaded[0][1]
-        book = capacity([item.account for item, _ in loaded], program)
+    if counted:
+        program = counted[0][1]
+        book = capacity([item.account for item, _ in counted], program)
         out.needed_csms, out.csms = book.needed, book.have
         for csm in book.csms:
             out.capacity.append({

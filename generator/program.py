@@ -16,13 +16,18 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from csplan.model import TEXT_LIMITS, number, text
 from csplan.source import Document, read_yaml
 from csplan.validate import validate
 
 PROGRAM_FILE = "program.yaml"
 Cadence = Literal["weekly", "monthly", "quarterly", "semi-annual", "annual", "none"]
 RuleLevel = Literal["error", "warning", "off"]
-Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+Percent = number("score")
+Name = text("name")
+Text = text("text")
+Key = Annotated[str, Field(pattern=r"^[a-z0-9_-]+$", max_length=TEXT_LIMITS["id"])]
+Days = Annotated[int, Field(ge=0, le=3650)]
 
 
 class _Strict(BaseModel):
@@ -31,7 +36,7 @@ class _Strict(BaseModel):
 
 class Dimension(_Strict):
     weight: Percent
-    signals: Optional[str] = None
+    signals: Optional[Text] = None
 
 
 class Bands(_Strict):
@@ -46,45 +51,46 @@ class Bands(_Strict):
 
 
 class HealthModel(_Strict):
-    dimensions: dict[Annotated[str, Field(pattern=r"^[a-z0-9_-]+$")], Dimension]
+    dimensions: dict[Key, Dimension]
     bands: Bands
-    alert_drop: Annotated[float, Field(ge=0, le=100)]
+    alert_drop: Percent
 
 
 class ExpansionGate(_Strict):
-    green_days: Annotated[int, Field(ge=0, le=3650)]
+    green_days: Days
     business_metric_at_target: bool
     champion_in_place: bool
-    min_days_to_renewal: Annotated[int, Field(ge=0, le=3650)]
+    min_days_to_renewal: Days
 
 
 class SegmentModel(_Strict):
-    arr_min: Annotated[float, Field(ge=0)]
-    accounts_per_csm: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=2, max_length=2)]
-    touch: str
+    arr_min: number("amount")
+    accounts_per_csm: Annotated[list[Annotated[int, Field(ge=1, le=1_000_000)]],
+                                Field(min_length=2, max_length=2)]
+    touch: Name
     champion_touch: Cadence
     qbr: Cadence
 
 
 class Step(_Strict):
-    day: Annotated[int, Field(ge=0, le=3650)]
-    owner: str
-    action: str
+    day: Days
+    owner: Name
+    action: Text
 
 
 class Playbook(_Strict):
-    when: str
+    when: Text
     steps: list[Step]
 
 
 class OnboardingMilestone(_Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$", max_length=TEXT_LIMITS["id"])]
     phase: Literal["onboard", "adopt", "value", "renew-expand"]
-    title: str  # what done looks like: the success criterion
-    day: Annotated[int, Field(ge=0, le=3650)]
-    owner_role: str
+    title: Name  # what done looks like: the success criterion
+    day: Days
+    owner_role: Name
     time_to_value: bool = False
-    csm_action: Optional[str] = None  # what the CSM does to get it there
+    csm_action: Optional[Text] = None  # what the CSM does to get it there
 
 
 # The ids of the plan quality rules; tests hold this equal to the rule registry.
@@ -113,7 +119,9 @@ class Program(_Strict):
     expansion_gate: ExpansionGate
     segments: dict[Literal["enterprise", "mid-market", "smb", "self-serve"], SegmentModel]
     playbooks: dict[Literal["risk", "re-engagement", "growth"], Playbook]
-    onboarding: dict[Annotated[str, Field(pattern=r"^[a-z0-9-]+$")], list[OnboardingMilestone]]
+    onboarding: dict[Annotated[str, Field(pattern=r"^[a-z0-9-]+$",
+                                          max_length=TEXT_LIMITS["id"])],
+                     list[OnboardingMilestone]]
     checks: Checks = Checks()
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)

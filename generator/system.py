@@ -55,17 +55,15 @@ def internal_error(file: str, doing: str) -> Finding:
                    f"the file: please report it with {write_crash_log()}")
 
 
-def exit_code(results: Iterable) -> int:
-    """Return the exit code of a run over accounts (objects with ``status`` and
-    ``findings``): 3 when csplan met a bug of its own (an INTERNAL finding), 2 when a brand
-    template failed an account (a configuration error), 1 when an account failed
-    otherwise, 0 when every account was built, skipped or passed."""
-    results = list(results)
-    findings = [f for r in results for f in r.findings]
-    failed = [r for r in results if r.status == "failed"]
-    if any(f.rule == "INTERNAL" for f in findings):
+def exit_code(findings: Iterable[Finding], failed: bool) -> int:
+    """Return the exit code of a run over accounts, from all their findings and whether any
+    account failed: 3 when csplan met a bug of its own (an INTERNAL finding), 2 when a brand
+    template failed an account (a BRAND error: configuration), 1 when an account failed
+    otherwise, 0 when every account passed, was built or was skipped."""
+    rules = {f.rule for f in findings if f.level == "error"}
+    if "INTERNAL" in rules:
         return 3
-    if any(f.rule == "BRAND" for r in failed for f in r.findings):
+    if "BRAND" in rules:
         return 2
     return 1 if failed else 0
 

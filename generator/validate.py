@@ -7,12 +7,14 @@ was expected: an unknown key gets a "did you mean", an enum value the list of ch
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from csplan.exceptions import SourceError
 from csplan.findings import Finding
+from csplan.model import DATE_RANGE
 from csplan.source import Document
 
 M = TypeVar("M", bound=BaseModel)
@@ -72,7 +74,9 @@ def _explain(error: dict, value: Any) -> str:
         reason = error.get("ctx", {}).get("error", "")
         reason = f" ({reason})" if reason else ""
         return f"{shown} is not a valid date{reason}; write it YYYY-MM-DD"
-    if kind in ("float_parsing", "float_type", "finite_number"):
+    if kind == "finite_number":
+        return f"expected a finite number, got {shown}; write a number like 42 or 3.5"
+    if kind in ("float_parsing", "float_type"):
         return f"expected a number, got {shown}"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"expected a whole number, got {shown}"
@@ -98,16 +102,38 @@ def _explain(error: dict, value: Any) -> str:
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_too_long":
-        return f"text is longer than {error.get('ctx', {}).get('max_length')} characters"
+        limit = error.get("ctx", {}).get("max_length")
+        return f"text is {len(str(value))} characters, more than {limit}; shorten it"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         bound = next(iter(error.get("ctx", {}).values()), "")
-        bound = f"{bound:,.0f}" if isinstance(bound, float) and abs(bound) >= 1e6 else bound
+        low = kind.startswith("greater")
+        if _is_date_bound(bound):
+            first, last = DATE_RANGE
+            return (f"{shown} is {'before' if low else 'after'} {first if low else last}; "
+                    f"csplan accepts dates from {first} to {last}: write the real date")
+        if isinstance(bound, (int, float)) and abs(bound) >= 1e6:
+            bound = f"{bound:,.0f}"
         word = {"greater_than_equal": "at least", "less_than_equal": "at most",
                 "greater_than": "more than", "less_than": "less than"}[kind]
-        return f"{shown} is out of range; it must be {word} {bound}"
+        return (f"{_show_number(value)} is out of range; it must be {word} {bound}; "
+                f"write a {'larger' if low else 'smaller'} value")
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error["msg"]))
     return f"{error['msg']} (got {shown})"
+
+
+def _is_date_bound(bound: Any) -> bool:
+    # pydantic gives the bound as a date, its ISO text or its repr, depending on the path
+    return isinstance(bound, date) or str(bound) in {
+        form(d) for d in DATE_RANGE for form in (str, repr)}
+
+
+def _show_number(value: Any) -> str:
+    """Return a number as typed, or in short scientific form when it has many digits."""
+    text = str(value).strip()
+    if len(text) > 15 and text.lstrip("+-").isdigit():
+        return repr(f"{float(text):g}")
+    return _show(value)
 
 
 def _show(value: Any) -> str:

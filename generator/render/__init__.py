@@ -2,3 +2,5 @@
 
 Renderers never see the account itself, so they cannot print ``health`` or ``internal``.
 """
+
+from __future__ import annotations

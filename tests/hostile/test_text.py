@@ -89,12 +89,19 @@ def test_a_ten_thousand_character_field_lays_out_or_fails_clearly(book, tmp_path
     assert squash(long[-200:]) in squash(pdf_text(pdf))
 
 
-def test_a_field_over_the_limit_is_refused(book):
-    set_field(book, "  industry: Logistics", "  industry: " + "x" * 20_001)
+@pytest.mark.parametrize("old, new, finding", [
+    ("  industry: Logistics", "  industry: " + "x" * 201,
+     "northwind-freight.yaml:8:3: error SCHEMA account.industry: text is 201 characters, "
+     "more than 200; shorten it"),
+    ("  primary_goal: Raise", "  primary_goal: " + "x" * 20_000 + " Raise",
+     "northwind-freight.yaml:58:3: error SCHEMA objectives.primary_goal: text is 20066 "
+     "characters, more than 20000; shorten it"),
+])
+def test_a_field_over_the_limit_is_refused(book, old, new, finding):
+    set_field(book, old, new)
     result = csplan("check", book)
     assert result.exit_code == 1
-    assert "northwind-freight.yaml:8:3: error SCHEMA account.industry: text is longer than " \
-           "20000 characters" in result.stdout
+    assert finding in result.stdout, result.stdout
 
 
 def test_an_overlong_challenge_fails_the_deck_naming_the_slide(book, tmp_path):
