@@ -61,10 +61,27 @@ def test_validation_never_crashes(text):
 def test_clean_text_has_no_invisible_characters_and_is_stable(value):
     cleaned, removed = clean(value)
     assert unicodedata.is_normalized("NFC", cleaned)
-    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069"
-                         "\ufeff\ud800-\udfff\ufffe\uffff]", cleaned)
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u180e\u200b\u2028\u2029"
+                         "\u202a-\u202e\u2060-\u206f\u3164\ufeff\ud800-\udfff\ufffe\uffff"
+                         "\U000e0000-\U000e0fff]", cleaned)
     assert clean(cleaned) == (cleaned, [])
     cleaned.encode("utf-8")  # always encodable: no lone surrogates
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from(
+    "a \u0645\u06cc\u094d\u0301\u2764\U0001f468\U0001f3fd1#\u200c\u200d\ufe0e\ufe0f"
+    "\u200b\U000e0041\u2028\u00ad")))
+def test_clean_keeps_a_joiner_or_selector_only_where_it_joins_or_selects(value):
+    cleaned, _ = clean(value)
+    assert clean(cleaned) == (cleaned, [])
+    for joiner in re.finditer("[\u200c\u200d]", cleaned):
+        at = joiner.start()
+        assert 0 < at < len(cleaned) - 1
+        assert all(unicodedata.category(c)[0] in "LMS" for c in cleaned[at - 1: at + 2: 2])
+    for selector in re.finditer("[\ufe0e\ufe0f]", cleaned):
+        before = cleaned[selector.start() - 1: selector.start()]
+        assert before and (before in "#1" or unicodedata.category(before)[0] == "S")
 
 
 @SETTINGS
