@@ -14,7 +14,6 @@ from typing import Annotated, Optional
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from csplan.exceptions import BuildError, CsplanError, SourceError
-from csplan.findings import format_text
 from csplan.images import CheckedImage, check_image
 from csplan.source import read_yaml
 from csplan.validate import validate
@@ -177,7 +176,7 @@ def load_brand(folder: Path) -> Brand:
     try:
         spec = validate(read_yaml(spec_path), BrandFile)
     except SourceError as exc:
-        raise CsplanError("the brand file is not valid:\n" + format_text(exc.findings)) from None
+        raise CsplanError("the brand file is not valid:", exc.findings) from None
     root = folder.resolve()
     for label, rel in (("font", spec.fonts.regular), ("font", spec.fonts.bold),
                        ("font", spec.fonts.italic), ("font", spec.fonts.bold_italic),

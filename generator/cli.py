@@ -18,6 +18,7 @@ from csplan.pipeline import Programs, check_paths
 from csplan.program import Program
 from csplan.rules import RULES, summary
 from csplan.slug import slugify
+from csplan.text import echo
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -84,19 +85,19 @@ def check(paths, strict, programs, today, output_format, quiet, verbose):
     else:
         for result in results:
             for finding in result.findings:
-                click.echo(finding.format())
+                echo(finding.format())
             if verbose and not result.findings:
-                click.echo(f"{result.file}: ok", err=True)
+                echo(f"{result.file}: ok", err=True)
     failed = [r for r in results if r.failed(strict)]
     if not quiet and output_format == "text":
         errors, warnings = count(findings, "error"), count(findings, "warning")
-        click.echo(f"Checked {len(results)} account{'s' * (len(results) != 1)}: "
+        echo(f"Checked {len(results)} account{'s' * (len(results) != 1)}: "
                    f"{errors} error{'s' * (errors != 1)}, "
                    f"{warnings} warning{'s' * (warnings != 1)}, "
                    f"{len(failed)} failed.", err=True)
         strict_only = [r for r in failed if not r.failed(False)]
         if strict and strict_only:
-            click.echo(f"Aborted with {warnings} warnings in strict mode.", err=True)
+            echo(f"Aborted with {warnings} warnings in strict mode.", err=True)
     sys.exit(1 if failed else 0)
 
 
@@ -254,7 +255,7 @@ def portfolio(paths, out, programs, today, output_format, quiet, verbose):
     if output_format == "json":
         click.echo(json.dumps(book.as_dict(), indent=2, ensure_ascii=False))
     elif not quiet:
-        click.echo(f"wrote {target}: {len(book.accounts)} accounts, "
+        echo(f"wrote {target}: {len(book.accounts)} accounts, "
                    f"{book.bands['red']} red, {len(book.renewals['90'])} renewing in 90 days",
                    err=True)
     sys.exit(1 if unreadable else 0)
@@ -311,8 +312,8 @@ def new(name, segment, folder, program_file, today):
     folder.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8") as fh:
         fh.write(text)
-    click.echo(f"wrote {target}")
-    click.echo(f"next: fill it in, then run `csplan check {target}`", err=True)
+    echo(f"wrote {target}")
+    echo(f"next: fill it in, then run `csplan check {target}`", err=True)
 
 
 @main.command()
@@ -358,7 +359,7 @@ def program(paths, init, out, formats, brand_dir, program_file, today, quiet):
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "x", encoding="utf-8") as fh:
             fh.write(program_yaml(Program.default()))
-        click.echo(f"wrote {target}")
+        echo(f"wrote {target}")
         return
     from csplan.brand import load_brand
     from csplan.build import program_documents
@@ -373,13 +374,13 @@ def program(paths, init, out, formats, brand_dir, program_file, today, quiet):
         written, problems = program_documents(list(paths), team, brand, out, start,
                                               tuple(formats.split(",")))
     except BuildError as exc:
-        click.echo(f"error BUILD {exc}", err=True)
+        echo(f"error BUILD {exc}", err=True)
         sys.exit(1)
     for finding in problems:
-        click.echo(finding.format())
+        echo(finding.format())
     if not quiet:
         for path in written:
-            click.echo(f"wrote {path}", err=True)
+            echo(f"wrote {path}", err=True)
 
 
 __all__ = ["main"]

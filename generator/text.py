@@ -107,6 +107,30 @@ def _name(char: str) -> str:
     return f"U+{ord(char):04X}"
 
 
+def printable(value: str) -> str:
+    """Return ``value`` with every character that could take over a terminal escaped.
+
+    C0 and C1 controls (newline and tab included), DEL, the line and paragraph separators,
+    the bidi embeddings, overrides and isolates, and lone surrogates (from a file name that is
+    not UTF-8) are written as Python escapes (``\\x1b``, ``\\n``, ``\\u202e``), so a file
+    name prints as one inert line.
+    """
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"),
+                            value)
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                          "\ud800-\udfff]")
+
+
+def echo(line: str, err: bool = False) -> None:
+    """Print one line for people, through ``printable``: every line csplan prints that is
+    not JSON (which ``json.dumps`` escapes) goes through here."""
+    import click
+
+    click.echo(printable(line), err=err)
+
+
 def is_placeholder(value: object) -> bool:
     """Return True for the stand-ins people type instead of a real value: TBD, TBC, ?, n/a."""
     return isinstance(value, str) and value.strip().lower().strip(".") in {
