@@ -298,10 +298,14 @@ def new(name, segment, folder, program_file, today):
       csplan new "Acme Corp" --segment enterprise
       wrote accounts/acme-corp.yaml
     """
-    from csplan.scaffold import new_account
+    from csplan.scaffold import name_problems, new_account
 
     if not name.strip():
         raise click.BadParameter("the account needs a name", param_hint="NAME")
+    if problems := name_problems(name):
+        raise click.BadParameter(
+            f"it holds {', '.join(problems)} (a line break, control or invisible character); "
+            "type the account's name on one line, as it should be printed", param_hint="NAME")
     start = today.date() if today else date.today()
     programs = Programs(program_file)
     program: Program = programs.for_account(folder / "x.yaml")
