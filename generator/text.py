@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import click
+
 # Unicode's Default_Ignorable_Code_Point property: the code points a renderer shows as
 # nothing. Python's unicodedata has no such property, so here are its ranges as listed in
 # DerivedCoreProperties.txt (Unicode 15.0; the list has not changed since 14.0 added
@@ -126,8 +128,6 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u
 def echo(line: str, err: bool = False) -> None:
     """Print one line for people, through ``printable``: every line csplan prints that is
     not JSON (which ``json.dumps`` escapes) goes through here."""
-    import click
-
     click.echo(printable(line), err=err)
 
 

@@ -15,7 +15,8 @@ from csplan.loader import account_files  # noqa: F401 - imported for coverage of
 from csplan.model import Account
 from csplan.slug import slugify
 from csplan.source import parse_yaml
-from csplan.text import clean
+from csplan.findings import Finding
+from csplan.text import clean, printable
 from csplan.validate import validate
 
 SETTINGS = settings(max_examples=300, deadline=None,
@@ -90,3 +91,13 @@ def test_slugs_are_safe(name):
     slug = slugify(name)
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug)
     assert slug not in ("con", "nul", "prn", "aux") and len(slug) <= 70
+
+
+@SETTINGS
+@given(st.text(), st.text())
+def test_a_printed_finding_is_one_inert_line_whatever_its_file_and_message(file, message):
+    line = Finding(file, 1, 1, "error", "X", message).format()
+    assert line == printable(line)
+    assert not [c for c in line if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp")
+                or "\u202a" <= c <= "\u202e" or "\u2066" <= c <= "\u2069"]
+    line.encode("utf-8")
