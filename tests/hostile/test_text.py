@@ -220,12 +220,11 @@ def test_a_title_with_a_line_separator_builds_every_document(book, tmp_path):
     result = csplan("build", book, "--out", out)
     assert result.exit_code == 0, result.output
     assert " TEXT " not in result.output
-    [folder] = [p for p in out.iterdir() if p.is_dir()]
-    pdf = pdf_text(next(folder.glob("*.pdf")))
+    pdf = pdf_text(next(out.rglob("*-success-plan.pdf")))
     assert "Northwind" in pdf and "Freight" in pdf
     assert "Kickoff held" in pdf and "co-signed" in pdf
     assert "\u2028" not in pdf and "\u2029" not in pdf
-    docx = docx_text(next(folder.glob("*.docx")))
+    docx = docx_text(next(out.rglob("*-success-plan.docx")))
     assert "Northwind\nFreight" in docx and "\u2028" not in docx
 
 
