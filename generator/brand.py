@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Optional
 
-import click
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from csplan.exceptions import BuildError, CsplanError, SourceError
-from csplan.findings import format_text
 from csplan.images import CheckedImage, check_image
 from csplan.office import clean_package
 from csplan.source import read_yaml
+from csplan.text import echo
 from csplan.validate import validate
 
 Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
@@ -142,7 +141,7 @@ def load_brand(folder: Path) -> Brand:
     try:
         spec = validate(read_yaml(spec_path), BrandFile)
     except SourceError as exc:
-        raise CsplanError("the brand file is not valid:\n" + format_text(exc.findings)) from None
+        raise CsplanError("the brand file is not valid:", exc.findings) from None
     root = folder.resolve()
     packages: dict[str, bytes] = {}
     dropped: list[str] = []
@@ -179,7 +178,7 @@ def load_brand(folder: Path) -> Brand:
         except BuildError as exc:
             raise CsplanError(str(exc)) from None
     for line in dropped:
-        click.echo(line, err=True)
+        echo(line, err=True)
     return Brand(folder=folder, spec=spec, logo=logo, docx_reference=packages.get("docx"),
                  pptx_master=packages.get("pptx"), warnings=tuple(dropped))
 

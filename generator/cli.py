@@ -19,6 +19,7 @@ from csplan.program import Program
 from csplan.rules import RULES, summary
 from csplan.slug import slugify
 from csplan.system import exit_code, internal_error, usable_cpus
+from csplan.text import echo
 
 
 class _Date(click.DateTime):
@@ -126,19 +127,19 @@ def check(paths, strict, programs, today, output_format, quiet, verbose):
     else:
         for result in results:
             for finding in result.findings:
-                click.echo(finding.format())
+                echo(finding.format())
             if verbose and not result.findings:
-                click.echo(f"{result.file}: ok", err=True)
+                echo(f"{result.file}: ok", err=True)
     failed = [r for r in results if r.failed(strict)]
     if not quiet and output_format == "text":
         errors, warnings = count(findings, "error"), count(findings, "warning")
-        click.echo(f"Checked {len(results)} account{'s' * (len(results) != 1)}: "
+        echo(f"Checked {len(results)} account{'s' * (len(results) != 1)}: "
                    f"{errors} error{'s' * (errors != 1)}, "
                    f"{warnings} warning{'s' * (warnings != 1)}, "
                    f"{len(failed)} failed.", err=True)
         strict_only = [r for r in failed if not r.failed(False)]
         if strict and strict_only:
-            click.echo(f"Aborted with {warnings} warnings in strict mode.", err=True)
+            echo(f"Aborted with {warnings} warnings in strict mode.", err=True)
     sys.exit(exit_code(findings, bool(failed)))
 
 
@@ -307,7 +308,7 @@ def portfolio(paths, out, programs, today, output_format, quiet, verbose):
     if output_format == "json":
         click.echo(json.dumps(book.as_dict(), indent=2, ensure_ascii=False))
     elif not quiet:
-        click.echo(f"wrote {target}: {len(book.accounts)} accounts, "
+        echo(f"wrote {target}: {len(book.accounts)} accounts, "
                    f"{book.bands['red']} red, {len(book.renewals['90'])} renewing in 90 days",
                    err=True)
     problems = [Finding(**f) for f in book.unreadable]  # with those csplan failed on
@@ -351,10 +352,14 @@ def new(name, segment, folder, program_file, today):
       csplan new "Acme Corp" --segment enterprise
       wrote accounts/acme-corp.yaml
     """
-    from csplan.scaffold import new_account
+    from csplan.scaffold import name_problems, new_account
 
     if not name.strip():
         raise click.BadParameter("the account needs a name", param_hint="NAME")
+    if problems := name_problems(name):
+        raise click.BadParameter(
+            f"it holds {', '.join(problems)} (a line break, control or invisible character); "
+            "type the account's name on one line, as it should be printed", param_hint="NAME")
     start = today.date() if today else date.today()
     programs = Programs(program_file)
     program: Program = programs.for_account(folder / "x.yaml")
@@ -365,8 +370,8 @@ def new(name, segment, folder, program_file, today):
     folder.mkdir(parents=True, exist_ok=True)
     with open(target, "x", encoding="utf-8") as fh:
         fh.write(text)
-    click.echo(f"wrote {target}")
-    click.echo(f"next: fill it in, then run `csplan check {target}`", err=True)
+    echo(f"wrote {target}")
+    echo(f"next: fill it in, then run `csplan check {target}`", err=True)
 
 
 @main.command()
@@ -415,7 +420,7 @@ def program(paths, init, out, formats, brand_dir, program_file, today, quiet):
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "x", encoding="utf-8") as fh:
             fh.write(program_yaml(Program.default()))
-        click.echo(f"wrote {target}")
+        echo(f"wrote {target}")
         return
     from csplan.brand import load_brand
     from csplan.build import program_documents
@@ -432,13 +437,13 @@ def program(paths, init, out, formats, brand_dir, program_file, today, quiet):
     except BrandError as exc:
         raise CsplanError(str(exc)) from None
     except BuildError as exc:
-        click.echo(f"error BUILD {exc}", err=True)
+        echo(f"error BUILD {exc}", err=True)
         sys.exit(1)
     for finding in problems:
-        click.echo(finding.format())
+        echo(finding.format())
     if not quiet:
         for path in written:
-            click.echo(f"wrote {path}", err=True)
+            echo(f"wrote {path}", err=True)
 
 
 __all__ = ["main"]

@@ -6,6 +6,8 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Iterable, Literal
 
+from csplan.text import printable
+
 Level = Literal["error", "warning"]
 
 
@@ -25,8 +27,10 @@ class Finding:
     message: str
 
     def format(self) -> str:
-        """Return the linter line ``file:line:col: level ID message``."""
-        return f"{self.file}:{self.line}:{self.column}: {self.level} {self.rule} {self.message}"
+        """Return the linter line ``file:line:col: level ID message``: always one line, with
+        control characters in a file name or message escaped (``text.printable``)."""
+        return printable(f"{self.file}:{self.line}:{self.column}: {self.level} {self.rule} "
+                         f"{self.message}")
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -26,12 +26,33 @@ def _folder(package: str) -> Path:
 TEMPLATES = _folder("csplan.templates")
 BRAND = _folder("csplan.default_brand")
 
+# The Content-Security-Policy of every HTML page csplan writes (index.html, portfolio.html) or
+# hands to WeasyPrint: nothing may load or run but the page's own inline styles, and images
+# and fonts from file: URLs (the PDF's brand fonts and logos, served by our own fetcher;
+# WeasyPrint itself ignores the policy). No script-src: no script runs, inline or not. Links
+# to the documents are navigation, which the policy does not restrict.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src file:; "
+                           "font-src file:; base-uri 'none'; form-action 'none'")
+
 
 def template_environment() -> jinja2.Environment:
-    """Return a Jinja2 environment over ``templates/`` that fails on undefined names."""
-    return jinja2.Environment(
+    """Return a Jinja2 environment over ``templates/`` that fails on undefined names.
+
+    Every template is HTML-escaped except the YAML ones (``*.yaml.j2``, which quote their
+    values with a filter of their own): escaping is the default, so a new HTML template
+    cannot be added unescaped by its name.
+    """
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        autoescape=jinja2.select_autoescape(disabled_extensions=("yaml.j2",), default=True,
+                                            default_for_string=True),
         keep_trailing_newline=True,
     )
+    return with_html_globals(env)
+
+
+def with_html_globals(env: jinja2.Environment) -> jinja2.Environment:
+    """Give ``env``'s templates what every HTML page of ours uses: ``csp``, the policy."""
+    env.globals["csp"] = CONTENT_SECURITY_POLICY
+    return env

@@ -13,8 +13,8 @@ from typing import Iterator, Optional
 
 from csplan.check import failed, run_rules
 from csplan.exceptions import CsplanError, SourceError
+from csplan.findings import Finding
 from csplan.system import internal_error
-from csplan.findings import Finding, format_text
 from csplan.loader import LoadedAccount, account_files, load_account
 from csplan.program import Program, find_program, load_program
 
@@ -53,8 +53,7 @@ class Programs:
             try:
                 self._cache[key] = load_program(path)
             except SourceError as exc:
-                raise CsplanError("the program file is not valid:\n"
-                                  + format_text(exc.findings)) from None
+                raise CsplanError("the program file is not valid:", exc.findings) from None
         return self._cache[key]
 
 

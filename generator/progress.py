@@ -6,12 +6,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from csplan.build import BuildResult
+from csplan.text import echo, printable
 
 
 class Reporter:
@@ -44,7 +44,7 @@ class Reporter:
             return
         if self.quiet:
             for finding in result.findings:
-                click.echo(finding.format())
+                echo(finding.format())
             return
         kinds = ", ".join(Path(p).suffix.lstrip(".") for p in result.outputs)
         if result.status == "built":
@@ -67,9 +67,10 @@ class Reporter:
 
     def _print(self, line: str, err: bool) -> None:
         if self.bar is not None:
-            self.bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
+            self.bar.console.print(printable(line), markup=False, highlight=False,
+                                   soft_wrap=True)
         else:
-            click.echo(line, err=err)
+            echo(line, err=err)
 
     def summary(self, results: list[BuildResult], seconds: float, report: Path) -> None:
         if self.quiet:
@@ -83,8 +84,8 @@ class Reporter:
             table.add_column("first finding")
             for r in failed:
                 first = next((f for f in r.findings if f.level == "error"), None)
-                table.add_row(r.file, first.format() if first else "")
+                table.add_row(printable(r.file), first.format() if first else "")
             self.console.print(table)
-        click.echo(f"Built {counts['built']}, skipped {counts['skipped']}, failed "
+        echo(f"Built {counts['built']}, skipped {counts['skipped']}, failed "
                    f"{counts['failed']} of {len(results)} accounts in {seconds:.1f}s; "
                    f"report: {report}", err=True)

@@ -243,9 +243,15 @@ def parse_yaml(text: str, name: str) -> Document:
     for (line, col), gone in sorted(removed.items()):
         doc.warnings.append(Finding(
             name, line, col, "warning", "TEXT",
-            f"removed invisible or control characters {', '.join(gone)}; retype the text "
+            f"removed invisible or control characters {_names(gone)}; retype the text "
             "if it looks wrong"))
     return doc
+
+
+def _names(names: list[str], shown: int = 8) -> str:
+    """Return the names of removed characters, the first ``shown`` and how many more."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
 def _hint(problem: str) -> str:

@@ -8,9 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from csplan.cli import main
+from csplan.loader import load_account
+from csplan.scaffold import yaml_str
 from csplan.schema import account_schema, program_schema
 from tests.conftest import ACCOUNTS, ROOT
 
@@ -164,6 +167,40 @@ def test_new_with_a_hostile_name_stays_in_the_folder(tmp_path):
     [written] = list(tmp_path.glob("*.yaml"))
     assert written.name == "etc-passwd-x-python-object-1.yaml"
     assert run("check", written, *TODAY).stdout.count(" YAML ") == 0
+
+
+@pytest.mark.parametrize("name, code", [
+    ("Acme\nschema: 2", "U+000A"), ("Acme\u2028schema: 2", "U+2028"), ("Acme\u2029Corp", "U+2029"),
+    ("Acme\r\nCorp", "U+000A, U+000D"), ("Acme\tCorp", "U+0009"), ("Acme\x1b[31mCorp", "U+001B"),
+    ("Acme\x85Corp", "U+0085"), ("Acme\u200bCorp", "U+200B"), ("Acme\u202eCorp", "U+202E"),
+])
+def test_new_refuses_a_name_with_a_line_break_control_or_invisible_character(tmp_path, name,
+                                                                             code):
+    result = run("new", name, "--dir", tmp_path, *TODAY)
+    assert result.exit_code == 2
+    assert f"Invalid value for NAME: it holds {code} " in result.output, result.output
+    assert "type the account's name on one line" in result.output
+    assert "\x1b" not in result.output and "\u2028" not in result.output
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("name", [
+    '"Acme" Corp: #1 -> the best', "- Acme: 'quoted' # not a comment", "? key: value",
+    "Acme {x: [1, 2]} & *alias !tag %YAML", 'Back\\slash \\n "q" \'q\' `t`', "@at | > ~ null",
+    "Ünïcode 株式会社 مريم \U0001f468\u200d\U0001f469\u200d\U0001f467", "yes",
+])
+def test_new_writes_any_one_line_name_so_it_loads_exactly_as_given(tmp_path, name):
+    result = run("new", "--dir", tmp_path, *TODAY, "--", name)  # "--": a name may start "-"
+    assert result.exit_code == 0, result.output
+    [path] = tmp_path.glob("*.yaml")
+    assert load_account(path).account.account.name == name
+    check = run("check", path, *TODAY)
+    assert not re.search(r" (YAML|SCHEMA|TEXT) ", check.stdout), check.stdout
+
+
+@pytest.mark.parametrize("value", ["a\u2028b\u2029c\x85d", "a\x7fb\x9bc", "x\ufffey", "\"#:\n\t\\"])
+def test_scaffold_quotes_text_so_yaml_reads_it_back_exactly(value):
+    assert yaml.safe_load(f"k: {yaml_str(value)}  # comment\n") == {"k": value}
 
 
 def test_schema_commands_print_json_schema():

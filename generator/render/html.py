@@ -16,7 +16,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from csplan import charts
 from csplan.brand import Brand
 from csplan.exceptions import BrandError
-from csplan.paths import TEMPLATES
+from csplan.paths import TEMPLATES, with_html_globals
 from csplan.view import PlanView
 
 _FACES = (("regular", 400, "normal"), ("bold", 700, "normal"), ("italic", 400, "italic"),
@@ -62,9 +62,9 @@ def environment(extra: Optional[Path] = None) -> jinja2.Environment:
     # "csplan/plan.html.j2" is always the bundled template, so a brand's own plan.html.j2
     # can extend it and replace one block.
     loaders += [jinja2.PrefixLoader({"csplan": ours}), ours]
-    return _BoundedSandbox(
+    return with_html_globals(_BoundedSandbox(
         loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=False)
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=False))
 
 
 def plan_html(view: PlanView, brand: Brand) -> str:
