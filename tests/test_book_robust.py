@@ -195,6 +195,24 @@ def test_a_worker_holds_only_its_own_account(book, tmp_path, monkeypatch):
     assert held == ["accounts held 1"] * 3
 
 
+def test_font_folders_of_dead_processes_are_removed(book, tmp_path, monkeypatch):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    stale = scratch / f"csplan-fonts-{ended.pid}-abc123"
+    stale.mkdir()
+    (stale / "font").write_bytes(b"x" * 1000)
+    alive = scratch / f"csplan-fonts-{os.getpid()}-def456"
+    alive.mkdir()
+    other = scratch / "someone-elses"
+    other.mkdir()
+    assert build(book, "--out", tmp_path / "out", "--jobs", "1").exit_code == 0
+    assert sorted(p.name for p in scratch.iterdir()) == sorted([alive.name, other.name])
+
+
 # --- the parent killed or interrupted: a real process, with real workers ---------------
 
 def six_accounts(tmp_path: Path) -> Path:
