@@ -128,8 +128,9 @@ def scale(sizes: list[int], formats: str) -> None:
             built = [a for a in data["accounts"] if a["status"] == "built"]
             peaks = [a["peak_mb"] for a in built]
             same = csplan("build", str(book), "--out", str(out))
+            skipped = report(out)["summary"]["skipped"]
             print(f"{n:8}  {len(built):5}  {data['summary']['failed']:6}  {seconds:6.1f}  "
-                  f"{seconds / n:9.3f}  {same:11.2f}  {max(peaks):6.1f}, "
+                  f"{seconds / n:9.3f}  {same:6.2f} ({skipped} skipped)  {max(peaks):6.1f}, "
                   f"{statistics.mean(peaks):6.1f}", flush=True)
 
 
