@@ -92,7 +92,8 @@ class BookOptions:
 class Book:
     results: list[BuildResult] = field(default_factory=list)
     seconds: float = 0.0
-    # file -> what the index shows of that account (kept in the cache for skipped ones)
+    # file -> what the index shows of that account (its facts kept in the cache for skipped
+    # ones)
     rows: dict[str, dict] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # e.g. the cache could not be used
 
