@@ -32,8 +32,14 @@ def build(*args):
                               catch_exceptions=False)
 
 
+def internal(out: Path) -> Path:
+    """Return where a build puts its report, index and cache (``_internal/`` where the
+    layout has one)."""
+    return out / "_internal" if (out / "_internal").is_dir() else out
+
+
 def report(out: Path) -> dict:
-    return json.loads((out / "build-report.json").read_text())
+    return json.loads((internal(out) / "build-report.json").read_text())
 
 
 def statuses(out: Path) -> dict[str, str]:
@@ -74,7 +80,7 @@ def _directory(path: Path) -> None:
 def test_a_damaged_cache_rebuilds_everything_with_one_warning(book, tmp_path, damage, why):
     out = tmp_path / "out"
     assert build(book, "--out", out).exit_code == 0
-    cache = out / ".csplan-cache.json"
+    cache = internal(out) / ".csplan-cache.json"
     damage(cache)
     result = build(book, "--out", out)
     assert result.exit_code == 0, result.output
@@ -96,7 +102,7 @@ def test_a_damaged_cache_rebuilds_everything_with_one_warning(book, tmp_path, da
 def test_an_unreadable_cache_rebuilds_everything_with_one_warning(book, tmp_path):
     out = tmp_path / "out"
     build(book, "--out", out)
-    (out / ".csplan-cache.json").chmod(0)
+    (internal(out) / ".csplan-cache.json").chmod(0)
     result = build(book, "--out", out)
     assert set(statuses(out).values()) == {"built"}
     assert "cannot be read" in result.stderr
@@ -139,9 +145,10 @@ def test_a_moved_book_is_still_skipped_from_another_folder(tmp_path, monkeypatch
                for a in data["accounts"] for f in a["findings"])
     files = [f for a in data["accounts"] for f in a["files"]]
     assert len(files) == 8 and all((out / f).is_file() for f in files)
-    links = re.findall(r'href="([^"]+)"', (out / "index.html").read_text())
-    assert len(links) == 8 and all((out / link).is_file() for link in links)
-    cache = (out / ".csplan-cache.json").read_text()
+    index = internal(out) / "index.html"
+    links = re.findall(r'href="([^"]+)"', index.read_text())
+    assert len(links) == 8 and all((index.parent / link).is_file() for link in links)
+    cache = (internal(out) / ".csplan-cache.json").read_text()
     assert str(tmp_path) not in cache  # nothing in it depends on where the book was
 
 
@@ -341,7 +348,7 @@ def test_ctrl_c_stops_the_workers_and_says_what_was_written(tmp_path):
 def test_the_cache_records_each_document_by_size_and_hash(book, tmp_path):
     out = tmp_path / "out"
     build(book, "--out", out)
-    data = json.loads((out / ".csplan-cache.json").read_text())
+    data = json.loads((internal(out) / ".csplan-cache.json").read_text())
     entry = next(e for k, e in data["accounts"].items() if "northwind" in k)
     recorded = {o["path"]: (o["size"], o["sha256"]) for o in entry["outputs"]}
     northwind = next(a for a in report(out)["accounts"] if a["slug"] == "northwind-freight")
