@@ -6,7 +6,11 @@ workers; a no-change rebuild; a one-account-changed rebuild; peak memory per wor
 one account's three-format bundle against one LibreOffice DOCX->PDF conversion of the same
 plan (skipped, with a note, where LibreOffice is not installed). Run from the repository root:
 
-    python benchmarks/bench_book.py [--n 300] [--sample 24]
+    python benchmarks/bench_book.py [--n 300] [--sample 24] [--formats docx,pdf,pptx]
+
+``--scale 300,3000`` instead builds books of each size cold, in one run, and prints the
+seconds per account and the peak memory per worker of each, to show both stay flat as the
+book grows (``--formats docx`` keeps the large size's run short).
 """
 
 from __future__ import annotations
@@ -30,9 +34,13 @@ from benchmarks.synth import write_book  # noqa: E402
 TODAY = ["--today", "2026-11-23"]
 
 
+FORMATS: list[str] = []  # --formats, passed to every build
+
+
 def csplan(*args: str) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "csplan", *args, *TODAY, "--quiet"],
+    extra = FORMATS if args[0] == "build" else []
+    subprocess.run([sys.executable, "-m", "csplan", *args, *extra, *TODAY, "--quiet"],
                    check=False, capture_output=True)
     return time.perf_counter() - start
 
@@ -46,7 +54,14 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--sample", type=int, default=24,
                         help="accounts built with 1 and with all workers for the speed-up")
+    parser.add_argument("--formats", default="docx,pdf,pptx", help="formats built")
+    parser.add_argument("--scale", help="comma-separated book sizes, e.g. 300,3000: build "
+                                        "each cold and print time and memory per account")
     args = parser.parse_args()
+    FORMATS[:] = ["--formats", args.formats]
+    if args.scale:
+        scale([int(n) for n in args.scale.split(",")], args.formats)
+        return
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -68,7 +83,7 @@ def main() -> None:
         built = [a for a in data["accounts"] if a["status"] == "built"]
         print(f"book cold, {cores} workers           : {t_cold:6.2f} s "
               f"({len(built)} built, {data['summary']['failed']} failed by their checks)")
-        for fmt in ("docx", "pdf", "pptx"):
+        for fmt in args.formats.split(","):
             times = [a["format_seconds"][fmt] for a in built if fmt in a["format_seconds"]]
             print(f"  {fmt:4} per account (in a worker): {statistics.mean(times):6.3f} s mean, "
                   f"{max(times):.3f} s max")
@@ -97,6 +112,26 @@ def main() -> None:
         t_lo = time.perf_counter() - start
         print(f"one bundle (1 worker) {bundle:.3f} s vs LibreOffice DOCX->PDF {t_lo:.3f} s: "
               f"ratio {bundle / t_lo:.2f}")
+
+
+def scale(sizes: list[int], formats: str) -> None:
+    """Build a book of each size cold and print seconds per account and memory per worker."""
+    cores = os.cpu_count() or 1
+    print(f"books built cold with {cores} workers, formats {formats}")
+    print("accounts  built  failed  book s  s/account  no-change s  peak MB per worker (max, mean)")
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            book = write_book(Path(tmp) / "book", n)
+            out = Path(tmp) / "out"
+            seconds = csplan("build", str(book), "--out", str(out))
+            data = report(out)
+            built = [a for a in data["accounts"] if a["status"] == "built"]
+            peaks = [a["peak_mb"] for a in built]
+            same = csplan("build", str(book), "--out", str(out))
+            skipped = report(out)["summary"]["skipped"]
+            print(f"{n:8}  {len(built):5}  {data['summary']['failed']:6}  {seconds:6.1f}  "
+                  f"{seconds / n:9.3f}  {same:6.2f} ({skipped} skipped)  {max(peaks):6.1f}, "
+                  f"{statistics.mean(peaks):6.1f}", flush=True)
 
 
 if __name__ == "__main__":

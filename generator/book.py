@@ -2,54 +2,78 @@
 
 The batch layer only schedules and collects (one linear ``render_account`` per account does
 the work). Accounts are checked in this process first (fast, and the slugs of every account
-must be known before any folder is written). The accounts to render are then handed, one
-at a time, to at most ``jobs`` worker processes forked from this one after it has imported
-and warmed the renderers (fonts, templates, WeasyPrint); a worker stays warm from one account
-to the next and is replaced after ``ACCOUNTS_PER_WORKER``. An account that raises fails
-alone; a worker that crashes, is killed or passes ``timeout`` seconds on an account fails
-that account alone and is replaced by a fresh worker.
+must be known before any folder is written); of each checked account this process keeps only
+what the report and the index need, never the account itself. The accounts to render are
+then sent, one at a time, over a pipe to at most ``jobs`` worker processes forked from this
+one after it has imported and warmed the renderers (fonts, templates, WeasyPrint). A worker
+loads and checks the account it is sent again itself, so it holds that account only and its
+memory does not grow with the book; it stays warm from one account to the next and is
+replaced after ``ACCOUNTS_PER_WORKER``. An account that raises fails alone; a worker that
+crashes, is killed or passes ``timeout`` seconds on an account fails that account alone and
+is replaced by a fresh worker. A worker ends when this process dies (the kernel signals it
+where it can, and it checks for its parent while it waits). Ctrl-C stops the workers, keeps
+what was built and raises ``Interrupted`` (exit 130).
 
 Incremental builds: an account whose fingerprint (the bytes of its YAML and logo, the brand
-folder, the templates, the program, the csplan version, ``--today``, the formats and
-``--strict``) matches its last successful build, and whose files are all still there, is
-skipped. Fingerprints are content hashes kept in ``<out>/_internal/.csplan-cache.json``.
+folder, the program, csplan's version and code (its Python files, templates and default
+brand), the versions of the libraries that write the documents, ``--today``, the formats and
+``--strict``) matches its last successful build, and whose documents are all still there with
+the size and SHA-256 they were written with, is skipped. Fingerprints are content hashes kept
+in ``<out>/_internal/.csplan-cache.json``, every path in it relative to ``<out>``, so a book moved
+together with its output folder is still up to date. A cache that cannot be read or is
+damaged means a full rebuild with one warning, and the build writes a good one.
 """
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import gc
 import hashlib
-import json
 import multiprocessing
 import os
 import resource
+import signal
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import metadata
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Literal, Optional
 
+import click
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+import csplan
 from csplan import __version__, layout
 from csplan.brand import Brand
 from csplan.build import BuildResult, assign_slugs, clashes, render_account, render_templates
-from csplan.exceptions import BrandError, CsplanError
+from csplan.exceptions import BrandError, BuildError, CsplanError
 from csplan.findings import Finding
-from csplan.paths import TEMPLATES
+from csplan.paths import BRAND, TEMPLATES
 from csplan.pipeline import AccountResult, Programs, check_file
 from csplan.program import Program
 from csplan.render.pdf import release_fonts, remove_fonts_of
 from csplan.write import write_atomic
 
 CACHE_FILE = ".csplan-cache.json"
+# The libraries whose version changes how a document comes out.
+RENDERING_LIBRARIES = ("python-docx", "python-pptx", "weasyprint", "pydyf", "pillow",
+                       "fonttools", "uharfbuzz", "babel", "jinja2")
+# What the index shows of an account that comes from the account itself, not from its build.
+FACTS = ("segment", "renewal", "band", "score", "plan_status")
 
 
 @dataclass
 class Job:
-    checked: AccountResult
+    """One account for a worker, sent over its pipe: the worker loads and checks it itself."""
+
+    file: str
     program: Program
     slug: str
-    fingerprint: str
+    findings: list[Finding]  # those of the check here, for a failure the worker cannot report
 
 
 @dataclass
@@ -68,27 +92,141 @@ class BookOptions:
 class Book:
     results: list[BuildResult] = field(default_factory=list)
     seconds: float = 0.0
-    # file -> what the index shows of that account (kept in the cache for skipped ones)
+    # file -> what the index shows of that account (its facts kept in the cache for skipped
+    # ones)
     rows: dict[str, dict] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # e.g. the cache could not be used
 
 
-def _hash_files(paths: Iterable[Path]) -> str:
+class Interrupted(click.ClickException):
+    """Ctrl-C during a build: workers stopped, what was built kept; exit 130 (128 + SIGINT)."""
+
+    exit_code = 130
+
+    def show(self, file=None) -> None:
+        click.echo(self.message, err=True)
+
+
+# --- the cache: one strictly checked JSON file, every path relative to the output folder ---
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class _Output(_Strict):
+    path: str
+    size: int
+    sha256: str
+
+
+class _Finding(_Strict):
+    file: str
+    line: int
+    column: int
+    level: Literal["error", "warning"]
+    rule: str
+    message: str
+
+
+class _Entry(_Strict):
+    fingerprint: str
+    file: str  # the account file as it was named then (its findings name it so)
+    slug: str
+    account: str
+    logo: Optional[str]
+    outputs: list[_Output]
+    notes: list[str]
+    findings: list[_Finding]
+    facts: dict[str, str]
+
+
+class _Cache(_Strict):
+    format: Literal[2]
+    accounts: dict[str, _Entry]
+
+
+def _read_cache(path: Path) -> tuple[dict[str, _Entry], Optional[str]]:
+    """Return the cache's entries, and a warning when a cache is there but cannot be used."""
+    rebuilt = "every account is rebuilt"
+    if path.is_dir():
+        return {}, (f"{path}: warning: the build cache is a folder, not a file, so {rebuilt} "
+                    "each time; remove that folder to make builds incremental again")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}, None
+    except OSError as exc:
+        why = f"it cannot be read: {exc.strerror or exc}"
+    else:
+        try:
+            return _Cache.model_validate_json(data).accounts, None
+        except ValidationError as exc:
+            why = ("it is not valid JSON" if any(e["type"] == "json_invalid"
+                                                 for e in exc.errors())
+                   else "it is damaged or was written by another csplan version")
+    return {}, f"{path}: warning: the build cache cannot be used ({why}); {rebuilt} and a " \
+               "new cache is written"
+
+
+def _write_cache(path: Path, accounts: dict[str, _Entry], out: Path) -> Optional[str]:
+    """Write the cache; return a warning when it cannot be written."""
+    if path.is_dir():
+        return None  # said when it was read
+    try:
+        write_atomic(path, _Cache(format=2, accounts=accounts).model_dump_json(
+            indent=1).encode(), inside=out)
+    except (BuildError, OSError) as exc:
+        return f"{path}: warning: {exc}; the next build rebuilds every account"
+    return None
+
+
+# --- fingerprints --------------------------------------------------------------------------
+
+def _hash_tree(digest, folder: Path, suffix: Optional[str] = None) -> None:
+    """Add every file under ``folder`` (or those ending in ``suffix``) to ``digest``."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and (
+                suffix is None or path.suffix == suffix):
+            digest.update(f"{path.relative_to(folder).as_posix()}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def hash_code(package: Path, templates: Path, brand: Path) -> str:
+    """Return one hash of csplan's code: the Python files of ``package``, every template and
+    every file of the default brand."""
     digest = hashlib.sha256()
-    for path in sorted(paths):
-        if path.is_file():
-            digest.update(str(path.name).encode())
-            digest.update(path.read_bytes())
+    _hash_tree(digest, package, ".py")
+    _hash_tree(digest, templates)
+    _hash_tree(digest, brand)
     return digest.hexdigest()
 
 
-def _tree(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+@functools.cache
+def code_hash() -> str:
+    """Return the hash of this csplan's code, computed once per process."""
+    return hash_code(Path(csplan.__file__).parent, TEMPLATES, BRAND)
 
 
-def fingerprint(checked: AccountResult, program: Program, shared: str) -> str:
-    """Return the content hash that decides whether an account must be built again."""
-    logo = checked.loaded.logo_path if checked.loaded else None
-    return _fingerprint(Path(checked.file).read_bytes(), logo, program, shared)
+@functools.cache
+def library_versions() -> str:
+    """Return the versions of the libraries that write the documents."""
+    versions = []
+    for name in RENDERING_LIBRARIES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} none")
+    return ", ".join(versions)
+
+
+def _shared(options: BookOptions) -> str:
+    """Return what every account's fingerprint shares: csplan, the libraries, the options."""
+    brand = hashlib.sha256()
+    _hash_tree(brand, options.brand.folder)
+    # SOURCE_DATE_EPOCH is the date inside every file, so a new one rebuilds.
+    return "|".join([__version__, code_hash(), library_versions(), options.today.isoformat(),
+                     os.environ.get("SOURCE_DATE_EPOCH", ""), ",".join(options.formats),
+                     str(options.strict), brand.hexdigest()])
 
 
 def _fingerprint(account: bytes, logo: Optional[Path], program: Program, shared: str) -> str:
@@ -100,135 +238,204 @@ def _fingerprint(account: bytes, logo: Optional[Path], program: Program, shared:
     return digest.hexdigest()
 
 
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _relative(path: Path, out: Path) -> str:
+    """Return ``path`` relative to the output folder (absolute where it cannot be)."""
+    try:
+        return Path(os.path.relpath(path.resolve(), out.resolve())).as_posix()
+    except ValueError:  # another drive
+        return str(path.resolve())
+
+
+def _key(path: Path, options: BookOptions) -> str:
+    """Return the cache key of an account for a set of formats (a brief-only run keeps its
+    own entry, so it does not force the next full build to start over)."""
+    return f"{_relative(path, options.out)}|{','.join(options.formats)}"
+
+
+def _unchanged(path: Path, entry: _Entry, program: Program, shared: str, out: Path) -> bool:
+    """Return True when the account's inputs hash as they did at its last good build and its
+    documents are still the ones written then."""
+    try:
+        logo = out / entry.logo if entry.logo else None
+        if _fingerprint(path.read_bytes(), logo, program, shared) != entry.fingerprint:
+            return False
+        root = out.resolve()
+        for output in entry.outputs:
+            document = out / output.path
+            if (not document.resolve().is_relative_to(root)
+                    or document.stat().st_size != output.size
+                    or _sha256(document) != output.sha256):
+                return False
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+# --- the book ------------------------------------------------------------------------------
+
+@dataclass
+class _Checked:
+    """What this process keeps of a checked account: what the index, the cache and a failure
+    report need, not the account itself."""
+
+    file: str
+    program: Program
+    name: str
+    findings: list[Finding]
+    failed: bool
+    fingerprint: str
+    logo: Optional[Path]
+    facts: dict[str, str]
+
+
+def _check(path: Path, program: Program, options: BookOptions, shared: str) -> _Checked:
+    from csplan.report import index_row
+
+    checked = check_file(path, program, options.today)
+    loaded = checked.loaded
+    row = index_row(BuildResult(file=str(path)), loaded, program, options.today, options.out)
+    logo = loaded.logo_path if loaded else None
+    return _Checked(str(path), program, _name(checked), checked.findings,
+                    checked.failed(options.strict),
+                    _fingerprint(path.read_bytes(), logo, program, shared), logo,
+                    {k: str(row[k]) for k in FACTS})
+
+
 def build_book(files: list[Path], programs: Programs, options: BookOptions,
                on_result: Callable[[BuildResult], None] = lambda r: None) -> Book:
     """Return the results of building every account in ``files`` (see the module docstring).
 
     An account whose fingerprint matches its cache entry is skipped before it is even
-    parsed: its findings, name and index row come from the cache.
+    parsed: its findings, name and index row come from the cache. Raises ``Interrupted``
+    on Ctrl-C, after the cache has recorded every account built until then.
     """
     from csplan.docinfo import source_date_epoch
     from csplan.report import index_row
 
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH stops the build before any work
     started = time.perf_counter()
-    # SOURCE_DATE_EPOCH is the date inside every file, so a new one rebuilds.
-    shared = "|".join([__version__, options.today.isoformat(), ",".join(options.formats),
-                       os.environ.get("SOURCE_DATE_EPOCH", ""),
-                       str(options.strict), _hash_files(_tree(options.brand.folder)),
-                       _hash_files(_tree(TEMPLATES))])
-    cache_path = layout.internal(options.out) / CACHE_FILE
-    cache = {} if options.force else _read_cache(cache_path)
-    fresh: dict[int, BuildResult] = {}
-    todo: list[tuple[int, Path, Program]] = []
-    for index, path in enumerate(files):
-        program = programs.for_account(path)
-        entry = cache.get(_key(path, options))
-        if entry and _unchanged(path, entry, program, shared):
-            fresh[index] = BuildResult(
-                file=str(path), status="skipped", slug=entry["slug"], account=entry["account"],
-                outputs=[Path(f) for f in entry["files"]], notes=list(entry["notes"]),
-                findings=[Finding(**f) for f in entry["findings"]])
-        else:
-            todo.append((index, path, program))
-    checked = {index: (check_file(path, program, options.today), program)
-               for index, path, program in todo}
-    names = {i: r.account for i, r in fresh.items()}
-    names.update({i: c.loaded.account.account.name for i, (c, _) in checked.items()
-                  if not c.failed(options.strict)})
-    indexes = list(names)
-    slugs = dict(zip(indexes, assign_slugs(list(names.values()))))
-    clashing = {indexes[i]: [files[indexes[o]] for o in others]
-                for i, others in clashes(list(slugs.values())).items()}
-    for index in clashing:
-        slugs[index] = ""  # no folder: neither a skipped nor a built account keeps one
-    for index, result in list(fresh.items()):
-        if slugs[index] != result.slug:  # a new account now shares its name's slug
-            del fresh[index]
-            path = files[index]
-            program = programs.for_account(path)
-            checked[index] = (check_file(path, program, options.today), program)
-    results: dict[int, BuildResult] = dict(fresh)
-    for result in fresh.values():
-        on_result(result)
-    jobs: list[tuple[int, Job]] = []
-    for index, (result, program) in sorted(checked.items()):
-        if index in clashing:
-            results[index] = BuildResult(file=result.file, account=_name(result), findings=[
-                *result.findings, Finding(result.file, 0, 0, "error", "BUILD", (
-                    f"account '{_name(result)}' would write into the same output folder as "
-                    f"{', '.join(map(str, clashing[index]))}; give each account its own "
-                    "name"))])
-            on_result(results[index])
-        elif result.failed(options.strict):
-            results[index] = BuildResult(file=result.file, findings=list(result.findings),
-                                         account=_name(result))
-            on_result(results[index])
-        else:
-            jobs.append((index, Job(result, program, slugs[index],
-                                    fingerprint(result, program, shared))))
-    if jobs:
-        _try_brand_templates(jobs[0][1], options)
-    if len(jobs) > 1:  # warming up pays off only when it is shared by several children
-        _warm_up(options)
-    job_at = dict(jobs)
-    if jobs:
-        for index, result in zip(job_at, _run(list(job_at.values()), options, on_result)):
-            results[index] = result
-    rows: dict[str, dict] = {}
-    for index, result in results.items():
-        key = _key(Path(result.file), options)
-        if index in fresh:
-            rows[result.file] = {**cache[key]["row"], "status": "skipped"}
-            continue
-        result_checked, program = checked[index]
-        rows[result.file] = index_row(result, result_checked.loaded, program, options.today,
-                                      options.out)
-        if result.status == "built":
-            job = job_at[index]
-            logo = result_checked.loaded.logo_path if result_checked.loaded else None
-            cache[key] = {"fingerprint": job.fingerprint, "files": [str(p) for p in result.outputs],
-                          "notes": result.notes, "slug": result.slug, "account": result.account,
-                          "logo": str(logo) if logo else None, "row": rows[result.file],
-                          "findings": [f.as_dict() for f in result.findings]}
-        else:
+    out = options.out
+    book = Book()
+    shared = _shared(options)
+    cache_path = layout.internal(out) / CACHE_FILE
+    cache, warning = _read_cache(cache_path)
+    if warning and not options.force:
+        book.warnings.append(warning)
+    results: dict[int, BuildResult] = {}
+
+    def record(index: int, result: BuildResult, facts: dict[str, str],
+               entry: Optional[_Entry] = None) -> None:
+        results[index] = result
+        row = index_row(result, None, programs.for_account(files[index]), options.today, out)
+        book.rows[result.file] = {**row, **facts}
+        key = _key(files[index], options)
+        if entry is not None:
+            cache[key] = entry
+        elif result.status != "skipped":
             cache.pop(key, None)
-    _write_cache(cache_path, cache, options.out)
-    ordered = [results[i] for i in sorted(results)]
-    return Book(ordered, round(time.perf_counter() - started, 3), rows)
+        on_result(result)
 
-
-def _key(path: Path, options: BookOptions) -> str:
-    """Return the cache key of an account for a set of formats (a brief-only run keeps its
-    own entry, so it does not force the next full build to start over)."""
-    return f"{path.resolve()}|{','.join(options.formats)}"
-
-
-def _unchanged(path: Path, entry: dict, program: Program, shared: str) -> bool:
-    """Return True when the account's inputs hash as they did at its last good build."""
     try:
-        needed = ("fingerprint", "files", "notes", "slug", "account", "row", "findings")
-        if not all(k in entry for k in needed):
-            return False
-        logo = Path(entry["logo"]) if entry.get("logo") else None
-        return (_fingerprint(path.read_bytes(), logo, program, shared) == entry["fingerprint"]
-                and all(Path(f).is_file() for f in entry["files"]))
-    except (OSError, TypeError, ValueError):
-        return False
+        fresh: dict[int, _Entry] = {}
+        for index, path in enumerate(files):
+            entry = None if options.force else cache.get(_key(path, options))
+            if entry and _unchanged(path, entry, programs.for_account(path), shared, out):
+                fresh[index] = entry
+        checked = {index: _check(path, programs.for_account(path), options, shared)
+                   for index, path in enumerate(files) if index not in fresh}
+        names = {i: e.account for i, e in fresh.items()}
+        names.update({i: c.name for i, c in checked.items() if not c.failed})
+        indexes = list(names)
+        slugs = dict(zip(indexes, assign_slugs(list(names.values()))))
+        clashing = {indexes[i]: [files[indexes[o]] for o in others]
+                    for i, others in clashes(list(slugs.values())).items()}
+        for index in clashing:
+            slugs[index] = ""  # no folder: neither a skipped nor a built account keeps one
+        for index, entry in list(fresh.items()):
+            if slugs[index] != entry.slug:  # a new account now shares its name's slug
+                del fresh[index]
+                path = files[index]
+                checked[index] = _check(path, programs.for_account(path), options, shared)
+        for index, entry in fresh.items():
+            record(index, _skipped(files[index], entry, out), entry.facts)
+        for index, account in sorted(checked.items()):
+            if index in clashing:
+                record(index, BuildResult(file=account.file, account=account.name, findings=[
+                    *account.findings, Finding(account.file, 0, 0, "error", "BUILD", (
+                        f"account '{account.name}' would write into the same output folder "
+                        f"as {', '.join(map(str, clashing[index]))}; give each account its "
+                        "own name"))]), account.facts)
+            elif account.failed:
+                record(index, BuildResult(file=account.file, findings=list(account.findings),
+                                          account=account.name), account.facts)
+        order = sorted(i for i, c in checked.items() if not c.failed and i not in clashing)
+        if order:
+            _try_brand_templates(checked[order[0]], options)
+        if len(order) > 1:  # warming up pays off only when it is shared by several children
+            _warm_up(options)
+
+        def done(position: int, result: BuildResult, outputs: list[dict]) -> None:
+            index = order[position]
+            account = checked.pop(index)  # nothing of it is needed any more
+            result.account = account.name
+            entry = None
+            if result.status == "built":
+                entry = _Entry(
+                    fingerprint=account.fingerprint, file=account.file, slug=result.slug or "",
+                    account=result.account,
+                    logo=_relative(account.logo, out) if account.logo else None,
+                    outputs=[_Output(**o) for o in outputs], notes=list(result.notes),
+                    findings=[_Finding(**f.as_dict()) for f in result.findings],
+                    facts=account.facts)
+            record(index, result, account.facts, entry)
+
+        _run([Job(checked[i].file, checked[i].program, slugs[i], checked[i].findings)
+              for i in order], options, done)
+    except KeyboardInterrupt:
+        _write_cache(cache_path, cache, out)
+        built = sum(1 for r in results.values() if r.status == "built")
+        raise Interrupted(
+            f"Interrupted: {built} of {len(files)} accounts built; their documents and the "
+            "build cache are written, nothing half-written was left, build-report.json and "
+            "index.html were not updated; run the same command again to finish") from None
+    problem = _write_cache(cache_path, cache, out)
+    if problem:
+        book.warnings.append(problem)
+    book.results = [results[i] for i in sorted(results)]
+    book.seconds = round(time.perf_counter() - started, 3)
+    return book
+
+
+def _skipped(path: Path, entry: _Entry, out: Path) -> BuildResult:
+    """Return the result of an unchanged account from its cache entry, naming the account
+    file as it is named now."""
+    def finding(f: _Finding) -> Finding:
+        return Finding(**{**f.model_dump(), "file": str(path) if f.file == entry.file
+                          else f.file})
+
+    return BuildResult(file=str(path), status="skipped", slug=entry.slug,
+                       account=entry.account, outputs=[out / o.path for o in entry.outputs],
+                       notes=list(entry.notes), findings=[finding(f) for f in entry.findings])
 
 
 def _name(result: AccountResult) -> str:
     return result.loaded.account.account.name if result.loaded else ""
 
 
-def _try_brand_templates(job: Job, options: BookOptions) -> None:
+def _try_brand_templates(account: _Checked, options: BookOptions) -> None:
     """Render one account's HTML here, before any worker starts, when the brand has its own
     templates: a template that breaks (sandbox, loop, recursion) is then one configuration
     error (exit 2) instead of the same failure on every account."""
     if not (options.brand.folder / "templates").is_dir():
         return
     try:
-        render_templates(job.checked, job.program, options.brand, options.today,
+        checked = check_file(Path(account.file), account.program, options.today)
+        render_templates(checked, account.program, options.brand, options.today,
                          options.formats)
     except BrandError as exc:
         raise CsplanError(str(exc)) from None
@@ -240,8 +447,8 @@ def _warm_up(options: BookOptions) -> None:
     """Load what every child needs once, here, so forked children start warm."""
     import csplan.render.docx  # noqa: F401
     import csplan.render.pptx  # noqa: F401
-    from csplan.render.html import environment
     from csplan.docinfo import DocInfo
+    from csplan.render.html import environment
     from csplan.render.pdf import html_to_pdf
 
     environment(options.brand.folder / "templates").get_template("plan.html.j2")
@@ -253,31 +460,69 @@ def _warm_up(options: BookOptions) -> None:
         pass
 
 
+# --- workers -------------------------------------------------------------------------------
+
 # A worker is replaced after this many accounts, so nothing a renderer leaks can build up.
 ACCOUNTS_PER_WORKER = 40
+# How often (seconds) a waiting worker checks that its parent is still there.
+PARENT_CHECK = 1.0
 
 
-def _worker(jobs: list[Job], options: BookOptions, conn) -> None:
-    """Render the accounts the parent names by index, one at a time, until told to stop.
+def _stop(signum, frame) -> None:
+    raise SystemExit(0)  # unwinds: a temporary file being written is removed
 
-    The worker was forked after ``jobs`` was made, so only an index crosses the pipe.
+
+def _end_with_parent(parent: int) -> None:
+    """Have the kernel send SIGTERM when the parent dies (Linux); elsewhere the worker's
+    wait loop notices the parent is gone."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+            pass
+    if os.getppid() != parent:  # it died before the line above
+        raise SystemExit(0)
+
+
+def _worker(options: BookOptions, conn, inherited: list, parent: int) -> None:
+    """Build the accounts the parent sends, one at a time, until told to stop or the parent
+    is gone.
+
+    ``inherited`` are the parent's ends of every pipe, copied by the fork: closed here, so
+    that when the parent dies nothing keeps a pipe open and the worker's wait ends.
     Rendering makes millions of short-lived objects: collecting less often (gen 0 at 20,000
     allocations instead of 700) saves about a tenth of the time for a few MB more.
     """
+    signal.signal(signal.SIGTERM, _stop)
     gc.set_threshold(20_000, 20, 50)
     try:
+        for other in inherited:
+            other.close()
+        _end_with_parent(parent)
         while True:
-            index = conn.recv()
-            if index is None:
+            while not conn.poll(PARENT_CHECK):
+                if os.getppid() != parent:
+                    return
+            job = conn.recv()
+            if job is None:
                 break
-            job = jobs[index]
-            result = render_account(job.checked, job.slug, job.program, options.brand,
-                                    options.out, options.formats, options.today)
+            checked = check_file(Path(job.file), job.program, options.today)
+            if checked.failed(options.strict):  # the file changed since it was checked
+                result = BuildResult(file=job.file, slug=job.slug, findings=checked.findings)
+            else:
+                result = render_account(checked, job.slug, job.program, options.brand,
+                                        options.out, options.formats, options.today)
+            del checked
+            outputs = [{"path": p.relative_to(options.out).as_posix(),
+                        "size": p.stat().st_size, "sha256": _sha256(p)}
+                       for p in result.outputs] if result.status == "built" else []
             result.peak_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-            conn.send((index, result))
-    except (EOFError, OSError, KeyboardInterrupt):
+            conn.send((result, outputs))
+    except (EOFError, OSError, KeyboardInterrupt, SystemExit):
         pass
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         release_fonts()
         os._exit(0)
 
@@ -292,22 +537,26 @@ class _Worker:
 
 
 def _run(jobs: list[Job], options: BookOptions,
-         on_result: Callable[[BuildResult], None]) -> list[BuildResult]:
-    """Return the results of ``jobs`` in order, rendered by at most ``options.jobs`` workers.
+         on_done: Callable[[int, BuildResult, list[dict]], None]) -> None:
+    """Build ``jobs`` with at most ``options.jobs`` workers; call ``on_done`` with each one's
+    position, result and documents (path, size, sha256) as it finishes.
 
     Workers are forked from this (warmed) process and stay warm from one account to the
     next. A worker that crashes, is killed or passes the timeout on an account fails that
-    account alone and is replaced; the others carry on.
+    account alone and is replaced; the others carry on. On any exception here (Ctrl-C) every
+    worker is stopped before it propagates.
     """
     context = multiprocessing.get_context("fork")
     pending = list(range(len(jobs)))
     pending.reverse()  # pop() from the end hands accounts out in order
     workers: list[_Worker] = []
-    done: dict[int, BuildResult] = {}
+    finished = 0
 
     def start() -> _Worker:
         mine, theirs = context.Pipe()
-        process = context.Process(target=_worker, args=(jobs, options, theirs), daemon=True)
+        inherited = [mine] + [w.conn for w in workers]
+        process = context.Process(target=_worker, args=(options, theirs, inherited,
+                                                        os.getpid()), daemon=True)
         # Garbage is collected here, not in the worker: the worker never finalizes objects
         # it inherits (a Pango font map of this process among them). Frozen objects are
         # also left alone by the worker's collector, which keeps their pages shared.
@@ -322,9 +571,13 @@ def _run(jobs: list[Job], options: BookOptions,
         workers.append(worker)
         return worker
 
-    def stop(worker: _Worker, kill: bool = False) -> None:
-        if kill:
+    def stop(worker: _Worker, how: str = "ask") -> None:
+        """End a worker: ask it (it finishes cleanly), terminate it (it removes what it was
+        writing) or kill it."""
+        if how == "kill":
             worker.process.kill()
+        elif how == "terminate":
+            worker.process.terminate()
         else:
             try:
                 worker.conn.send(None)
@@ -339,77 +592,66 @@ def _run(jobs: list[Job], options: BookOptions,
         worker.conn.close()
         workers.remove(worker)
 
-    def finish(worker: _Worker, result: BuildResult) -> None:
-        index, worker.index = worker.index, None
-        result.account = _name(jobs[index].checked)
-        done[index] = result
-        on_result(result)
+    def finish(worker: _Worker, result: BuildResult, outputs: list[dict]) -> None:
+        nonlocal finished
+        position, worker.index = worker.index, None
+        finished += 1
+        on_done(position, result, outputs)
 
     size = max(1, options.jobs)
-    while len(done) < len(jobs):
-        for worker in [w for w in workers if w.index is None]:
-            if not pending or worker.built >= ACCOUNTS_PER_WORKER:
-                stop(worker)
-        while pending and len(workers) < size:
-            start()
-        for worker in list(workers):
-            if worker.index is None and pending:
-                worker.index, worker.started = pending.pop(), time.monotonic()
-                try:
-                    worker.conn.send(worker.index)
-                except OSError:  # died while idle (killed from outside): no retry loops
+    try:
+        while finished < len(jobs):
+            for worker in [w for w in workers if w.index is None]:
+                if not pending or worker.built >= ACCOUNTS_PER_WORKER:
+                    stop(worker)
+            while pending and len(workers) < size:
+                start()
+            for worker in list(workers):
+                if worker.index is None and pending:
+                    worker.index, worker.started = pending.pop(), time.monotonic()
+                    try:
+                        worker.conn.send(jobs[worker.index])
+                    except OSError:  # died while idle (killed from outside): no retry loops
+                        finish(worker, _failed(jobs[worker.index],
+                                               "the worker for this account had stopped"), [])
+                        stop(worker, "kill")
+            busy = [w for w in workers if w.index is not None]
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
+                         timeout=0.2)
+            now = time.monotonic()
+            for worker in busy:
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    message = None
+                    try:
+                        if worker.conn.poll():
+                            message = worker.conn.recv()
+                    except (EOFError, OSError):
+                        message = None
+                    if message is not None:
+                        worker.built += 1
+                        finish(worker, *message)
+                        continue
+                    if worker.process.is_alive():
+                        continue  # data not complete yet; the sentinel will follow
+                    worker.process.join(1)
+                    code = worker.process.exitcode
+                    why = f"signal {-code}" if code is not None and code < 0 else f"exit {code}"
                     finish(worker, _failed(jobs[worker.index],
-                                           "the worker for this account had stopped"))
-                    stop(worker, kill=True)
-        busy = [w for w in workers if w.index is not None]
-        ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=0.2)
-        now = time.monotonic()
-        for worker in busy:
-            if worker.conn in ready or worker.process.sentinel in ready:
-                result = None
-                try:
-                    if worker.conn.poll():
-                        _, result = worker.conn.recv()
-                except (EOFError, OSError):
-                    result = None
-                if result is not None:
-                    worker.built += 1
-                    finish(worker, result)
-                    continue
-                if worker.process.is_alive():
-                    continue  # data not complete yet; the sentinel will follow
-                worker.process.join(1)
-                code = worker.process.exitcode
-                why = f"signal {-code}" if code is not None and code < 0 else f"exit {code}"
-                finish(worker, _failed(jobs[worker.index],
-                                       f"the worker building this account crashed ({why})"))
-                stop(worker)
-            elif now - worker.started > options.timeout:
-                finish(worker, _failed(jobs[worker.index],
-                                       f"building took longer than {options.timeout:g} s "
-                                       "(--timeout) and was stopped"))
-                stop(worker, kill=True)
-    for worker in list(workers):
-        stop(worker)
-    return [done[i] for i in range(len(jobs))]
+                                           f"the worker building this account crashed ({why})"),
+                           [])
+                    stop(worker)
+                elif now - worker.started > options.timeout:
+                    finish(worker, _failed(jobs[worker.index],
+                                           f"building took longer than {options.timeout:g} s "
+                                           "(--timeout) and was stopped"), [])
+                    stop(worker, "kill")
+        for worker in list(workers):
+            stop(worker)
+    finally:
+        for worker in list(workers):  # only left on an exception: stop them now
+            stop(worker, "terminate")
 
 
 def _failed(job: Job, message: str) -> BuildResult:
-    return BuildResult(file=job.checked.file, slug=job.slug,
-                       findings=list(job.checked.findings) + [
-                           Finding(job.checked.file, 0, 0, "error", "BUILD", message)])
-
-
-def _read_cache(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def _write_cache(path: Path, cache: dict, out: Path) -> None:
-    try:
-        write_atomic(path, json.dumps(cache, indent=1, sort_keys=True).encode(), inside=out)
-    except Exception:  # noqa: BLE001 - a missing cache only costs a rebuild
-        pass
+    return BuildResult(file=job.file, slug=job.slug, findings=list(job.findings) + [
+        Finding(job.file, 0, 0, "error", "BUILD", message)])

@@ -208,6 +208,8 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
     reporter = Reporter(len(files), out, quiet, verbose, silent=output_format == "json")
     with reporter:
         book = build_book(files, programs, options, reporter.result)
+    for warning in book.warnings:
+        click.echo(warning, err=True)
     rows = [book.rows[r.file] for r in book.results]
     try:
         report = write_report(book.results, out, today, book.seconds)
@@ -257,6 +259,8 @@ def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose)
     reporter = Reporter(len(files), out, quiet, verbose, silent=output_format == "json")
     with reporter:
         book = build_book(files, programs, options, reporter.result)
+    for warning in book.warnings:
+        click.echo(warning, err=True)
     if output_format == "json":
         from csplan.report import report_entry
 

@@ -222,7 +222,10 @@ def _font_config(key: Optional[tuple]):
         from weasyprint.text.fonts import FontConfiguration
 
         config = _FONT_CONFIGS[key] = FontConfiguration()
-        # A folder named after this process, so a parent can remove it if we are killed.
+        # A folder named after this process, so a parent can remove it if we are killed, and
+        # any later csplan once this process has ended. (Not one folder shared by processes:
+        # WeasyPrint skips registering a font whose file is already in its folder.)
+        remove_stale_fonts()
         config._folder = Path(tempfile.mkdtemp(prefix=f"{FONTS_PREFIX}{os.getpid()}-"))
     return config
 
@@ -231,6 +234,29 @@ def remove_fonts_of(pid: int) -> None:
     """Remove the temporary font folders of a process that was killed."""
     for folder in Path(tempfile.gettempdir()).glob(f"{FONTS_PREFIX}{pid}-*"):
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_stale_fonts() -> None:
+    """Remove this user's temporary font folders whose process has ended (one killed, so it
+    could not remove its own), so they never pile up in the temporary folder."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{FONTS_PREFIX}*-*"):
+        pid = folder.name[len(FONTS_PREFIX):].split("-", 1)[0]
+        try:
+            mine = folder.lstat().st_uid == os.getuid() and folder.is_dir()
+        except (OSError, AttributeError):  # gone meanwhile; or no uids (Windows)
+            continue
+        if pid.isdigit() and mine and not folder.is_symlink() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or no way to tell: leave its folder alone
+        return True
+    return True
 
 
 def release_fonts() -> None:
