@@ -209,7 +209,7 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
     with reporter:
         book = build_book(files, programs, options, reporter.result)
     for warning in book.warnings:
-        click.echo(warning, err=True)
+        echo(warning, err=True)
     rows = [book.rows[r.file] for r in book.results]
     try:
         report = write_report(book.results, out, today, book.seconds)
@@ -260,7 +260,7 @@ def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose)
     with reporter:
         book = build_book(files, programs, options, reporter.result)
     for warning in book.warnings:
-        click.echo(warning, err=True)
+        echo(warning, err=True)
     if output_format == "json":
         from csplan.report import report_entry
 
