@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from csplan.brand import load_brand  # noqa: E402
+from csplan.images import check_image  # noqa: E402
 from csplan.loader import load_account  # noqa: E402
 from csplan.paths import BRAND  # noqa: E402
 from csplan.render.docx import plan_docx  # noqa: E402
@@ -54,7 +55,8 @@ def main() -> None:
     args = parser.parse_args()
     brand = load_brand(BRAND)
     folder = ACCOUNT.parent
-    logo = (folder / "logos" / "northwind.png").as_uri()
+    checked_logo = check_image(folder / "logos" / "northwind.png", [folder], "logo")
+    logo = checked_logo.path.as_uri()
 
     def view():
         return plan_view(load_account(ACCOUNT), TODAY, brand.spec.name, logo)
@@ -64,8 +66,7 @@ def main() -> None:
     t_view, v = timed(view, args.runs)
     t_pdf, _ = timed(lambda: html_to_pdf(plan_html(v, brand), folder, [BRAND, folder], v.info),
                      args.runs)
-    t_docx, docx_bytes = timed(lambda: plan_docx(v, brand, folder / "logos" / "northwind.png"),
-                               args.runs)
+    t_docx, docx_bytes = timed(lambda: plan_docx(v, brand, checked_logo), args.runs)
     program = Program.default()
     deck = qbr_view(load_account(ACCOUNT), program, TODAY, brand.spec.name)
     t_deck, _ = timed(lambda: deck_pptx(deck, brand, None, 15), args.runs)
