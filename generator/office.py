@@ -5,7 +5,9 @@ part before any account is built: a sane zip (bounded parts and size, no compres
 every XML part parsed whole with entities, DTDs and the network off and refused if it has a
 DOCTYPE, every relationship pointing at a part with a content type, and nothing that runs
 or fetches: macros (``vbaProject.bin``, macro-enabled content types), ActiveX controls, OLE
-objects and a remote ``attachedTemplate`` are refused. Other external relationships (linked
+objects, a remote ``attachedTemplate`` and Word fields that fetch or run something when the
+document is opened or updated (DDE, DDEAUTO, INCLUDEPICTURE, INCLUDETEXT, LINK, IMPORT:
+they are field codes, not relationships) are refused. Other external relationships (linked
 images, hyperlinks) are dropped, with the references to them, and reported as warnings.
 Renderers open the cleaned bytes, never the file again. Every refusal is a CsplanError
 (exit 2) that names the file and the part.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +48,10 @@ _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 # Elements that only exist to carry a relationship: dropped with it (a hyperlink on a shape,
 # a Word template link); any other reference to a dropped relationship loses the attribute.
 _CARRIERS = ("hlinkClick", "hlinkHover", "hlinkMouseOver", "attachedTemplate")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Word fields that fetch a file or a URL, or start a program, when they are updated.
+_ACTIVE_FIELDS = re.compile(r"(?<![A-Z])(DDEAUTO|DDE|INCLUDEPICTURE|INCLUDETEXT|LINK|IMPORT)"
+                            r"(?![A-Z])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,9 @@ class _Package:
                 self.parse(name)
         for name in [n for n in self.parts if n.endswith(".rels")]:
             self.relationships(name, types)
+        if self.kind == "docx":
+            for name, root in self.xml.items():
+                self.fields(name, root)
         main = self.main_part()
         wanted, what, save_as = MAIN_TYPES[self.kind]
         if main is None or types(main) != wanted:
@@ -142,6 +152,18 @@ class _Package:
             raise self.refuse(f"the main part is {found}, not {what}; save the file as "
                               f"{save_as}")
         return CleanPackage(self.write(), tuple(self.dropped))
+
+    def fields(self, name: str, root: etree._Element) -> None:
+        """Refuse a part whose Word fields fetch or run something. A field's code may be
+        split over several runs (``w:instrText``), so they are read joined, as Word does."""
+        codes = ["".join(t.text or "" for t in root.iter(f"{_W}instrText"))]
+        codes += [e.get(f"{_W}instr", "") for e in root.iter(f"{_W}fldSimple")]
+        for code in codes:
+            found = _ACTIVE_FIELDS.search(code)
+            if found:
+                raise self.refuse(f"part {name} has a {found.group(1).upper()} field, which "
+                                  "fetches a file or runs a program when the document is "
+                                  "opened; remove the field and save the file again")
 
     def parse(self, name: str) -> etree._Element:
         if name not in self.xml:

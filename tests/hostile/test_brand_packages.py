@@ -199,3 +199,46 @@ def test_the_default_templates_are_left_as_they_are(tmp_path):
                 io.BytesIO(data)) as cleaned:
             assert original.namelist() == cleaned.namelist()
             assert all(original.read(n) == cleaned.read(n) for n in original.namelist())
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+@pytest.mark.parametrize("field", [
+    [' DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc" '],
+    [' INCLUDEPICTURE "http://evil.example/p', 'ixel.png" \\d '],  # split over two runs
+    [' IN', 'CLUDETEXT "\\\\\\\\server\\\\share\\\\x.docx" '],
+])
+def test_word_fields_that_fetch_or_run_are_refused(brand, book, tmp_path, field):
+    runs = "".join(f'<w:r><w:instrText xml:space="preserve">{part}</w:instrText></w:r>'
+                   for part in field)
+    paragraph = (f'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>{runs}'
+                 '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+
+    def add_field(name, data):
+        if name == "word/document.xml":
+            data = data.replace(b"<w:body>", b"<w:body>" + paragraph.encode(), 1)
+        yield name, data
+
+    rewrite(brand / "reference.docx", add_field)
+    result = build(book, tmp_path, brand, "docx")
+    assert result.exit_code == 2, result.output
+    assert "reference.docx" in result.output and "word/document.xml has a" in result.output
+    assert "field, which fetches a file or runs a program" in result.output
+    assert not (tmp_path / "out" / "northwind-freight").exists()
+
+
+def test_a_simple_active_field_is_refused_and_page_fields_are_not(brand, book, tmp_path):
+    def add_field(name, data):
+        if name == "word/document.xml":
+            data = data.replace(b"<w:body>", (
+                '<w:body><w:p><w:fldSimple w:instr=" PAGE "/></w:p>'
+                '<w:p><w:fldSimple w:instr=" NUMPAGES "/></w:p>').encode(), 1)
+        yield name, data
+
+    rewrite(brand / "reference.docx", add_field)
+    assert build(book, tmp_path, brand, "docx").exit_code == 0
+    rewrite(brand / "reference.docx", lambda name, data: [(name, data.replace(
+        b'w:instr=" NUMPAGES "', b'w:instr=" LINK Excel.Sheet.8 C:\\\\x.xlsx "'))])
+    result = build(book, tmp_path, brand, "docx")
+    assert result.exit_code == 2 and "has a LINK field" in result.output, result.output
