@@ -82,11 +82,10 @@ class _Main(click.Group):
                        "half-written was left; run the same command again to finish.", err=True)
             sys.exit(130)
         except Exception as exc:  # noqa: BLE001 - our bug: one line and a log, not a traceback
-            from csplan.system import write_crash_log
+            from csplan.system import report_it
 
-            log = write_crash_log()
-            click.echo(f"csplan: internal error ({type(exc).__name__}); this is a bug in "
-                       f"csplan, not in your files. Please report it with {log}", err=True)
+            echo(f"csplan: internal error ({type(exc).__name__}); this is a bug in csplan, "
+                 f"not in your files. {report_it()}", err=True)
             sys.exit(3)
 
 

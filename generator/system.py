@@ -52,7 +52,18 @@ def internal_error(file: str, doing: str) -> Finding:
     kind = type(sys.exc_info()[1]).__name__
     return Finding(file, 0, 0, "error", "INTERNAL",
                    f"internal error while {doing} ({kind}); this is a bug in csplan, not in "
-                   f"the file: please report it with {write_crash_log()}")
+                   f"the file: {report_it().lower()}")
+
+
+def report_it() -> str:
+    """Return "Please report it with <log>", having written the current exception's
+    traceback to that log; or say that no log could be written (a full or read-only temp
+    folder must not turn a reported bug into a traceback)."""
+    try:
+        return f"Please report it with {write_crash_log()}"
+    except OSError as exc:
+        return (f"Please report it; its traceback could not be saved "
+                f"({exc.strerror or exc})")
 
 
 def exit_code(findings: Iterable[Finding], failed: bool) -> int:

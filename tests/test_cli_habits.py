@@ -183,3 +183,19 @@ def test_no_other_thread_runs_when_workers_are_forked(monkeypatch, tmp_path):
         book = build_book(files, Programs(), options, reporter.result)
     assert [r.status for r in book.results] == ["built"] * 3
     assert threads_at_fork and set(threads_at_fork) == {1}
+
+
+def test_a_bug_is_still_one_line_when_no_crash_log_can_be_written(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("deliberate bug")
+
+    def no_log(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(csplan.cli, "check_paths", broken)
+    monkeypatch.setattr("tempfile.mkstemp", no_log)
+    result = run("check", NORTHWIND, *TODAY)
+    assert result.exit_code == 3
+    assert result.stderr.strip().splitlines() == [
+        "csplan: internal error (RuntimeError); this is a bug in csplan, not in your files. "
+        "Please report it; its traceback could not be saved (No space left on device)"]
