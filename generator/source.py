@@ -230,6 +230,11 @@ def parse_yaml(text: str, name: str) -> Document:
             # PyYAML 6.0.4+ stops deep nesting itself, while scanning ahead of the events
             # counted here: the same problem, said our way.
             err(mark, _TOO_DEEP)
+        elif ("quoted scalar" in (exc.context or "") and exc.context_mark is not None
+              and ("end of stream" in problem or "document separator" in problem)):
+            # The problem is found where the file ends; the cause is where the quote opened.
+            err(exc.context_mark, "a quoted value starts here and its closing quote is "
+                                  "missing; add it (or remove the opening one)")
         elif mark is not None:
             err(mark, f"YAML syntax: {problem}{hint}")
         else:

@@ -130,3 +130,17 @@ def test_utf8_bom_is_accepted(tmp_path):
     path = tmp_path / "bom.yaml"
     path.write_bytes(b"\xef\xbb\xbfa: 1\n")
     assert read_yaml(path).data == {"a": "1"}
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_an_unclosed_quote_is_reported_where_it_opens(quote):
+    text = f"account:\n  name: {quote}Acme\n  industry: Logistics\nproduct:\n  name: x\n"
+    found = problems(text)
+    assert found == ["t.yaml:2:9: error YAML a quoted value starts here and its closing "
+                     "quote is missing; add it (or remove the opening one)"], found
+
+
+def test_a_bad_escape_inside_quotes_is_not_called_an_unclosed_quote():
+    found = problems('account:\n  name: "Acme \\q Corp"\n')
+    assert len(found) == 1 and "closing quote" not in found[0], found
+    assert found[0].startswith("t.yaml:2:"), found
