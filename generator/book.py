@@ -243,18 +243,10 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def _relative(path: Path, out: Path) -> str:
-    """Return ``path`` relative to the output folder (absolute where it cannot be)."""
-    try:
-        return Path(os.path.relpath(path.resolve(), out.resolve())).as_posix()
-    except ValueError:  # another drive
-        return str(path.resolve())
-
-
 def _key(path: Path, options: BookOptions) -> str:
     """Return the cache key of an account for a set of formats (a brief-only run keeps its
     own entry, so it does not force the next full build to start over)."""
-    return f"{_relative(path, options.out)}|{','.join(options.formats)}"
+    return f"{layout.relative(path, options.out)}|{','.join(options.formats)}"
 
 
 def _unchanged(path: Path, entry: _Entry, program: Program, shared: str, out: Path) -> bool:
@@ -388,7 +380,7 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
                 entry = _Entry(
                     fingerprint=account.fingerprint, file=account.file, slug=result.slug or "",
                     account=result.account,
-                    logo=_relative(account.logo, out) if account.logo else None,
+                    logo=layout.relative(account.logo, out) if account.logo else None,
                     outputs=[_Output(**o) for o in outputs], notes=list(result.notes),
                     findings=[_Finding(**f.as_dict()) for f in result.findings],
                     facts=account.facts)

@@ -15,6 +15,7 @@ folder whose name no account slug can take (slugs are ``[a-z0-9-]``)::
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 INTERNAL = "_internal"
@@ -28,6 +29,15 @@ def internal(out: Path) -> Path:
 def customer(out: Path, slug: str) -> Path:
     """Return the folder of one account's customer files."""
     return out / slug
+
+
+def relative(path: Path | str, folder: Path) -> str:
+    """Return ``path`` relative to ``folder``, with ``/`` (as the report, the index and the
+    cache record files); absolute where it cannot be relative (another drive)."""
+    try:
+        return Path(os.path.relpath(Path(path).resolve(), folder.resolve())).as_posix()
+    except ValueError:
+        return str(Path(path).resolve())
 
 
 def brief_file(out: Path, slug: str) -> Path:

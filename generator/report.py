@@ -8,7 +8,6 @@ from disk, no server, nothing fetched. The report's file paths are relative to `
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 from pathlib import Path
 from typing import Optional
@@ -31,7 +30,7 @@ def report_entry(result: BuildResult, out: Path) -> dict:
         "account": result.account,
         "slug": result.slug,
         "status": result.status,
-        "files": [_relative(p, out) for p in result.outputs],
+        "files": [layout.relative(p, out) for p in result.outputs],
         "findings": [f.as_dict() for f in result.findings],
         "notes": result.notes,
         "seconds": result.seconds,
@@ -63,7 +62,7 @@ def index_row(result: BuildResult, loaded: Optional[LoadedAccount], program: Pro
            "warnings": sum(1 for f in result.findings if f.level == "warning"),
            "first": result.findings[0].format() if result.status == "failed" and
            result.findings else "",
-           "documents": [(Path(p).suffix.lstrip(".").upper(), _relative(p, layout.internal(out)))
+           "documents": [(Path(p).suffix.lstrip(".").upper(), layout.relative(p, layout.internal(out)))
                          for p in result.outputs]}
     if loaded is not None:
         a = loaded.account
@@ -79,7 +78,3 @@ def write_index(rows: list[dict], out: Path, today: date) -> Path:
     html = template_environment().get_template("index.html.j2").render(
         rows=rows, today=today.isoformat(), version=__version__)
     return write_atomic(layout.internal(out) / INDEX_FILE, html.encode("utf-8"), inside=out)
-
-
-def _relative(path: Path | str, out: Path) -> str:
-    return Path(os.path.relpath(Path(path).resolve(), out.resolve())).as_posix()
