@@ -24,16 +24,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from csplan.brand import load_brand  # noqa: E402
-from csplan.images import check_image  # noqa: E402
-from csplan.loader import load_account  # noqa: E402
+from csplan.inputs.brand import load_brand  # noqa: E402
+from csplan.inputs.images import check_image  # noqa: E402
+from csplan.inputs.loader import load_account  # noqa: E402
 from csplan.paths import BRAND  # noqa: E402
 from csplan.render.docx import plan_docx  # noqa: E402
 from csplan.render.html import plan_html  # noqa: E402
 from csplan.render.pdf import html_to_pdf  # noqa: E402
-from csplan.program import Program  # noqa: E402
+from csplan.inputs.program import Program  # noqa: E402
 from csplan.render.pptx import deck_pptx  # noqa: E402
-from csplan.view import plan_view, qbr_view  # noqa: E402
+from csplan.views.customer import plan_view, qbr_view  # noqa: E402
 from tests.heavy import heavy_text  # noqa: E402
 
 ACCOUNT = ROOT / "accounts" / "northwind-freight.yaml"

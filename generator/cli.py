@@ -10,14 +10,17 @@ from pathlib import Path
 
 import click
 
-from csplan import __version__, layout
+from csplan import __version__
+
+from csplan.build import layout
 from csplan.exceptions import CsplanError
 from csplan.findings import count, format_json
-from csplan.model import DATE_RANGE
-from csplan.pipeline import Programs, check_paths
-from csplan.program import Program
+from csplan.inputs.model import DATE_RANGE
+from csplan.inputs.program import Programs
+from csplan.rules.engine import check_paths
+from csplan.inputs.program import Program
 from csplan.rules import RULES, summary
-from csplan.slug import slugify
+from csplan.inputs.slug import slugify
 from csplan.system import exit_code, internal_error, usable_cpus
 from csplan.text import echo
 
@@ -143,7 +146,7 @@ def check(paths, strict, programs, today, output_format, quiet, verbose):
 
 
 def _formats(ctx, param, value: str) -> tuple:
-    from csplan.build import AVAILABLE, FORMATS
+    from csplan.build.account import AVAILABLE, FORMATS
 
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
     unknown = [f for f in chosen if f not in FORMATS]
@@ -191,12 +194,12 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
       csplan build accounts/ --today 2026-11-23
       built accounts/northwind-freight.yaml -> output/northwind-freight/ (docx, pdf, pptx) 2.1s
     """
-    from csplan.book import BookOptions, build_book
-    from csplan.brand import load_brand
-    from csplan.loader import account_files
+    from csplan.build.book import BookOptions, build_book
+    from csplan.inputs.brand import load_brand
+    from csplan.inputs.loader import account_files
     from csplan.paths import BRAND
-    from csplan.report import write_index, write_report
-    from csplan.progress import Reporter
+    from csplan.build.report import write_index, write_report
+    from csplan.build.progress import Reporter
 
     brand = load_brand(brand_dir or BRAND)
     files = account_files(list(paths) or [Path("accounts")])
@@ -243,11 +246,11 @@ def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose)
     Example:
       csplan brief accounts/brightwater-clinics.yaml --today 2026-11-23
     """
-    from csplan.book import BookOptions, build_book
-    from csplan.brand import load_brand
-    from csplan.loader import account_files
+    from csplan.build.book import BookOptions, build_book
+    from csplan.inputs.brand import load_brand
+    from csplan.inputs.loader import account_files
     from csplan.paths import BRAND
-    from csplan.progress import Reporter
+    from csplan.build.progress import Reporter
 
     brand = load_brand(brand_dir or BRAND)
     files = account_files(list(paths))
@@ -261,7 +264,7 @@ def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose)
     for warning in book.warnings:
         echo(warning, err=True)
     if output_format == "json":
-        from csplan.report import report_entry
+        from csplan.build.report import report_entry
 
         click.echo(json.dumps([report_entry(r, out) for r in book.results], indent=2,
                               ensure_ascii=False))
@@ -288,10 +291,10 @@ def portfolio(paths, out, programs, today, output_format, quiet, verbose):
     """
     from csplan.exceptions import SourceError
     from csplan.findings import Finding
-    from csplan.loader import account_files, load_account
+    from csplan.inputs.loader import account_files, load_account
     from csplan.paths import template_environment
-    from csplan.portfolio import portfolio as make_portfolio
-    from csplan.write import write_atomic
+    from csplan.views.portfolio import portfolio as make_portfolio
+    from csplan.build.write import write_atomic
 
     files = account_files(list(paths) or [Path("accounts")])
     if not files:
@@ -330,7 +333,7 @@ def schema(program_schema):
     Then start an account file with:
       # yaml-language-server: $schema=../schema/account.schema.json
     """
-    from csplan.schema import account_schema, program_schema as program_json
+    from csplan.inputs.schema import account_schema, program_schema as program_json
 
     click.echo(json.dumps(program_json() if program_schema else account_schema(), indent=2))
 
@@ -355,7 +358,7 @@ def new(name, segment, folder, program_file, today):
       csplan new "Acme Corp" --segment enterprise
       wrote accounts/acme-corp.yaml
     """
-    from csplan.scaffold import name_problems, new_account
+    from csplan.inputs.scaffold import name_problems, new_account
 
     if not name.strip():
         raise click.BadParameter("the account needs a name", param_hint="NAME")
@@ -410,7 +413,7 @@ def program(paths, init, out, formats, brand_dir, program_file, today, quiet):
       csplan program --init               write accounts/program.yaml with the defaults
       csplan program accounts/            write output/_internal/cs-program.pdf and .docx
     """
-    from csplan.scaffold import program_file as program_yaml
+    from csplan.inputs.scaffold import program_file as program_yaml
 
     start = today.date() if today else date.today()
     folder = paths[0] if paths and paths[0].is_dir() else (
@@ -425,8 +428,8 @@ def program(paths, init, out, formats, brand_dir, program_file, today, quiet):
             fh.write(program_yaml(Program.default()))
         echo(f"wrote {target}")
         return
-    from csplan.brand import load_brand
-    from csplan.build import program_documents
+    from csplan.inputs.brand import load_brand
+    from csplan.build.account import program_documents
     from csplan.paths import BRAND
 
     programs = Programs(program_file)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import csplan.book as book_module
-from csplan.build import assign_slugs
+import csplan.build.book as book_module
+from csplan.build.account import assign_slugs
 from csplan.cli import main
 from tests.conftest import ACCOUNTS, ROOT, replace_once
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import csplan.book as book_module
+import csplan.build.book as book_module
 from csplan.cli import main
-from csplan.loader import LoadedAccount
+from csplan.inputs.loader import LoadedAccount
 from tests.conftest import ACCOUNTS, ROOT, replace_once
 
 TODAY = ["--today", "2026-11-23"]

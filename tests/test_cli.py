@@ -12,9 +12,9 @@ import yaml
 from click.testing import CliRunner
 
 from csplan.cli import main
-from csplan.loader import load_account
-from csplan.scaffold import yaml_str
-from csplan.schema import account_schema, program_schema
+from csplan.inputs.loader import load_account
+from csplan.inputs.scaffold import yaml_str
+from csplan.inputs.schema import account_schema, program_schema
 from tests.conftest import ACCOUNTS, ROOT
 
 TODAY = ["--today", "2026-11-23"]

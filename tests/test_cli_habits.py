@@ -7,11 +7,11 @@ import shutil
 
 from click.testing import CliRunner
 
-import csplan.pipeline
+import csplan.rules.engine
 import csplan.system
 from csplan.cli import main
-from csplan.loader import account_files
-from csplan.program import find_program
+from csplan.inputs.loader import account_files
+from csplan.inputs.program import find_program
 from tests.conftest import ACCOUNTS, NORTHWIND
 
 TODAY = ["--today", "2026-11-23"]
@@ -126,16 +126,16 @@ def test_findings_go_to_standard_output_whatever_the_terminal(tmp_path, write_ac
 
 
 def test_our_bug_in_one_account_fails_it_alone_and_the_run_exits_3(monkeypatch, tmp_path):
-    import csplan.build
+    import csplan.build.account
 
-    real = csplan.build.plan_view
+    real = csplan.build.account.plan_view
 
     def broken(loaded, *args, **kwargs):
         if loaded.account.account.name == "Northwind Freight":
             raise ZeroDivisionError("deliberate bug")
         return real(loaded, *args, **kwargs)
 
-    monkeypatch.setattr(csplan.build, "plan_view", broken)
+    monkeypatch.setattr(csplan.build.account, "plan_view", broken)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr("tempfile.tempdir", None)
     out = tmp_path / "out"
@@ -155,11 +155,11 @@ def test_no_other_thread_runs_when_workers_are_forked(monkeypatch, tmp_path):
     import threading
     from datetime import date
 
-    from csplan.book import BookOptions, build_book
-    from csplan.brand import load_brand
+    from csplan.build.book import BookOptions, build_book
+    from csplan.inputs.brand import load_brand
     from csplan.paths import BRAND
-    from csplan.pipeline import Programs
-    from csplan.progress import Reporter
+    from csplan.inputs.program import Programs
+    from csplan.build.progress import Reporter
 
     class Terminal(io.StringIO):
         def isatty(self):

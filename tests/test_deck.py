@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from pptx import Presentation
 from pptx.util import Inches, Pt
 
-from csplan.brand import load_brand
+from csplan.inputs.brand import load_brand
 from csplan.cli import main
 from csplan.paths import BRAND
 from csplan.render.fit import Measure

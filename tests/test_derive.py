@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 
 from csplan import derive
-from csplan.loader import load_account
-from csplan.model import Metric, Milestone
-from csplan.program import DEFAULTS, Program, merge
+from csplan.inputs.loader import load_account
+from csplan.inputs.model import Metric, Milestone
+from csplan.inputs.program import DEFAULTS, Program, merge
 from tests.conftest import ACCOUNTS, NORTHWIND, TODAY
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from csplan.pipeline import Programs, check_file
+from csplan.inputs.program import Programs
+from csplan.rules.engine import check_file
 from tests.conftest import ACCOUNTS, TODAY
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from csplan.exceptions import SourceError
-from csplan.loader import account_files, load_account
+from csplan.inputs.loader import account_files, load_account
 from tests.conftest import NORTHWIND, SPEC_NORTHWIND, replace_once
 
 

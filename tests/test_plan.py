@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from csplan.cli import main
-from csplan.view import EMPTY
+from csplan.views.customer import EMPTY
 from tests.conftest import ACCOUNTS, ROOT, replace_once
 from tests.docs import docx_headings, docx_text, docx_xml, pdf_text, squash
 
@@ -328,7 +328,7 @@ def test_one_font_configuration_per_brand_and_its_current_fonts(tmp_path):
     brand after a font file changed, gets its own (never the other brand's fonts)."""
     import os
 
-    from csplan.brand import load_brand
+    from csplan.inputs.brand import load_brand
     from csplan.render import pdf
 
     brand = load_brand(ROOT / "brand")

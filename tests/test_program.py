@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from csplan.cli import main
-from csplan.program import Program, load_program
+from csplan.inputs.program import Program, load_program
 from tests.conftest import ACCOUNTS, replace_once
 from tests.docs import docx_text, pdf_text, squash
 

@@ -262,7 +262,7 @@ def test_the_default_brand_s_templates_carry_no_library_defaults(name):
 def test_a_package_without_properties_gets_them_and_normalising_twice_changes_nothing():
     from lxml import etree
 
-    from csplan.docinfo import DocInfo, office_package
+    from csplan.views.docinfo import DocInfo, office_package
 
     out = io.BytesIO()
     docx.Document().save(out)

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from csplan.check import run_rules
-from csplan.loader import load_account
-from csplan.program import DEFAULTS, RULE_IDS, Program, merge
+from csplan.rules.engine import run_rules
+from csplan.inputs.loader import load_account
+from csplan.inputs.program import DEFAULTS, RULE_IDS, Program, merge
 from csplan.rules import RULES, summary
 from tests.conftest import NORTHWIND, TODAY, replace_once
 

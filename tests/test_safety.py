@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from csplan.brand import load_brand
-from csplan.docinfo import DocInfo
+from csplan.inputs.brand import load_brand
+from csplan.views.docinfo import DocInfo
 from csplan.exceptions import BuildError
-from csplan.images import check_image
+from csplan.inputs.images import check_image
 from csplan.paths import BRAND
 from csplan.render.pdf import html_to_pdf
-from csplan.write import verify_pdf, verify_zip, write_atomic
+from csplan.build.write import verify_pdf, verify_zip, write_atomic
 
 INFO = DocInfo("t", "a", datetime(2026, 11, 23, tzinfo=timezone.utc))
 

@@ -9,9 +9,9 @@ import unicodedata
 import pytest
 from click.testing import CliRunner
 
-from csplan.build import assign_slugs, clashes
+from csplan.build.account import assign_slugs, clashes
 from csplan.cli import main
-from csplan.slug import slugify
+from csplan.inputs.slug import slugify
 from tests.conftest import ACCOUNTS, replace_once
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from csplan.exceptions import SourceError
-from csplan.source import MAX_BYTES, MAX_DEPTH, parse_yaml, read_yaml
+from csplan.inputs.source import MAX_BYTES, MAX_DEPTH, parse_yaml, read_yaml
 
 
 def problems(text: str) -> list[str]:

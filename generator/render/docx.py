@@ -19,12 +19,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 
-from csplan import charts
-from csplan.brand import Brand
-from csplan.docinfo import DocInfo, office_package
-from csplan.images import CheckedImage
+from csplan.render import charts
+from csplan.inputs.brand import Brand
+from csplan.views.docinfo import DocInfo, office_package
+from csplan.inputs.images import CheckedImage
 from csplan.render.xpath import compile_office_xpath
-from csplan.view import PlanView, Table
+from csplan.views.customer import PlanView, Table
 
 PAGE = {"A4": (Mm(210), Mm(297)), "Letter": (Mm(215.9), Mm(279.4))}
 MARGIN = Mm(18)

@@ -13,11 +13,11 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from csplan import charts
-from csplan.brand import Brand
+from csplan.render import charts
+from csplan.inputs.brand import Brand
 from csplan.exceptions import BrandError
 from csplan.paths import TEMPLATES, with_html_globals
-from csplan.view import PlanView
+from csplan.views.customer import PlanView
 
 _FACES = (("regular", 400, "normal"), ("bold", 700, "normal"), ("italic", 400, "italic"),
           ("bold_italic", 700, "italic"))

@@ -22,9 +22,9 @@ from typing import Optional
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
-from csplan.docinfo import PDF_OPTIONS, DocInfo, pdf_metadata
+from csplan.views.docinfo import PDF_OPTIONS, DocInfo, pdf_metadata
 from csplan.exceptions import BuildError
-from csplan.images import cleaned
+from csplan.inputs.images import cleaned
 
 MAX_RESOURCE_BYTES = 20_000_000
 # A fixed map: the stdlib's mimetypes would read /etc/mime.types, outside the allowed folders.

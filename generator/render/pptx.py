@@ -22,14 +22,14 @@ from pptx.enum.dml import MSO_LINE
 from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
-from csplan.brand import Brand
-from csplan.docinfo import office_package
-from csplan.images import CheckedImage
+from csplan.inputs.brand import Brand
+from csplan.views.docinfo import office_package
+from csplan.inputs.images import CheckedImage
 from csplan.exceptions import BuildError
-from csplan.storyline import metrics_per_slide
+from csplan.views.storyline import metrics_per_slide
 from csplan.render.fit import EMU_PER_PT, INSET_X, INSET_Y, Measure, Para, measure_for
 from csplan.render.xpath import compile_office_xpath
-from csplan.view import DeckMetric, QbrView
+from csplan.views.customer import DeckMetric, QbrView
 
 DEFAULT_LAYOUTS = {"title": "Title Slide", "content": "Title and Content",
                    "title_only": "Title Only"}

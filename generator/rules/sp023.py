@@ -3,7 +3,9 @@
 A QBR deck is 10-15 slides at most: a longer one is not a 60-minute meeting.
 """
 
-from csplan import derive, storyline
+from csplan import derive
+
+from csplan.views import storyline
 
 ID = "SP023"
 LEVEL = "error"

@@ -17,14 +17,14 @@ from click.testing import CliRunner
 from pptx import Presentation
 
 from csplan import derive
-from csplan.brand import load_brand
+from csplan.inputs.brand import load_brand
 from csplan.cli import main
-from csplan.loader import load_account
+from csplan.inputs.loader import load_account
 from csplan.paths import BRAND
-from csplan.program import Program
+from csplan.inputs.program import Program
 from csplan.render.docx import plan_docx
 from csplan.render.pptx import deck_pptx
-from csplan.view import plan_view, qbr_view
+from csplan.views.customer import plan_view, qbr_view
 from tests.conftest import NORTHWIND, TODAY, replace_once
 from tests.hostile.conftest import csplan
 
@@ -145,7 +145,7 @@ def test_a_value_past_its_bound_is_a_schema_finding_naming_the_limit(book, old, 
 
 
 def test_a_title_of_exactly_the_limit_builds_all_three_documents(book, tmp_path):
-    from csplan.model import TEXT_LIMITS
+    from csplan.inputs.model import TEXT_LIMITS
 
     name = ("Northwind Freight International " * 10)[:TEXT_LIMITS["name"] - 1] + "X"
     set_field(book, "  name: Northwind Freight\n", f"  name: {name}\n")

@@ -188,7 +188,7 @@ def test_external_links_in_templates_are_dropped_from_every_output(brand, book, 
 
 
 def test_the_default_templates_are_left_as_they_are(tmp_path):
-    from csplan.brand import load_brand
+    from csplan.inputs.brand import load_brand
     from csplan.paths import BRAND
 
     brand = load_brand(BRAND)

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from csplan import build as build_module
-from csplan.brand import load_brand
+from csplan.build import account as build_module
+from csplan.inputs.brand import load_brand
 from csplan.paths import BRAND, CONTENT_SECURITY_POLICY
-from csplan.pipeline import Programs, check_file
-from csplan.program import Program
+from csplan.inputs.program import Programs
+from csplan.rules.engine import check_file
+from csplan.inputs.program import Program
 from csplan.render import pdf as pdf_module
 from tests.conftest import ACCOUNTS, TODAY, replace_once
 from tests.hostile.conftest import csplan

@@ -81,7 +81,7 @@ def test_logo_metadata_reaches_no_document(book, brand, tmp_path):
 
 
 def test_a_logo_is_cleaned_the_same_way_every_time(tmp_path):
-    from csplan.images import check_image
+    from csplan.inputs.images import check_image
 
     metadata_jpeg(tmp_path / "a.jpg")
     first = check_image(tmp_path / "a.jpg", [tmp_path], "logo")
@@ -94,7 +94,7 @@ def test_a_logo_is_cleaned_the_same_way_every_time(tmp_path):
 
 def test_a_logo_is_shown_the_way_its_author_saw_it(tmp_path):
     """The EXIF orientation is applied before the EXIF is dropped."""
-    from csplan.images import check_image
+    from csplan.inputs.images import check_image
 
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90 degrees clockwise when shown
@@ -108,7 +108,7 @@ def test_a_logo_is_shown_the_way_its_author_saw_it(tmp_path):
 def test_a_png_logo_keeps_its_transparency_and_loses_its_text(tmp_path):
     from PIL import PngImagePlugin
 
-    from csplan.images import check_image
+    from csplan.inputs.images import check_image
 
     info = PngImagePlugin.PngInfo()
     info.add_text("Author", CANARY.decode())

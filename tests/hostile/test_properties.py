@@ -11,13 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from csplan.exceptions import SourceError
-from csplan.loader import account_files  # noqa: F401 - imported for coverage of the module
-from csplan.model import Account
-from csplan.slug import slugify
-from csplan.source import parse_yaml
+from csplan.inputs.loader import account_files  # noqa: F401 - imported for coverage of the module
+from csplan.inputs.model import Account
+from csplan.inputs.slug import slugify
+from csplan.inputs.source import parse_yaml
 from csplan.findings import Finding
 from csplan.text import clean, printable
-from csplan.validate import validate
+from csplan.inputs.validate import validate
 
 SETTINGS = settings(max_examples=300, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -11,11 +11,11 @@ import sysconfig
 from datetime import date
 from pathlib import Path
 
-from csplan.brand import load_brand
-from csplan.build import render_account
+from csplan.inputs.brand import load_brand
+from csplan.build.account import render_account
 from csplan.paths import BRAND, TEMPLATES
-from csplan.pipeline import check_file
-from csplan.program import Program
+from csplan.rules.engine import check_file
+from csplan.inputs.program import Program
 
 OPENED: list[str] = []
 CONNECTS: list[object] = []

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from csplan.build import BuildResult
+from csplan.build.account import BuildResult
 from csplan.text import echo, printable
 
 

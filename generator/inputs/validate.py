@@ -14,8 +14,8 @@ from pydantic import BaseModel, ValidationError
 
 from csplan.exceptions import SourceError
 from csplan.findings import Finding
-from csplan.model import DATE_RANGE
-from csplan.source import Document
+from csplan.inputs.model import DATE_RANGE
+from csplan.inputs.source import Document
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -12,12 +12,14 @@ from datetime import date
 from pathlib import Path
 from typing import Optional
 
-from csplan import __version__, derive, layout
-from csplan.build import BuildResult
-from csplan.loader import LoadedAccount
+from csplan import __version__, derive
+
+from csplan.build import layout
+from csplan.build.account import BuildResult
+from csplan.inputs.loader import LoadedAccount
 from csplan.paths import template_environment
-from csplan.program import Program
-from csplan.write import write_atomic
+from csplan.inputs.program import Program
+from csplan.build.write import write_atomic
 
 REPORT_FILE = "build-report.json"
 INDEX_FILE = "index.html"

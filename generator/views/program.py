@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
-from csplan.capacity import Capacity, SEGMENTS
-from csplan.docinfo import DocInfo
-from csplan.fmt import Formatter
-from csplan.program import Program
-from csplan.view import Row, label
+from csplan.derive.capacity import Capacity, SEGMENTS
+from csplan.views.docinfo import DocInfo
+from csplan.views.fmt import Formatter
+from csplan.inputs.program import Program
+from csplan.views.customer import Row, label
 
 ROLES = {"csm": "CSM", "ae": "Account executive", "cs-manager": "CS manager",
          "executive": "Executive", "it-contact": "Customer IT contact",

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from csplan import derive
-from csplan.docinfo import DocInfo
-from csplan.fmt import Formatter
-from csplan.loader import LoadedAccount
-from csplan.program import Program
-from csplan.view import Row, author, label
+from csplan.views.docinfo import DocInfo
+from csplan.views.fmt import Formatter
+from csplan.inputs.loader import LoadedAccount
+from csplan.inputs.program import Program
+from csplan.views.customer import Row, author, label
 
 ROLE_NAMES = {"csm": "CSM", "ae": "Account executive", "cs-manager": "CS manager",
               "executive": "Executive"}

@@ -47,16 +47,18 @@ import click
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 import csplan
-from csplan import __version__, layout
-from csplan.brand import Brand
-from csplan.build import BuildResult, assign_slugs, clashes, render_account, render_templates
+from csplan import __version__
+from csplan.build import layout
+from csplan.inputs.brand import Brand
+from csplan.build.account import BuildResult, assign_slugs, clashes, render_account, render_templates
 from csplan.exceptions import BrandError, BuildError, CsplanError
 from csplan.findings import Finding
 from csplan.paths import BRAND, TEMPLATES
-from csplan.pipeline import AccountResult, Programs, check_file
-from csplan.program import Program
+from csplan.inputs.program import Programs
+from csplan.rules.engine import AccountResult, check_file
+from csplan.inputs.program import Program
 from csplan.render.pdf import release_fonts, remove_fonts_of
-from csplan.write import write_atomic
+from csplan.build.write import write_atomic
 
 CACHE_FILE = ".csplan-cache.json"
 # The libraries whose version changes how a document comes out.
@@ -286,7 +288,7 @@ class _Checked:
 
 
 def _check(path: Path, program: Program, options: BookOptions, shared: str) -> _Checked:
-    from csplan.report import index_row
+    from csplan.build.report import index_row
 
     checked = check_file(path, program, options.today)
     loaded = checked.loaded
@@ -306,8 +308,8 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
     parsed: its findings, name and index row come from the cache. Raises ``Interrupted``
     on Ctrl-C, after the cache has recorded every account built until then.
     """
-    from csplan.docinfo import source_date_epoch
-    from csplan.report import index_row
+    from csplan.views.docinfo import source_date_epoch
+    from csplan.build.report import index_row
 
     source_date_epoch()  # a malformed SOURCE_DATE_EPOCH stops the build before any work
     started = time.perf_counter()
@@ -439,7 +441,7 @@ def _warm_up(options: BookOptions) -> None:
     """Load what every child needs once, here, so forked children start warm."""
     import csplan.render.docx  # noqa: F401
     import csplan.render.pptx  # noqa: F401
-    from csplan.docinfo import DocInfo
+    from csplan.views.docinfo import DocInfo
     from csplan.render.html import environment
     from csplan.render.pdf import html_to_pdf
 

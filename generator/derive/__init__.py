@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal, Optional
 
-from csplan.model import Account, ActionItem, AgendaItem, Metric, Milestone, Qbr
-from csplan.program import Program
+from csplan.inputs.model import Account, ActionItem, AgendaItem, Metric, Milestone, Qbr
+from csplan.inputs.program import Program
 
 Band = Literal["green", "yellow", "red"]
 MilestoneState = Literal["not-started", "in-progress", "done", "at-risk", "blocked", "stalled"]

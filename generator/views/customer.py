@@ -12,10 +12,10 @@ from datetime import date
 from typing import Optional
 
 from csplan import derive
-from csplan.docinfo import DocInfo
-from csplan.fmt import Formatter
-from csplan.loader import LoadedAccount
-from csplan.model import Account, Metric
+from csplan.views.docinfo import DocInfo
+from csplan.views.fmt import Formatter
+from csplan.inputs.loader import LoadedAccount
+from csplan.inputs.model import Account, Metric
 
 PHASES = {"onboard": "Onboard", "adopt": "Adopt", "value": "Value",
           "renew-expand": "Renew and expand"}

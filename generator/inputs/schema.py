@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from csplan.model import Account
-from csplan.program import Program
+from csplan.inputs.model import Account
+from csplan.inputs.program import Program
 
 ACCOUNT_SCHEMA_ID = "https://csplan.example/schema/account-1.json"
 

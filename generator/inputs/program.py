@@ -16,9 +16,10 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from csplan.model import TEXT_LIMITS, number, text
-from csplan.source import Document, read_yaml
-from csplan.validate import validate
+from csplan.exceptions import CsplanError, SourceError
+from csplan.inputs.model import TEXT_LIMITS, number, text
+from csplan.inputs.source import Document, read_yaml
+from csplan.inputs.validate import validate
 
 PROGRAM_FILE = "program.yaml"
 Cadence = Literal["weekly", "monthly", "quarterly", "semi-annual", "annual", "none"]
@@ -242,3 +243,29 @@ def find_program(folder: Path) -> Path | None:
         if (candidate / ".git").exists() or candidate == home:
             return None
     return None
+
+
+class Programs:
+    """The program for each account: ``--program FILE``, else ``program.yaml`` beside the
+    account, else the built-in defaults. Each file is loaded once; a bad one is a
+    configuration error (exit 2)."""
+
+    def __init__(self, explicit: Optional[Path] = None):
+        self._cache: dict[Optional[Path], Program] = {}
+        self._explicit = explicit
+        if explicit is not None:
+            self._explicit_program = self._load(explicit)
+
+    def for_account(self, account_file: Path) -> Program:
+        if self._explicit is not None:
+            return self._explicit_program
+        return self._load(find_program(account_file.parent))
+
+    def _load(self, path: Optional[Path]) -> Program:
+        key = path.resolve() if path else None
+        if key not in self._cache:
+            try:
+                self._cache[key] = load_program(path)
+            except SourceError as exc:
+                raise CsplanError("the program file is not valid:", exc.findings) from None
+        return self._cache[key]

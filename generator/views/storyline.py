@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from csplan import derive
-from csplan.model import Account
+from csplan.inputs.model import Account
 
 SIDE_BY_SIDE_UP_TO = 6  # up to 6 metrics: two charts a slide; more: four (2 x 2)
 MILESTONES_PER_SLIDE = 12  # the deck's tables hold at most 12 rows a slide

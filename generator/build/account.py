@@ -14,17 +14,17 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Optional
 
-from csplan import layout
-from csplan.brand import Brand
+from csplan.build import layout
+from csplan.inputs.brand import Brand
 from csplan.exceptions import BrandError, BuildError
 from csplan.findings import Finding
-from csplan.images import CheckedImage, check_image
-from csplan.pipeline import AccountResult
-from csplan.program import Program
-from csplan.slug import slugify
+from csplan.inputs.images import CheckedImage, check_image
+from csplan.rules.engine import AccountResult
+from csplan.inputs.program import Program
+from csplan.inputs.slug import slugify
 from csplan.system import internal_error
-from csplan.view import PlanView, QbrView, plan_view, qbr_view
-from csplan.write import verify_pdf, verify_zip, write_atomic
+from csplan.views.customer import PlanView, QbrView, plan_view, qbr_view
+from csplan.build.write import verify_pdf, verify_zip, write_atomic
 
 FORMATS = ("docx", "pdf", "pptx", "brief")
 AVAILABLE = ("docx", "pdf", "pptx", "brief")
@@ -138,14 +138,14 @@ def render_templates(checked: AccountResult, program: Program, brand: Brand, tod
         plan_html(plan_view(loaded, today, brand.spec.name, logo.as_uri() if logo else None),
                   brand)
     if "brief" in formats:
-        from csplan.briefview import brief_view
+        from csplan.views.brief import brief_view
 
         brief_html(brief_view(loaded, program, today, brand.spec.name), brand)
 
 
 def brief_pdf(loaded, program: Program, today: date, brand: Brand) -> bytes:
     """Return the internal QBR prep brief of one account as PDF bytes."""
-    from csplan.briefview import brief_view
+    from csplan.views.brief import brief_view
     from csplan.render.html import brief_html
     from csplan.render.pdf import html_to_pdf
 
@@ -186,10 +186,10 @@ def program_documents(paths: list[Path], program: Program, brand: Brand, out: Pa
     Accounts that do not load are reported and left out of the capacity count. Raises
     BuildError when a document cannot be rendered or written.
     """
-    from csplan.capacity import capacity
+    from csplan.derive.capacity import capacity
     from csplan.exceptions import SourceError
-    from csplan.loader import account_files, load_account
-    from csplan.programview import program_view
+    from csplan.inputs.loader import account_files, load_account
+    from csplan.views.program import program_view
     from csplan.render.docx import program_docx
     from csplan.render.html import program_html
     from csplan.render.pdf import html_to_pdf

@@ -15,9 +15,9 @@ from pathlib import Path, PurePosixPath
 
 from csplan.exceptions import SourceError
 from csplan.findings import Finding
-from csplan.model import Account
-from csplan.source import Document, read_yaml
-from csplan.validate import validate
+from csplan.inputs.model import Account
+from csplan.inputs.source import Document, read_yaml
+from csplan.inputs.validate import validate
 
 ACCOUNT_SUFFIXES = (".yaml", ".yml")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")

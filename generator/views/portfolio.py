@@ -10,12 +10,12 @@ from datetime import date
 from typing import Optional
 
 from csplan import derive
-from csplan.capacity import capacity, csm_of
+from csplan.derive.capacity import capacity, csm_of
 from csplan.findings import Finding
-from csplan.loader import LoadedAccount
+from csplan.inputs.loader import LoadedAccount
 from csplan.system import internal_error
-from csplan.program import Program
-from csplan.view import label
+from csplan.inputs.program import Program
+from csplan.views.customer import label
 
 
 @dataclass

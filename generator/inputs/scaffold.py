@@ -8,8 +8,8 @@ import unicodedata
 from datetime import date, timedelta
 
 from csplan.paths import template_environment
-from csplan.program import Program
-from csplan.slug import slugify
+from csplan.inputs.program import Program
+from csplan.inputs.slug import slugify
 from csplan.text import clean
 
 # What YAML reads as a line break, or refuses to read, inside a quoted scalar: escaped.

@@ -12,8 +12,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from csplan.model import Account
-from csplan.program import Program
+from csplan.inputs.model import Account
+from csplan.inputs.program import Program
 
 SEGMENTS = ("enterprise", "mid-market", "smb", "self-serve")
 UNASSIGNED = "(no CSM named)"

@@ -15,11 +15,11 @@ from typing import Annotated, Optional
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from csplan.exceptions import BuildError, CsplanError, SourceError
-from csplan.images import CheckedImage, check_image
-from csplan.office import clean_package
-from csplan.source import read_yaml
+from csplan.inputs.images import CheckedImage, check_image
+from csplan.inputs.office import clean_package
+from csplan.inputs.source import read_yaml
 from csplan.text import echo
-from csplan.validate import validate
+from csplan.inputs.validate import validate
 
 Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
 
