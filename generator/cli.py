@@ -1,4 +1,5 @@
-"""The ``csplan`` command line: thin click commands over the pipeline's functions."""
+"""The ``csplan`` command line: options in, one ``csplan.api`` call, printing and the exit code
+out. Nothing here decides anything about an account."""
 
 from __future__ import annotations
 
@@ -10,18 +11,12 @@ from pathlib import Path
 
 import click
 
-from csplan import __version__
-
-from csplan.build import layout
-from csplan.exceptions import CsplanError
+from csplan import __version__, api
 from csplan.findings import count, format_json
 from csplan.inputs.model import DATE_RANGE
-from csplan.inputs.program import Programs
-from csplan.rules.engine import check_paths
-from csplan.inputs.program import Program
+from csplan.render import CUSTOMER_FORMATS
 from csplan.rules import RULES, summary
-from csplan.inputs.slug import slugify
-from csplan.system import exit_code, internal_error, usable_cpus
+from csplan.system import exit_code, usable_cpus
 from csplan.text import echo
 
 
@@ -62,9 +57,7 @@ def shared_options(func):
     @click.option("--verbose", "-v", is_flag=True, help="Also list accounts with no findings.")
     @functools.wraps(func)
     def wrapper(*args, program_file, today, **kwargs):
-        if program_file is not None and not program_file.is_file():
-            raise CsplanError(f"program file {program_file} does not exist")
-        kwargs["programs"] = Programs(program_file)
+        kwargs["program"] = program_file
         kwargs["today"] = today.date() if today else date.today()
         return func(*args, **kwargs)
 
@@ -108,7 +101,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--strict", is_flag=True, help="Warnings fail the account too.")
 @shared_options
-def check(paths, strict, programs, today, output_format, quiet, verbose):
+def check(paths, strict, program, today, output_format, quiet, verbose):
     """Load, validate and run the quality rules on account files or folders of them.
 
     A folder means every *.yaml in it and in its subfolders (hidden ones and program.yaml
@@ -122,7 +115,7 @@ def check(paths, strict, programs, today, output_format, quiet, verbose):
       csplan check accounts/ --today 2026-11-23
       accounts/acme.yaml:57:5: error SP002 metric 'on-time' has no baseline
     """
-    results = list(check_paths(list(paths) or [Path("accounts")], programs, today))
+    results = api.check(list(paths), program=program, today=today)
     findings = [f for r in results for f in r.findings]
     if output_format == "json":
         click.echo(format_json(findings))
@@ -146,26 +139,28 @@ def check(paths, strict, programs, today, output_format, quiet, verbose):
 
 
 def _formats(ctx, param, value: str) -> tuple:
-    from csplan.build.account import AVAILABLE, FORMATS
+    from csplan.render import FORMATS
 
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
         raise click.BadParameter(f"choose from {', '.join(FORMATS)}")
-    missing = [f for f in chosen if f not in AVAILABLE]
-    if missing:
-        raise click.BadParameter(f"{', '.join(missing)} is not built by this version yet")
     return chosen
+
+
+def _formats_help() -> str:
+    from csplan.render import FORMATS
+
+    return "Comma-separated: " + "; ".join(f"{f.name} ({f.help})" for f in FORMATS.values())
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, envvar="CSPLAN_OUT", show_envvar=True, help="Where the documents go, one folder per account.")
-@click.option("--formats", default="docx,pdf,pptx", show_default=True, callback=_formats,
-              envvar="CSPLAN_FORMATS", show_envvar=True,
-              help="Comma-separated: docx, pdf, pptx, and brief (the internal QBR prep "
-                   "brief, never built unless asked for).")
+@click.option("--formats", default=",".join(CUSTOMER_FORMATS), show_default=True,
+              callback=_formats, envvar="CSPLAN_FORMATS", show_envvar=True,
+              help=_formats_help())
 @click.option("--brand", "brand_dir", type=click.Path(file_okay=False, path_type=Path),
               envvar="CSPLAN_BRAND", show_envvar=True, help="Brand folder (default: the bundled brand/).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=usable_cpus,
@@ -176,7 +171,7 @@ def _formats(ctx, param, value: str) -> tuple:
 @click.option("--force", is_flag=True, help="Rebuild every account, changed or not.")
 @click.option("--strict", is_flag=True, help="Warnings fail the account too.")
 @shared_options
-def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs, today,
+def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, program, today,
           output_format, quiet, verbose):
     """Check, then render each account's documents.
 
@@ -194,36 +189,46 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
       csplan build accounts/ --today 2026-11-23
       built accounts/northwind-freight.yaml -> output/northwind-freight/ (docx, pdf, pptx) 2.1s
     """
-    from csplan.build.book import BookOptions, build_book
-    from csplan.inputs.brand import load_brand
-    from csplan.inputs.loader import account_files
-    from csplan.paths import BRAND
-    from csplan.build.report import write_index, write_report
-    from csplan.build.progress import Reporter
-
-    brand = load_brand(brand_dir or BRAND)
-    files = account_files(list(paths) or [Path("accounts")])
-    if not files:
-        raise CsplanError("no account files (*.yaml) found")
-    options = BookOptions(out=out, formats=formats, brand=brand, today=today, strict=strict,
-                          jobs=jobs, timeout=timeout, force=force)
-    reporter = Reporter(len(files), out, quiet, verbose, silent=output_format == "json")
-    with reporter:
-        book = build_book(files, programs, options, reporter.result)
-    for warning in book.warnings:
+    with _Progress(out, quiet, verbose, output_format) as progress:
+        outcome = api.build(list(paths), out=out, formats=formats, brand=brand_dir,
+                            program=program, today=today, strict=strict, jobs=jobs,
+                            timeout=timeout, force=force, on_start=progress.start,
+                            on_result=progress.result)
+    for warning in outcome.warnings:
         echo(warning, err=True)
-    rows = [book.rows[r.file] for r in book.results]
-    try:
-        report = write_report(book.results, out, today, book.seconds)
-        write_index(rows, out, today)
-    except Exception as exc:  # noqa: BLE001 - the reports are written last; say why not
-        raise CsplanError(f"cannot write the build report in {out}: {exc}") from None
     if output_format == "json":
-        click.echo(report.read_text(encoding="utf-8"))
+        click.echo(outcome.report.read_text(encoding="utf-8"))
     else:
-        reporter.summary(book.results, book.seconds, report)
-    sys.exit(exit_code((f for r in book.results for f in r.findings),
-                       any(r.status == "failed" for r in book.results)))
+        progress.summary(outcome)
+    sys.exit(exit_code(outcome.findings, outcome.failed))
+
+
+class _Progress:
+    """The progress bar and per-account lines of a build, made once the count is known."""
+
+    def __init__(self, out: Path, quiet: bool, verbose: bool, output_format: str):
+        self.out, self.quiet, self.verbose = out, quiet, verbose
+        self.silent = output_format == "json"
+        self.reporter = None
+
+    def start(self, total: int) -> None:
+        from csplan.build.progress import Reporter
+
+        self.reporter = Reporter(total, self.out, self.quiet, self.verbose, silent=self.silent)
+        self.reporter.__enter__()
+
+    def result(self, result) -> None:
+        self.reporter.result(result)
+
+    def summary(self, outcome) -> None:
+        self.reporter.summary(outcome.results, outcome.seconds, outcome.report)
+
+    def __enter__(self) -> "_Progress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.reporter is not None:
+            self.reporter.__exit__(*exc)
 
 
 @main.command()
@@ -234,7 +239,7 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
 @click.option("--brand", "brand_dir", type=click.Path(file_okay=False, path_type=Path),
               envvar="CSPLAN_BRAND", show_envvar=True, help="Brand folder (default: the bundled brand/).")
 @shared_options
-def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose):
+def brief(paths, out, brand_dir, program, today, output_format, quiet, verbose):
     """Write each account's internal QBR prep brief: OUT/_internal/briefs/<slug>-qbr-prep-internal.pdf.
 
     One or two pages marked "Internal - do not share" on every page: health score, band,
@@ -246,30 +251,18 @@ def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose)
     Example:
       csplan brief accounts/brightwater-clinics.yaml --today 2026-11-23
     """
-    from csplan.build.book import BookOptions, build_book
-    from csplan.inputs.brand import load_brand
-    from csplan.inputs.loader import account_files
-    from csplan.paths import BRAND
-    from csplan.build.progress import Reporter
-
-    brand = load_brand(brand_dir or BRAND)
-    files = account_files(list(paths))
-    if not files:
-        raise CsplanError("no account files (*.yaml) found")
-    options = BookOptions(out=out, formats=("brief",), brand=brand, today=today,
-                          jobs=usable_cpus())
-    reporter = Reporter(len(files), out, quiet, verbose, silent=output_format == "json")
-    with reporter:
-        book = build_book(files, programs, options, reporter.result)
-    for warning in book.warnings:
+    with _Progress(out, quiet, verbose, output_format) as progress:
+        outcome = api.brief(list(paths), out=out, brand=brand_dir, program=program,
+                            today=today, jobs=usable_cpus(), on_start=progress.start,
+                            on_result=progress.result)
+    for warning in outcome.warnings:
         echo(warning, err=True)
     if output_format == "json":
         from csplan.build.report import report_entry
 
-        click.echo(json.dumps([report_entry(r, out) for r in book.results], indent=2,
+        click.echo(json.dumps([report_entry(r, out) for r in outcome.results], indent=2,
                               ensure_ascii=False))
-    sys.exit(exit_code((f for r in book.results for f in r.findings),
-                       any(r.status == "failed" for r in book.results)))
+    sys.exit(exit_code(outcome.findings, outcome.failed))
 
 
 @main.command()
@@ -277,7 +270,7 @@ def brief(paths, out, brand_dir, programs, today, output_format, quiet, verbose)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, envvar="CSPLAN_OUT", show_envvar=True, help="Output folder; portfolio.html goes in its _internal/ folder.")
 @shared_options
-def portfolio(paths, out, programs, today, output_format, quiet, verbose):
+def portfolio(paths, out, program, today, output_format, quiet, verbose):
     """Write OUT/_internal/portfolio.html: the book's risk, renewals and capacity (internal).
 
     Health band distribution, accounts by band with trend arrows, renewals in the next
@@ -289,36 +282,15 @@ def portfolio(paths, out, programs, today, output_format, quiet, verbose):
     Example:
       csplan portfolio accounts/ --today 2026-11-23
     """
-    from csplan.exceptions import SourceError
-    from csplan.findings import Finding
-    from csplan.inputs.loader import account_files, load_account
-    from csplan.paths import template_environment
-    from csplan.views.portfolio import portfolio as make_portfolio
-    from csplan.build.write import write_atomic
-
-    files = account_files(list(paths) or [Path("accounts")])
-    if not files:
-        raise CsplanError("no account files (*.yaml) found")
-    loaded, unreadable = [], []
-    for path in files:
-        try:
-            loaded.append((load_account(path), programs.for_account(path)))
-        except SourceError as exc:
-            unreadable.append(exc.findings[0])
-        except Exception:  # noqa: BLE001 - one account's crash must not stop the others
-            unreadable.append(internal_error(str(path), "loading this account"))
-    book = make_portfolio(loaded, unreadable, today)
-    html = template_environment().get_template("portfolio.html.j2").render(p=book)
-    target = write_atomic(layout.internal(out) / "portfolio.html", html.encode("utf-8"),
-                          inside=out)
+    outcome = api.portfolio(list(paths), out=out, program=program, today=today)
+    book, target = outcome.portfolio, outcome.file
     if output_format == "json":
         click.echo(json.dumps(book.as_dict(), indent=2, ensure_ascii=False))
     elif not quiet:
         echo(f"wrote {target}: {len(book.accounts)} accounts, "
                    f"{book.bands['red']} red, {len(book.renewals['90'])} renewing in 90 days",
                    err=True)
-    problems = [Finding(**f) for f in book.unreadable]  # with those csplan failed on
-    sys.exit(exit_code(problems, bool(problems)))
+    sys.exit(exit_code(outcome.problems, bool(outcome.problems)))
 
 
 @main.command()
@@ -333,9 +305,7 @@ def schema(program_schema):
     Then start an account file with:
       # yaml-language-server: $schema=../schema/account.schema.json
     """
-    from csplan.inputs.schema import account_schema, program_schema as program_json
-
-    click.echo(json.dumps(program_json() if program_schema else account_schema(), indent=2))
+    click.echo(json.dumps(api.schema(of_program=program_schema), indent=2))
 
 
 @main.command()
@@ -358,24 +328,11 @@ def new(name, segment, folder, program_file, today):
       csplan new "Acme Corp" --segment enterprise
       wrote accounts/acme-corp.yaml
     """
-    from csplan.inputs.scaffold import name_problems, new_account
-
-    if not name.strip():
-        raise click.BadParameter("the account needs a name", param_hint="NAME")
-    if problems := name_problems(name):
-        raise click.BadParameter(
-            f"it holds {', '.join(problems)} (a line break, control or invisible character); "
-            "type the account's name on one line, as it should be printed", param_hint="NAME")
-    start = today.date() if today else date.today()
-    programs = Programs(program_file)
-    program: Program = programs.for_account(folder / "x.yaml")
-    target = folder / f"{slugify(name)}.yaml"
-    if target.exists():
-        raise CsplanError(f"{target} already exists; pick another name or edit that file")
-    text = new_account(name, segment, program, start)
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(target, "x", encoding="utf-8") as fh:
-        fh.write(text)
+    try:
+        target = api.new(name, segment=segment, folder=folder, program=program_file,
+                         today=today.date() if today else None)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="NAME") from None
     echo(f"wrote {target}")
     echo(f"next: fill it in, then run `csplan check {target}`", err=True)
 
@@ -413,35 +370,15 @@ def program(paths, init, out, formats, brand_dir, program_file, today, quiet):
       csplan program --init               write accounts/program.yaml with the defaults
       csplan program accounts/            write output/_internal/cs-program.pdf and .docx
     """
-    from csplan.inputs.scaffold import program_file as program_yaml
-
-    start = today.date() if today else date.today()
-    folder = paths[0] if paths and paths[0].is_dir() else (
-        paths[0].parent if paths else Path("accounts"))
     if init:
-        target = program_file or (folder / "program.yaml" if folder.is_dir()
-                                  else Path("program.yaml"))
-        if target.exists():
-            raise CsplanError(f"{target} already exists; edit it, or remove it to start over")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "x", encoding="utf-8") as fh:
-            fh.write(program_yaml(Program.default()))
-        echo(f"wrote {target}")
+        echo(f"wrote {api.init_program(list(paths), program=program_file)}")
         return
-    from csplan.inputs.brand import load_brand
-    from csplan.build.account import program_documents
-    from csplan.paths import BRAND
-
-    programs = Programs(program_file)
-    team = programs.for_account(folder / "program-lookup.yaml")
-    brand = load_brand(brand_dir or BRAND)
-    from csplan.exceptions import BrandError, BuildError
+    from csplan.exceptions import BuildError
 
     try:
-        written, problems = program_documents(list(paths), team, brand, out, start,
-                                              tuple(formats.split(",")))
-    except BrandError as exc:
-        raise CsplanError(str(exc)) from None
+        written, problems = api.program_documents(
+            list(paths), out=out, formats=tuple(formats.split(",")), brand=brand_dir,
+            program=program_file, today=today.date() if today else None)
     except BuildError as exc:
         echo(f"error BUILD {exc}", err=True)
         sys.exit(1)

@@ -7,6 +7,7 @@ import shutil
 
 from click.testing import CliRunner
 
+import csplan.api
 import csplan.rules.engine
 import csplan.system
 from csplan.cli import main
@@ -27,7 +28,7 @@ def test_our_own_bug_exits_3_with_one_line_and_a_log(monkeypatch, tmp_path):
     def broken(*args, **kwargs):
         raise RuntimeError("deliberate bug")
 
-    monkeypatch.setattr(csplan.cli, "check_paths", broken)
+    monkeypatch.setattr(csplan.api, "check_paths", broken)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr("tempfile.tempdir", None)
     result = run("check", NORTHWIND, *TODAY)
@@ -44,7 +45,7 @@ def test_an_interrupt_exits_130_and_says_what_was_written(monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(csplan.cli, "check_paths", interrupted)
+    monkeypatch.setattr(csplan.api, "check_paths", interrupted)
     result = run("check", NORTHWIND, *TODAY)
     assert result.exit_code == 130
     assert "Interrupted" in result.stderr and "Aborted!" not in result.output
@@ -126,16 +127,16 @@ def test_findings_go_to_standard_output_whatever_the_terminal(tmp_path, write_ac
 
 
 def test_our_bug_in_one_account_fails_it_alone_and_the_run_exits_3(monkeypatch, tmp_path):
-    import csplan.build.account
+    import csplan.views.customer
 
-    real = csplan.build.account.plan_view
+    real = csplan.views.customer.plan_view
 
     def broken(loaded, *args, **kwargs):
         if loaded.account.account.name == "Northwind Freight":
             raise ZeroDivisionError("deliberate bug")
         return real(loaded, *args, **kwargs)
 
-    monkeypatch.setattr(csplan.build.account, "plan_view", broken)
+    monkeypatch.setattr(csplan.views.customer, "plan_view", broken)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr("tempfile.tempdir", None)
     out = tmp_path / "out"
@@ -192,7 +193,7 @@ def test_a_bug_is_still_one_line_when_no_crash_log_can_be_written(monkeypatch):
     def no_log(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(csplan.cli, "check_paths", broken)
+    monkeypatch.setattr(csplan.api, "check_paths", broken)
     monkeypatch.setattr("tempfile.mkstemp", no_log)
     result = run("check", NORTHWIND, *TODAY)
     assert result.exit_code == 3

@@ -20,7 +20,8 @@ from csplan.exceptions import BuildError
 from csplan.inputs.images import check_image
 from csplan.paths import BRAND
 from csplan.render.pdf import html_to_pdf
-from csplan.build.write import verify_pdf, verify_zip, write_atomic
+from csplan.build.write import write_atomic
+from csplan.render import verify_pdf, verify_zip
 
 INFO = DocInfo("t", "a", datetime(2026, 11, 23, tzinfo=timezone.utc))
 

@@ -23,12 +23,11 @@ from csplan.rules.engine import AccountResult
 from csplan.inputs.program import Program
 from csplan.inputs.slug import slugify
 from csplan.system import internal_error
-from csplan.views.customer import PlanView, QbrView, plan_view, qbr_view
-from csplan.build.write import verify_pdf, verify_zip, write_atomic
+from csplan.build.write import write_atomic
+from csplan.render import FORMATS, Format, RenderContext, verify_pdf, verify_zip
+from csplan.render import preflight as render_preflight
+from csplan.views import VIEWS, Source, Views
 
-FORMATS = ("docx", "pdf", "pptx", "brief")
-AVAILABLE = ("docx", "pdf", "pptx", "brief")
-CUSTOMER_FORMATS = ("docx", "pdf", "pptx")  # the default; "brief" is internal, on request
 
 
 @dataclass
@@ -45,10 +44,6 @@ class BuildResult:
     account: str = ""
     peak_mb: float = 0.0
     format_seconds: dict[str, float] = field(default_factory=dict)
-
-
-def plan_filename(slug: str, fmt: str) -> str:
-    return f"{slug}-success-plan.{fmt}"
 
 
 def assign_slugs(names: list[str]) -> list[str]:
@@ -79,41 +74,34 @@ def clashes(slugs: list[str]) -> dict[int, list[int]]:
 
 def render_account(checked: AccountResult, slug: str, program: Program, brand: Brand,
                    out: Path, formats: tuple, today: date) -> BuildResult:
-    """Return the result of rendering every requested format of one checked account."""
+    """Return the result of rendering every requested format of one checked account.
+
+    Each format comes from the registry (``csplan.render.FORMATS``); a view is made once and
+    shared by the formats that take it.
+    """
     started = time.perf_counter()
     path = Path(checked.file)
     result = BuildResult(file=checked.file, findings=list(checked.findings), slug=slug)
     try:
         loaded = checked.loaded
         assert loaded is not None
-        folder = layout.customer(out, slug)
         logo = None
         if loaded.logo_path is not None:
             logo = check_image(loaded.logo_path, [path.parent], "logo")
-        view = plan_view(loaded, today, brand.spec.name, logo.path.as_uri() if logo else None)
-        renderers: dict[str, Callable[[], tuple[bytes, Callable]]] = {
-            "docx": lambda: (_docx(view, brand, logo), verify_zip),
-            "pdf": lambda: (_pdf(view, brand, path.parent), verify_pdf),
-        }
-        for fmt in formats:
+        views = Views(Source(loaded, program, today, brand.spec.name,
+                             logo.path.as_uri() if logo else None))
+        ctx = RenderContext(brand, logo, path.parent, program.checks.max_deck_slides)
+        for name in formats:
             format_started = time.perf_counter()
-            if fmt == "brief":
-                target = layout.brief_file(out, slug)
-                result.outputs.append(write_atomic(
-                    target, brief_pdf(loaded, program, today, brand), verify_pdf, out))
-            elif fmt == "pptx":
-                deck = qbr_view(loaded, program, today, brand.spec.name)
-                if deck is None:
-                    result.notes.append("no QBR in the account (qbrs is empty): no deck built")
-                    continue
-                data = _pptx(deck, brand, logo, program.checks.max_deck_slides)
-                target = folder / deck_filename(slug, deck.quarter)
-                result.outputs.append(write_atomic(target, data, verify_zip, out))
-            else:
-                data, verify = renderers[fmt]()
-                target = folder / plan_filename(slug, fmt)
-                result.outputs.append(write_atomic(target, data, verify, out))
-            result.format_seconds[fmt] = round(time.perf_counter() - format_started, 3)
+            fmt = FORMATS[name]
+            view = views.get(fmt.view)
+            if view is None:
+                result.notes.append(VIEWS[fmt.view].missing)
+                continue
+            data = fmt.renderer()(view, ctx)
+            target = file_of(fmt, out, slug, view)
+            result.outputs.append(write_atomic(target, data, fmt.verify, out))
+            result.format_seconds[name] = round(time.perf_counter() - format_started, 3)
         result.status = "built"
     except BuildError as exc:
         rule = "BRAND" if isinstance(exc, BrandError) else "BUILD"
@@ -125,58 +113,30 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
     return result
 
 
-def render_templates(checked: AccountResult, program: Program, brand: Brand, today: date,
-                     formats: tuple) -> None:
-    """Render (and discard) the HTML of one account's PDFs in ``formats``: run once before a
-    book is built, so a broken brand template is found before any account is."""
-    from csplan.render.html import brief_html, plan_html
+def file_of(fmt: Format, out: Path, slug: str, view) -> Path:
+    """Return where a format's file of one account goes: the customer's folder, or, for an
+    internal format, its folder under ``_internal/``."""
+    folder = layout.internal(out) / fmt.folder if fmt.internal else layout.customer(out, slug)
+    return folder / fmt.filename(slug, view)
 
+
+def preflight(checked: AccountResult, program: Program, brand: Brand, today: date,
+              formats: tuple) -> None:
+    """Run each format's preflight on one account (for the PDFs: render and discard its
+    HTML), once before a book is built, so a broken brand template is found before any
+    account is."""
     loaded = checked.loaded
     assert loaded is not None
-    if "pdf" in formats:
-        logo = loaded.logo_path
-        plan_html(plan_view(loaded, today, brand.spec.name, logo.as_uri() if logo else None),
-                  brand)
-    if "brief" in formats:
-        from csplan.views.brief import brief_view
-
-        brief_html(brief_view(loaded, program, today, brand.spec.name), brand)
-
-
-def brief_pdf(loaded, program: Program, today: date, brand: Brand) -> bytes:
-    """Return the internal QBR prep brief of one account as PDF bytes."""
-    from csplan.views.brief import brief_view
-    from csplan.render.html import brief_html
-    from csplan.render.pdf import html_to_pdf
-
-    view = brief_view(loaded, program, today, brand.spec.name)
-    return html_to_pdf(brief_html(view, brand), brand.folder, [brand.folder], view.info,
-                       brand.fonts_key())
-
-
-def deck_filename(slug: str, quarter: str) -> str:
-    return f"{slug}-qbr-{quarter}.pptx"
-
-
-def _pptx(view: QbrView, brand: Brand, logo: Optional[CheckedImage], max_slides: int) -> bytes:
-    from csplan.render.pptx import deck_pptx
-
-    return deck_pptx(view, brand, logo, max_slides)
-
-
-def _docx(view: PlanView, brand: Brand, logo: Optional[CheckedImage]) -> bytes:
-    from csplan.render.docx import plan_docx
-
-    return plan_docx(view, brand, logo)
-
-
-def _pdf(view: PlanView, brand: Brand, account_folder: Path) -> bytes:
-    from csplan.render.html import plan_html
-    from csplan.render.pdf import html_to_pdf
-
-    html = plan_html(view, brand)
-    return html_to_pdf(html, account_folder, [brand.folder, account_folder], view.info,
-                       brand.fonts_key())
+    logo = loaded.logo_path
+    views = Views(Source(loaded, program, today, brand.spec.name,
+                         logo.as_uri() if logo else None))
+    ctx = RenderContext(brand, None, Path(checked.file).parent, program.checks.max_deck_slides)
+    for name in formats:
+        fmt = FORMATS[name]
+        if fmt.preflight is not None:
+            view = views.get(fmt.view)
+            if view is not None:
+                render_preflight(fmt, view, ctx)
 
 
 def program_documents(paths: list[Path], program: Program, brand: Brand, out: Path,

@@ -50,7 +50,7 @@ import csplan
 from csplan import __version__
 from csplan.build import layout
 from csplan.inputs.brand import Brand
-from csplan.build.account import BuildResult, assign_slugs, clashes, render_account, render_templates
+from csplan.build.account import BuildResult, assign_slugs, clashes, preflight, render_account
 from csplan.exceptions import BrandError, BuildError, CsplanError
 from csplan.findings import Finding
 from csplan.paths import BRAND, TEMPLATES
@@ -429,8 +429,7 @@ def _try_brand_templates(account: _Checked, options: BookOptions) -> None:
         return
     try:
         checked = check_file(Path(account.file), account.program, options.today)
-        render_templates(checked, account.program, options.brand, options.today,
-                         options.formats)
+        preflight(checked, account.program, options.brand, options.today, options.formats)
     except BrandError as exc:
         raise CsplanError(str(exc)) from None
     except Exception:  # noqa: BLE001 - anything else is the account's, reported by its build

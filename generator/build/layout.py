@@ -38,8 +38,3 @@ def relative(path: Path | str, folder: Path) -> str:
         return Path(os.path.relpath(Path(path).resolve(), folder.resolve())).as_posix()
     except ValueError:
         return str(Path(path).resolve())
-
-
-def brief_file(out: Path, slug: str) -> Path:
-    """Return where one account's internal QBR prep brief goes."""
-    return internal(out) / "briefs" / f"{slug}-qbr-prep-internal.pdf"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import zipfile
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -62,24 +61,3 @@ def _refuse_links(target: Path, inside: Path) -> None:
         if path.is_symlink():
             raise BuildError(f"{path} is a symbolic link; csplan writes only into real "
                              f"folders inside {inside}: remove the link and build again")
-
-
-def verify_zip(path: Path) -> None:
-    """Refuse a DOCX/PPTX that is not a complete zip package."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            bad = z.testzip()
-            if bad is not None or "[Content_Types].xml" not in z.namelist():
-                raise BuildError(f"{path.name}: the written package is damaged")
-    except zipfile.BadZipFile:
-        raise BuildError(f"{path.name}: the written package is not a zip file") from None
-
-
-def verify_pdf(path: Path) -> None:
-    """Refuse a PDF that does not start and end like one."""
-    with open(path, "rb") as fh:
-        head = fh.read(5)
-        fh.seek(max(0, path.stat().st_size - 1024))
-        tail = fh.read()
-    if head != b"%PDF-" or b"%%EOF" not in tail:
-        raise BuildError(f"{path.name}: the written PDF is incomplete")

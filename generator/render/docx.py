@@ -440,3 +440,8 @@ def _field(paragraph, instruction: str, colour: str) -> None:
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     run_with(end)
+
+
+def render(view: PlanView, ctx) -> bytes:
+    """The registry's entry point for ``docx``: the plan as DOCX."""
+    return plan_docx(view, ctx.brand, ctx.logo)

@@ -162,3 +162,13 @@ def render(name: str, brand: Brand, context: dict, **values) -> str:
                          f"{fix}") from None
     except jinja2.TemplateError as exc:
         raise BrandError(f"{where}: {type(exc).__name__}: {exc}; {fix}") from None
+
+
+def check_plan(view: PlanView, ctx) -> None:
+    """Render (and discard) the plan's HTML: a broken brand template fails before a book."""
+    plan_html(view, ctx.brand)
+
+
+def check_brief(view, ctx) -> None:
+    """Render (and discard) the brief's HTML: a broken brand template fails before a book."""
+    brief_html(view, ctx.brand)

@@ -319,3 +319,21 @@ def html_to_pdf(html: str, base: Path, roots: list[Path], info: DocInfo,
     if messages:
         raise BuildError("PDF: WeasyPrint reported: " + "; ".join(messages[:3]))
     return out.getvalue()
+
+
+def render_plan(view, ctx) -> bytes:
+    """The registry's entry point for ``pdf``: the plan, which may read the account's logo."""
+    from csplan.render.html import plan_html
+
+    brand = ctx.brand
+    return html_to_pdf(plan_html(view, brand), ctx.account_folder,
+                       [brand.folder, ctx.account_folder], view.info, brand.fonts_key())
+
+
+def render_brief(view, ctx) -> bytes:
+    """The registry's entry point for ``brief``: the internal QBR prep brief as PDF."""
+    from csplan.render.html import brief_html
+
+    brand = ctx.brand
+    return html_to_pdf(brief_html(view, brand), brand.folder, [brand.folder], view.info,
+                       brand.fonts_key())

@@ -590,3 +590,8 @@ def deck_pptx(view: QbrView, brand: Brand, logo: Optional[CheckedImage],
 
 
 __all__ = ["deck_pptx", "overflows"]
+
+
+def render(view: QbrView, ctx) -> bytes:
+    """The registry's entry point for ``pptx``: the QBR deck."""
+    return deck_pptx(view, ctx.brand, ctx.logo, ctx.max_slides)

@@ -167,3 +167,8 @@ def churn_indicators(loaded: LoadedAccount, program: Program, today: date) -> li
     if 0 <= to_renewal <= 90 and not scheduled:
         found.append(f"Renewal in {to_renewal} days with no QBR scheduled")
     return found
+
+
+def brief_of(source) -> BriefView:
+    """The brief view of a ``csplan.views.Source`` (the registry's entry point)."""
+    return brief_view(source.loaded, source.program, source.today, source.vendor_name)

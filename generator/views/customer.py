@@ -435,3 +435,13 @@ def _deck_chart(m: Metric, a: Account, fmt: Formatter, today: date) -> Optional[
         baseline=tuple((m.baseline if m.baseline is not None else points[0][1])
                        for _ in points),
         number_format=formats[m.unit])
+
+
+def plan_of(source) -> PlanView:
+    """The plan view of a ``csplan.views.Source`` (the registry's entry point)."""
+    return plan_view(source.loaded, source.today, source.vendor_name, source.logo_uri)
+
+
+def deck_of(source) -> Optional[QbrView]:
+    """The deck view of a ``csplan.views.Source``, or None when the account has no QBR."""
+    return qbr_view(source.loaded, source.program, source.today, source.vendor_name)

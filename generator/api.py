@@ -1,0 +1,235 @@
+"""csplan as a library: the functions the command line calls, and the tests with it.
+
+Each function takes paths and settings, does the work, and returns what happened; it prints
+nothing and never exits. Problems in a user's files come back as findings; a configuration
+problem (a bad program file or brand, no account files) raises ``CsplanError`` (exit 2 on
+the command line). Heavy modules (the renderers, WeasyPrint) are imported only when a
+function needs them, so ``csplan check`` starts fast.
+
+    from csplan import api
+    results = api.check([Path("accounts")], today=date(2026, 11, 23))
+    outcome = api.build([Path("accounts")], out=Path("output"), today=date(2026, 11, 23))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Optional
+
+from csplan.exceptions import CsplanError
+from csplan.findings import Finding
+from csplan.inputs.loader import account_files
+from csplan.inputs.program import Program, Programs
+from csplan.rules.engine import AccountResult, check_paths
+
+if TYPE_CHECKING:
+    from csplan.build.account import BuildResult
+    from csplan.inputs.brand import Brand
+    from csplan.views.portfolio import Portfolio
+
+DEFAULT_ACCOUNTS = Path("accounts")
+DEFAULT_OUT = Path("output")
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    files = account_files(list(paths) or [DEFAULT_ACCOUNTS])
+    if not files:
+        raise CsplanError("no account files (*.yaml) found in "
+                          + ", ".join(str(p) for p in (paths or [DEFAULT_ACCOUNTS])))
+    return files
+
+
+def _brand(folder: Optional[Path]) -> "Brand":
+    from csplan.inputs.brand import load_brand
+    from csplan.paths import BRAND
+
+    return load_brand(folder or BRAND)
+
+
+def programs(program_file: Optional[Path] = None) -> Programs:
+    """Return the program of each account: ``program_file``, else the nearest program.yaml,
+    else the built-in defaults. Raises CsplanError when the given file does not exist."""
+    if program_file is not None and not program_file.is_file():
+        raise CsplanError(f"program file {program_file} does not exist")
+    return Programs(program_file)
+
+
+def check(paths: list[Path], *, program: Optional[Path] = None,
+          today: Optional[date] = None) -> list[AccountResult]:
+    """Return the load and rule findings of every account file under ``paths``."""
+    return list(check_paths(list(paths) or [DEFAULT_ACCOUNTS], programs(program),
+                            today or date.today()))
+
+
+@dataclass
+class BuildOutcome:
+    """What a build did: one result per account, the index rows, and the report written."""
+
+    results: list["BuildResult"]
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+    report: Optional[Path] = None
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.results for f in r.findings]
+
+    @property
+    def failed(self) -> bool:
+        return any(r.status == "failed" for r in self.results)
+
+
+def build(paths: list[Path], *, out: Path = DEFAULT_OUT, formats: Optional[tuple] = None,
+          brand: Optional[Path] = None, program: Optional[Path] = None,
+          today: Optional[date] = None, strict: bool = False, jobs: int = 1,
+          timeout: float = 300.0, force: bool = False, report: bool = True,
+          on_start: Callable[[int], None] = lambda total: None,
+          on_result: Callable[["BuildResult"], None] = lambda result: None) -> BuildOutcome:
+    """Check, then render every account under ``paths`` into ``out`` (see ``csplan build``).
+
+    ``on_start`` is told how many accounts there are, ``on_result`` each account's result as
+    it finishes. With ``report``, build-report.json and index.html are written last.
+    """
+    from csplan.build.book import BookOptions, build_book
+    from csplan.build.report import write_index, write_report
+    from csplan.render import customer_formats
+
+    the_brand = _brand(brand)  # a brand problem stops the build before any account
+    team = programs(program)
+    files = _files(paths)
+    today = today or date.today()
+    options = BookOptions(out=out, formats=formats or customer_formats(), brand=the_brand,
+                          today=today, strict=strict, jobs=jobs, timeout=timeout, force=force)
+    on_start(len(files))
+    book = build_book(files, team, options, on_result)
+    outcome = BuildOutcome(book.results, book.seconds, book.warnings)
+    if report:
+        try:
+            outcome.report = write_report(book.results, out, today, book.seconds)
+            write_index([book.rows[r.file] for r in book.results], out, today)
+        except Exception as exc:  # noqa: BLE001 - the reports are written last; say why not
+            raise CsplanError(f"cannot write the build report in {out}: {exc}") from None
+    return outcome
+
+
+def brief(paths: list[Path], *, out: Path = DEFAULT_OUT, brand: Optional[Path] = None,
+          program: Optional[Path] = None, today: Optional[date] = None, jobs: int = 1,
+          on_start: Callable[[int], None] = lambda total: None,
+          on_result: Callable[["BuildResult"], None] = lambda result: None) -> BuildOutcome:
+    """Write each account's internal QBR prep brief into ``out``/_internal/briefs/."""
+    return build(paths, out=out, formats=("brief",), brand=brand, program=program,
+                 today=today, jobs=jobs, report=False, on_start=on_start, on_result=on_result)
+
+
+@dataclass
+class PortfolioOutcome:
+    portfolio: "Portfolio"
+    file: Path
+    problems: list[Finding]
+
+
+def portfolio(paths: list[Path], *, out: Path = DEFAULT_OUT, program: Optional[Path] = None,
+              today: Optional[date] = None) -> PortfolioOutcome:
+    """Write ``out``/_internal/portfolio.html: the book's risk, renewals and capacity.
+
+    Accounts that cannot be loaded are left out and returned as problems.
+    """
+    from csplan.build import layout
+    from csplan.build.write import write_atomic
+    from csplan.exceptions import SourceError
+    from csplan.inputs.loader import load_account
+    from csplan.paths import template_environment
+    from csplan.system import internal_error
+    from csplan.views.portfolio import portfolio as make_portfolio
+
+    team = programs(program)
+    loaded, unreadable = [], []
+    for path in _files(paths):
+        try:
+            loaded.append((load_account(path), team.for_account(path)))
+        except SourceError as exc:
+            unreadable.append(exc.findings[0])
+        except Exception:  # noqa: BLE001 - one account's crash must not stop the others
+            unreadable.append(internal_error(str(path), "loading this account"))
+    book = make_portfolio(loaded, unreadable, today or date.today())
+    html = template_environment().get_template("portfolio.html.j2").render(p=book)
+    target = write_atomic(layout.internal(out) / "portfolio.html", html.encode("utf-8"),
+                          inside=out)
+    problems = [Finding(**f) for f in book.unreadable]  # with those csplan failed on
+    return PortfolioOutcome(book, target, problems)
+
+
+def _folder_of(paths: list[Path]) -> Path:
+    """The folder whose program.yaml a program command means."""
+    if not paths:
+        return DEFAULT_ACCOUNTS
+    return paths[0] if paths[0].is_dir() else paths[0].parent
+
+
+def init_program(paths: list[Path], *, program: Optional[Path] = None) -> Path:
+    """Write the built-in program defaults as a commented program.yaml; return its path."""
+    from csplan.inputs.scaffold import program_file
+
+    folder = _folder_of(paths)
+    target = program or (folder / "program.yaml" if folder.is_dir() else Path("program.yaml"))
+    if target.exists():
+        raise CsplanError(f"{target} already exists; edit it, or remove it to start over")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8") as fh:
+        fh.write(program_file(Program.default()))
+    return target
+
+
+def program_documents(paths: list[Path], *, out: Path = DEFAULT_OUT,
+                      formats: tuple = ("pdf", "docx"), brand: Optional[Path] = None,
+                      program: Optional[Path] = None,
+                      today: Optional[date] = None) -> tuple[list[Path], list[Finding]]:
+    """Write the team's CS program document(s) into ``out``/_internal/; with account paths,
+    with the capacity of that book. Returns the files written and the accounts that could
+    not be read. Raises BuildError when a document cannot be rendered or written."""
+    from csplan.build.account import program_documents as write_documents
+    from csplan.exceptions import BrandError
+
+    team = programs(program).for_account(_folder_of(paths) / "program-lookup.yaml")
+    the_brand = _brand(brand)
+    try:
+        return write_documents(list(paths), team, the_brand, out, today or date.today(),
+                               formats)
+    except BrandError as exc:
+        raise CsplanError(str(exc)) from None
+
+
+def new(name: str, *, segment: str = "mid-market", folder: Path = DEFAULT_ACCOUNTS,
+        program: Optional[Path] = None, today: Optional[date] = None) -> Path:
+    """Write a new account file from the commented template; return its path.
+
+    Raises ValueError when the name cannot be a name (empty, or holding a line break or an
+    invisible character), CsplanError when the file exists.
+    """
+    from csplan.inputs.scaffold import name_problems, new_account
+    from csplan.inputs.slug import slugify
+
+    if not name.strip():
+        raise ValueError("the account needs a name")
+    if problems := name_problems(name):
+        raise ValueError(
+            f"it holds {', '.join(problems)} (a line break, control or invisible character); "
+            "type the account's name on one line, as it should be printed")
+    team = programs(program).for_account(folder / "x.yaml")
+    target = folder / f"{slugify(name)}.yaml"
+    if target.exists():
+        raise CsplanError(f"{target} already exists; pick another name or edit that file")
+    text = new_account(name, segment, team, today or date.today())
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(target, "x", encoding="utf-8") as fh:
+        fh.write(text)
+    return target
+
+
+def schema(of_program: bool = False) -> dict:
+    """Return the account format (or the program format) as JSON Schema."""
+    from csplan.inputs.schema import account_schema, program_schema
+
+    return program_schema() if of_program else account_schema()
