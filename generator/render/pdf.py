@@ -15,6 +15,7 @@ import io
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -287,6 +288,28 @@ def _forget_parent_fonts() -> None:
 os.register_at_fork(after_in_child=_forget_parent_fonts)
 
 
+def _load_weasyprint() -> None:
+    """Import WeasyPrint without asking ``ctypes.util.find_library`` on Linux.
+
+    WeasyPrint opens Pango, HarfBuzz and fontconfig by trying several names; each name that
+    does not open directly goes through ``find_library``, which on Linux runs ``ldconfig``,
+    ``gcc`` and ``ld`` as subprocesses: about 50 of them, half a second of every process that
+    makes a PDF. On Linux ``find_library`` returns a bare soname that ``dlopen`` resolves the
+    same way it resolves the ``lib*.so.N`` names WeasyPrint also tries, so answering "not
+    found" there loses nothing. Elsewhere (macOS, Windows) it is left alone.
+    """
+    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+        return
+    import ctypes.util
+
+    real = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint  # noqa: F401
+    finally:
+        ctypes.util.find_library = real
+
+
 def html_to_pdf(html: str, base: Path, roots: list[Path], info: DocInfo,
                 fonts_key: Optional[tuple] = None) -> bytes:
     """Return the PDF of ``html``; raise BuildError on any refused fetch or logged problem.
@@ -296,6 +319,7 @@ def html_to_pdf(html: str, base: Path, roots: list[Path], info: DocInfo,
     ``fonts_key`` (``Brand.fonts_key()``) reuses one font configuration per brand in this
     process; without it the document gets a configuration of its own.
     """
+    _load_weasyprint()
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError, URLFetchingError
 
