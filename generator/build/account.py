@@ -24,6 +24,7 @@ from csplan.inputs.program import Program
 from csplan.inputs.slug import slugify
 from csplan.system import internal_error
 from csplan.views.customer import PlanView, QbrView, plan_view, qbr_view
+from csplan.views.words import SOURCE_LANGUAGE, speaking
 from csplan.build.write import verify_pdf, verify_zip, write_atomic
 
 FORMATS = ("docx", "pdf", "pptx", "brief")
@@ -86,34 +87,38 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
     try:
         loaded = checked.loaded
         assert loaded is not None
-        folder = layout.customer(out, slug)
-        logo = None
-        if loaded.logo_path is not None:
-            logo = check_image(loaded.logo_path, [path.parent], "logo")
-        view = plan_view(loaded, today, brand.spec.name, logo.path.as_uri() if logo else None)
-        renderers: dict[str, Callable[[], tuple[bytes, Callable]]] = {
-            "docx": lambda: (_docx(view, brand, logo), verify_zip),
-            "pdf": lambda: (_pdf(view, brand, path.parent), verify_pdf),
-        }
-        for fmt in formats:
-            format_started = time.perf_counter()
-            if fmt == "brief":
-                target = layout.brief_file(out, slug)
-                result.outputs.append(write_atomic(
-                    target, brief_pdf(loaded, program, today, brand), verify_pdf, out))
-            elif fmt == "pptx":
-                deck = qbr_view(loaded, program, today, brand.spec.name)
-                if deck is None:
-                    result.notes.append("no QBR in the account (qbrs is empty): no deck built")
-                    continue
-                data = _pptx(deck, brand, logo, program.checks.max_deck_slides)
-                target = folder / deck_filename(slug, deck.quarter)
-                result.outputs.append(write_atomic(target, data, verify_zip, out))
-            else:
-                data, verify = renderers[fmt]()
-                target = folder / plan_filename(slug, fmt)
-                result.outputs.append(write_atomic(target, data, verify, out))
-            result.format_seconds[fmt] = round(time.perf_counter() - format_started, 3)
+        # Every fixed text in the account's language (English while it has no catalog)
+        with speaking(loaded.account.account.locale):
+            folder = layout.customer(out, slug)
+            logo = None
+            if loaded.logo_path is not None:
+                logo = check_image(loaded.logo_path, [path.parent], "logo")
+            view = plan_view(loaded, today, brand.spec.name,
+                             logo.path.as_uri() if logo else None)
+            renderers: dict[str, Callable[[], tuple[bytes, Callable]]] = {
+                "docx": lambda: (_docx(view, brand, logo), verify_zip),
+                "pdf": lambda: (_pdf(view, brand, path.parent), verify_pdf),
+            }
+            for fmt in formats:
+                format_started = time.perf_counter()
+                if fmt == "brief":
+                    target = layout.brief_file(out, slug)
+                    result.outputs.append(write_atomic(
+                        target, brief_pdf(loaded, program, today, brand), verify_pdf, out))
+                elif fmt == "pptx":
+                    deck = qbr_view(loaded, program, today, brand.spec.name)
+                    if deck is None:
+                        result.notes.append(
+                            "no QBR in the account (qbrs is empty): no deck built")
+                        continue
+                    data = _pptx(deck, brand, logo, program.checks.max_deck_slides)
+                    target = folder / deck_filename(slug, deck.quarter)
+                    result.outputs.append(write_atomic(target, data, verify_zip, out))
+                else:
+                    data, verify = renderers[fmt]()
+                    target = folder / plan_filename(slug, fmt)
+                    result.outputs.append(write_atomic(target, data, verify, out))
+                result.format_seconds[fmt] = round(time.perf_counter() - format_started, 3)
         result.status = "built"
     except BuildError as exc:
         rule = "BRAND" if isinstance(exc, BrandError) else "BUILD"
@@ -149,9 +154,10 @@ def brief_pdf(loaded, program: Program, today: date, brand: Brand) -> bytes:
     from csplan.render.html import brief_html
     from csplan.render.pdf import html_to_pdf
 
-    view = brief_view(loaded, program, today, brand.spec.name)
-    return html_to_pdf(brief_html(view, brand), brand.folder, [brand.folder], view.info,
-                       brand.fonts_key())
+    with speaking(SOURCE_LANGUAGE):  # internal: the team's language, not the customer's
+        view = brief_view(loaded, program, today, brand.spec.name)
+        html = brief_html(view, brand)
+    return html_to_pdf(html, brand.folder, [brand.folder], view.info, brand.fonts_key())
 
 
 def deck_filename(slug: str, quarter: str) -> str:
