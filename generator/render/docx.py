@@ -239,7 +239,8 @@ class _PlanWriter(_Writer):
             self.para(_("Secondary goals"), bold=True)
             self.bullets(v.secondary_goals)
         if v.success_quote:
-            self.para(f"“{v.success_quote}”", "Quote")
+            # Translators: the customer's own words, in the quotation marks of the language
+            self.para(_("“{quote}”").format(quote=v.success_quote), "Quote")
             if v.success_by:
                 self.para(f"— {v.success_by}", colour=self.colours.muted, size=8.5)
 

@@ -491,7 +491,10 @@ def _deck_chart(m: Metric, a: Account, fmt: Formatter, today: date) -> Optional[
         return None
     if m.baseline is not None and a.contract.start < points[0][0]:
         points.insert(0, (a.contract.start, m.baseline))
-    formats = {"percent": '0"%"', "hours": '0.0" h"', "days": '0" d"', "count": "#,##0",
+    hours = pgettext("hours, abbreviated on a chart's axis", "h")
+    days = pgettext("days, abbreviated on a chart's axis", "d")
+    formats = {"percent": '0"%"', "hours": f'0.0" {hours}"', "days": f'0" {days}"',
+               "count": "#,##0",
                "money": f'"{fmt.currency_symbol}"#,##0'}
     return DeckChart(
         title=m.name, categories=tuple(fmt.date(d) for d, _v in points),
