@@ -13,6 +13,8 @@ from pathlib import Path
 
 import jinja2
 
+from csplan.views import words
+
 
 def _folder(package: str) -> Path:
     """Return the folder of a data package; csplan is always installed as plain files."""
@@ -38,7 +40,8 @@ CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-s
 def template_environment() -> jinja2.Environment:
     """Return a Jinja2 environment over ``templates/`` that fails on undefined names.
 
-    Every template is HTML-escaped except the YAML ones (``*.yaml.j2``, which quote their
+    Fixed texts go through ``csplan.views.words`` (``{% trans %}``, ``_()``). Every template
+    is HTML-escaped except the YAML ones (``*.yaml.j2``, which quote their
     values with a filter of their own): escaping is the default, so a new HTML template
     cannot be added unescaped by its name.
     """
@@ -49,6 +52,7 @@ def template_environment() -> jinja2.Environment:
                                             default_for_string=True),
         keep_trailing_newline=True,
     )
+    words.install(env)
     return with_html_globals(env)
 
 

@@ -27,6 +27,7 @@ from csplan.build.write import write_atomic
 from csplan.render import FORMATS, Format, RenderContext, verify_pdf, verify_zip
 from csplan.render import preflight as render_preflight
 from csplan.views import VIEWS, Source, Views
+from csplan.views.words import SOURCE_LANGUAGE, speaking
 
 
 
@@ -94,11 +95,12 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
         for name in formats:
             format_started = time.perf_counter()
             fmt = FORMATS[name]
-            view = views.get(fmt.view)
-            if view is None:
-                result.notes.append(VIEWS[fmt.view].missing)
-                continue
-            data = fmt.renderer()(view, ctx)
+            with speaking(language_of(fmt, loaded)):
+                view = views.get(fmt.view)
+                if view is None:
+                    result.notes.append(VIEWS[fmt.view].missing)
+                    continue
+                data = fmt.renderer()(view, ctx)
             target = file_of(fmt, out, slug, view)
             result.outputs.append(write_atomic(target, data, fmt.verify, out))
             result.format_seconds[name] = round(time.perf_counter() - format_started, 3)
@@ -111,6 +113,12 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
     finally:
         result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def language_of(fmt: Format, loaded) -> str:
+    """The language a format's document speaks: the account's for the customer's files,
+    the team's (English for now) for internal ones."""
+    return SOURCE_LANGUAGE if fmt.internal else loaded.account.account.locale
 
 
 def file_of(fmt: Format, out: Path, slug: str, view) -> Path:
@@ -134,9 +142,10 @@ def preflight(checked: AccountResult, program: Program, brand: Brand, today: dat
     for name in formats:
         fmt = FORMATS[name]
         if fmt.preflight is not None:
-            view = views.get(fmt.view)
-            if view is not None:
-                render_preflight(fmt, view, ctx)
+            with speaking(language_of(fmt, loaded)):
+                view = views.get(fmt.view)
+                if view is not None:
+                    render_preflight(fmt, view, ctx)
 
 
 def program_documents(paths: list[Path], program: Program, brand: Brand, out: Path,

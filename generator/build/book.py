@@ -194,10 +194,11 @@ def _hash_tree(digest, folder: Path, suffix: Optional[str] = None) -> None:
 
 
 def hash_code(package: Path, templates: Path, brand: Path) -> str:
-    """Return one hash of csplan's code: the Python files of ``package``, every template and
-    every file of the default brand."""
+    """Return one hash of csplan's code: the Python files and message catalogs of
+    ``package``, every template and every file of the default brand."""
     digest = hashlib.sha256()
     _hash_tree(digest, package, ".py")
+    _hash_tree(digest, package / "locale", ".po")
     _hash_tree(digest, templates)
     _hash_tree(digest, brand)
     return digest.hexdigest()

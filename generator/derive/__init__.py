@@ -13,17 +13,18 @@ from typing import Literal, Optional
 
 from csplan.inputs.model import Account, ActionItem, AgendaItem, Metric, Milestone, Qbr
 from csplan.inputs.program import Program
+from csplan.views.words import N_, _, ngettext
 
 Band = Literal["green", "yellow", "red"]
 MilestoneState = Literal["not-started", "in-progress", "done", "at-risk", "blocked", "stalled"]
 
 DEFAULT_AGENDA: tuple[tuple[str, int], ...] = (
-    ("Welcome and objectives", 5),
-    ("Results: goals vs actuals", 15),
-    ("Value realized", 10),
-    ("Challenges and open risks", 10),
-    ("Goals for next quarter", 10),
-    ("Roadmap and asks", 10),
+    (N_("Welcome and objectives"), 5),
+    (N_("Results: goals vs actuals"), 15),
+    (N_("Value realized"), 10),
+    (N_("Challenges and open risks"), 10),
+    (N_("Goals for next quarter"), 10),
+    (N_("Roadmap and asks"), 10),
 )
 
 
@@ -214,23 +215,28 @@ def expansion_verdict(account: Account, program: Program, today: date) -> Expans
     days = green_days(series, today)
     conditions = [Condition(
         "health green", days >= gate.green_days,
-        f"health green for {days} consecutive days (needs {gate.green_days})")]
+        ngettext("health green for {days} consecutive day (needs {needed})",
+                 "health green for {days} consecutive days (needs {needed})", days).format(
+            days=days, needed=gate.green_days))]
     if gate.business_metric_at_target:
         at_target = [m.name for m in account.metrics if m.kind == "business"
                      and metric_progress(m, account.contract.start, today).reached]
         conditions.append(Condition(
             "business metric at target", bool(at_target),
-            f"business metric at target: {', '.join(at_target)}" if at_target
-            else "no business metric has reached its target"))
+            _("business metric at target: {metrics}").format(metrics=", ".join(at_target))
+            if at_target else _("no business metric has reached its target")))
     if gate.champion_in_place:
         champions = account.stakeholders_with("champion")
         conditions.append(Condition(
             "champion in place", bool(champions),
-            f"champion in place: {champions[0].name}" if champions else "no champion named"))
+            _("champion in place: {name}").format(name=champions[0].name) if champions
+            else _("no champion named")))
     to_renewal = (account.contract.renewal - today).days
     conditions.append(Condition(
         "renewal far enough", to_renewal > gate.min_days_to_renewal,
-        f"renewal in {to_renewal} days (needs more than {gate.min_days_to_renewal})"))
+        ngettext("renewal in {days} day (needs more than {needed})",
+                 "renewal in {days} days (needs more than {needed})", to_renewal).format(
+            days=to_renewal, needed=gate.min_days_to_renewal)))
     return ExpansionVerdict(all(c.met for c in conditions), tuple(conditions))
 
 
@@ -398,27 +404,29 @@ def playbook_call(account: Account, program: Program, today: date) -> Optional[P
     usage = [w.scores.get("usage") for w in series[-3:]]
     falling = len(usage) == 3 and None not in usage and usage[0] > usage[1] > usage[2]
     if last.band == "red":
-        return PlaybookCall("risk", f"health is red ({last.score:g})",
+        return PlaybookCall("risk", _("health is red ({score})").format(score=f"{last.score:g}"),
                             _streak_start(series, "red"))
     if falling:
-        return PlaybookCall("risk", "usage declined two weeks in a row", series[-2].week)
+        return PlaybookCall("risk", _("usage declined two weeks in a row"), series[-2].week)
     if last.band == "yellow":
         start = _streak_start(series, "yellow")
         weeks = sum(1 for w in series if w.week >= start)
         came_from_green = any(w.band == "green" for w in series if w.week < start)
         if came_from_green and weeks == 1:
-            return PlaybookCall("re-engagement", "health went from green to yellow", start)
+            return PlaybookCall("re-engagement", _("health went from green to yellow"), start)
         if weeks >= 3:
-            return PlaybookCall("re-engagement", f"yellow for {weeks} weeks", start)
+            return PlaybookCall("re-engagement", ngettext(
+                "yellow for {weeks} week", "yellow for {weeks} weeks", weeks).format(
+                weeks=weeks), start)
         if len(series) >= 2 and last.score < series[-2].score:
-            return PlaybookCall("re-engagement", "yellow and trending down", start)
+            return PlaybookCall("re-engagement", _("yellow and trending down"), start)
         if came_from_green:
-            return PlaybookCall("re-engagement", "health went from green to yellow", start)
+            return PlaybookCall("re-engagement", _("health went from green to yellow"), start)
         return None
     ttv = [m.done_on for m in account.milestones
            if m.time_to_value and m.status == "done" and m.done_on]
     if ttv:
-        return PlaybookCall("growth", "green with time to value reached",
+        return PlaybookCall("growth", _("green with time to value reached"),
                             max(_streak_start(series, "green"), min(ttv)))
     return None
 
@@ -435,11 +443,13 @@ def health_alerts(series: list[WeekHealth], program: Program) -> list[HealthAler
     out = []
     for w in series:
         if w.alert:
-            out.append(HealthAlert(w.week, f"dropped {w.drop:g} points (more than "
-                                           f"{program.health.alert_drop:g})"))
+            out.append(HealthAlert(w.week, _("dropped {drop} points (more than {limit})").format(
+                drop=f"{w.drop:g}", limit=f"{program.health.alert_drop:g}")))
         for dimension, score in sorted(w.scores.items()):
             if score == 0:
-                out.append(HealthAlert(w.week, f"{dimension} scored 0"))
+                out.append(HealthAlert(w.week, _("{dimension} scored 0").format(
+                    dimension=dimension)))
+        # never shown as it is: the brief says runs of yellow weeks in a sentence of its own
         if w.band == "yellow":
             out.append(HealthAlert(w.week, f"yellow ({w.score:g})"))
     return out

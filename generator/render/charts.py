@@ -16,6 +16,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from csplan.views.customer import Chart
+from csplan.views.words import _
 
 WIDTH, HEIGHT = 320, 140
 LEFT, RIGHT, TOP, BOTTOM = 8, 12, 18, 22
@@ -87,9 +88,12 @@ def svg(chart: Chart, colours, families: list[str]) -> str:
     base = (f'<circle cx="{g.baseline[0]}" cy="{g.baseline[1]}" r="2.6" fill="white" '
             f'stroke="{colours.muted}" stroke-width="1.2"/>') if g.baseline else ""
     e = escape
+    # Translators: a chart's alternative text: "Active seats: 72%, Target 90%"
+    alt = _("{metric}: {latest}, {target}").format(metric=chart.title, latest=g.latest_label,
+                                                   target=g.target_label)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" aria-label="{e(chart.title)}: {e(g.latest_label)}, {e(g.target_label)}" '
+        f'role="img" aria-label="{e(alt)}" '
         f'font-family="{e(", ".join(families))}" font-size="9">'
         f'<line x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" y2="{HEIGHT - BOTTOM}" '
         f'stroke="{colours.light}" stroke-width="1"/>'
@@ -179,12 +183,12 @@ def health_svg(trend, green_at: float, yellow_at: float, colours, families: list
         f'fill="{colours.bad}" fill-opacity="0.08"/>')
     ticks = "".join(f'<text x="{left - 4}" y="{y(v) + 3}" text-anchor="end">{v:g}</text>'
                     for v in (0, yellow_at, green_at, 100))
-    line = " ".join(f"{x},{y(s)}" for x, (_, s) in zip(xs, trend))
+    line = " ".join(f"{x},{y(s)}" for x, (_week, s) in zip(xs, trend))
     dots = "".join(f'<circle cx="{x}" cy="{y(s)}" r="2.4" fill="{colours.primary}"/>'
-                   for x, (_, s) in zip(xs, trend))
+                   for x, (_week, s) in zip(xs, trend))
     e = escape
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-            f'role="img" aria-label="Weekly health score" '
+            f'role="img" aria-label="{e(_("Weekly health score"))}" '
             f'font-family="{e(", ".join(families))}" font-size="8" fill="{colours.muted}">'
             f'{bands}{ticks}'
             + (f'<polyline points="{line}" fill="none" stroke="{colours.primary}" '

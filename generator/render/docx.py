@@ -9,6 +9,7 @@ from the same numbers as the PDF's SVG charts.
 from __future__ import annotations
 
 import io
+import re
 from typing import Optional
 
 import docx
@@ -25,6 +26,7 @@ from csplan.views.docinfo import DocInfo, office_package
 from csplan.inputs.images import CheckedImage
 from csplan.render.xpath import compile_office_xpath
 from csplan.views.customer import PlanView, Table
+from csplan.views.words import _, pgettext
 
 PAGE = {"A4": (Mm(210), Mm(297)), "Letter": (Mm(215.9), Mm(279.4))}
 MARGIN = Mm(18)
@@ -166,17 +168,19 @@ class _Writer:
             r.font.size = Pt(8)
             r.font.color.rgb = _rgb(self.colours.muted)
             if self.internal:
-                r = hp.add_run("  INTERNAL - DO NOT SHARE")
+                r = hp.add_run("  " + _("INTERNAL - DO NOT SHARE"))
                 r.font.size, r.font.bold = Pt(8), True
                 r.font.color.rgb = _rgb(self.colours.bad)
             footer = section.footer
             fp = footer.paragraphs[0]
             fp.text = ""
             fp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            for piece in ("Page ", "PAGE", " of ", "NUMPAGES"):
-                if piece in ("PAGE", "NUMPAGES"):
-                    _field(fp, piece, self.colours.muted)
-                else:
+            # Translators: the page footer of every document; {page} and {pages} are numbers
+            message = _("Page {page} of {pages}")
+            for index, piece in enumerate(re.split(r"\{(page|pages)\}", message)):
+                if index % 2:
+                    _field(fp, {"page": "PAGE", "pages": "NUMPAGES"}[piece], self.colours.muted)
+                elif piece:
                     r = fp.add_run(piece)
                     r.font.size = Pt(8)
                     r.font.color.rgb = _rgb(self.colours.muted)
@@ -191,7 +195,8 @@ class _Writer:
 
 class _PlanWriter(_Writer):
     def __init__(self, view: PlanView, brand: Brand, logo: Optional[CheckedImage]):
-        super().__init__(brand, f"{view.account_name} · Joint success plan", view.page_size)
+        super().__init__(brand, _("{account} · Joint success plan").format(
+            account=view.account_name), view.page_size)
         self.view, self.logo = view, logo
 
     # ------------------------------------------------------------------ content
@@ -200,12 +205,14 @@ class _PlanWriter(_Writer):
         if self.logo:
             self.doc.add_paragraph().add_run().add_picture(io.BytesIO(self.logo.data),
                                                           height=Mm(13))
-        self.para("JOINT SUCCESS PLAN", bold=True, colour=self.colours.accent, size=8.5)
+        self.para(_("Joint success plan").upper(), bold=True, colour=self.colours.accent,
+                  size=8.5)
         self.para(v.account_name, "Title")
         if v.industry:
             self.para(v.industry, "Subtitle")
-        self.para(f"Prepared by {v.vendor_name} on {v.generated_on}", colour=self.colours.muted,
-                  size=8.5)
+        self.para(_("Prepared by {vendor} on {day}").format(vendor=v.vendor_name,
+                                                           day=v.generated_on),
+                  colour=self.colours.muted, size=8.5)
         facts = self.doc.add_table(rows=0, cols=2)
         facts.autofit = False
         facts.columns[0].width = Mm(48)
@@ -219,40 +226,43 @@ class _PlanWriter(_Writer):
 
     def objectives(self) -> None:
         v = self.view
-        self.heading("1 Partnership objectives", 1)
+        self.heading(f"1 {_('Partnership objectives')}", 1)
         if not v.has_objectives:
             self.empty(v.empty["objectives"])
             return
         if v.summary:
             self.para(v.summary)
         if v.primary_goal:
-            p = self.para("Primary goal: ", bold=True)
+            p = self.para(_("Primary goal:") + " ", bold=True)
             p.add_run(v.primary_goal)
         if v.secondary_goals:
-            self.para("Secondary goals", bold=True)
+            self.para(_("Secondary goals"), bold=True)
             self.bullets(v.secondary_goals)
         if v.success_quote:
-            self.para(f"“{v.success_quote}”", "Quote")
+            # Translators: the customer's own words, in the quotation marks of the language
+            self.para(_("“{quote}”").format(quote=v.success_quote), "Quote")
             if v.success_by:
                 self.para(f"— {v.success_by}", colour=self.colours.muted, size=8.5)
 
     def metrics(self) -> None:
         v = self.view
-        self.heading("2 Success metrics", 1)
+        self.heading(f"2 {_('Success metrics')}", 1)
         if v.metrics:
             tone = self.tones
             rows = [(
-                (m.name, f"{m.kind} · Source: {m.source or 'not set'} · Owner: {m.owner}",
-                 None, True),
+                (m.name, _("{kind} · Source: {source} · Owner: {owner}").format(
+                    kind=m.kind, source=m.source or _("not set"), owner=m.owner), None, True),
                 m.baseline, (m.latest or "–", m.latest_on, None, False), m.target, m.due,
                 m.progress or "–", (m.state, "", tone[m.tone], True))
                 for m in v.metrics]
-            self.table(("Metric", "Baseline", "Latest", "Target", "By", "Progress", "State"),
+            self.table((_("Metric"), _("Baseline"), _("Latest"), _("Target"),
+                        pgettext("column: the date a target is due", "By"), _("Progress"),
+                        _("State")),
                        rows, (31, 10, 13, 10, 13, 10, 13))
             self.chart_grid()
         else:
             self.empty(v.empty["metrics"])
-        self.heading("Leading indicators", 3)
+        self.heading(_("Leading indicators"), 3)
         if v.indicators:
             self.bullets(v.indicators)
         else:
@@ -283,26 +293,28 @@ class _PlanWriter(_Writer):
 
     def milestones(self) -> None:
         v = self.view
-        self.heading("3 Milestone roadmap", 1)
+        self.heading(f"3 {_('Milestone roadmap')}", 1)
         if not v.phases:
             self.empty(v.empty["milestones"])
         tone = self.tones
         for phase in v.phases:
             self.heading(phase.name, 3)
-            rows = [((m.title, "Time-to-value milestone" if m.time_to_value else "", None,
+            rows = [((m.title, _("Time-to-value milestone") if m.time_to_value else "", None,
                       False), m.owner,
-                     (m.due, f"Done {m.done_on}" if m.done_on else "", None, False),
+                     (m.due, _("Done {day}").format(day=m.done_on) if m.done_on else "", None,
+                      False),
                      (m.state, "", tone[m.tone], True))
                     for m in phase.milestones]
-            self.table(("Milestone", "Owner", "Due", "State"), rows, (50, 18, 20, 12))
+            self.table((_("Milestone"), _("Owner"), _("Due"), _("State")), rows,
+                       (50, 18, 20, 12))
 
     def commitments(self) -> None:
         v = self.view
-        self.heading("4 Mutual commitments", 1)
-        for title, items, empty in (
-                (f"{v.vendor_name} commits to", v.commitments_vendor, "commitments_vendor"),
-                (f"{v.account_name} commits to", v.commitments_customer,
-                 "commitments_customer")):
+        self.heading(f"4 {_('Mutual commitments')}", 1)
+        for party, items, empty in (
+                (v.vendor_name, v.commitments_vendor, "commitments_vendor"),
+                (v.account_name, v.commitments_customer, "commitments_customer")):
+            title = _("{party} commits to").format(party=party)
             self.heading(title, 3)
             if items:
                 self.bullets(items)
@@ -324,10 +336,10 @@ class _PlanWriter(_Writer):
         self.metrics()
         self.milestones()
         self.commitments()
-        self.simple(5, "Stakeholder engagement plan", v.stakeholders, "stakeholders")
-        self.simple(6, "Risks and mitigations", v.risks, "risks")
-        self.simple(7, "Communication plan", v.communication, "communication")
-        self.simple(8, "Escalation path", v.escalation, "escalation")
+        self.simple(5, _("Stakeholder engagement plan"), v.stakeholders, "stakeholders")
+        self.simple(6, _("Risks and mitigations"), v.risks, "risks")
+        self.simple(7, _("Communication plan"), v.communication, "communication")
+        self.simple(8, _("Escalation path"), v.escalation, "escalation")
         return self.save(v.info)
 
 
@@ -342,9 +354,10 @@ def program_docx(view, brand: Brand) -> bytes:
     compile_office_xpath()
     w = _Writer(brand, f"{view.vendor_name} · {view.title}", "A4", internal=True)
     w.page_setup()
-    w.para("INTERNAL - DO NOT SHARE", bold=True, colour=w.colours.bad, size=8.5)
+    w.para(_("INTERNAL - DO NOT SHARE"), bold=True, colour=w.colours.bad, size=8.5)
     w.para(view.title, "Title")
-    w.para(f"Prepared on {view.generated_on}", colour=w.colours.muted, size=8.5)
+    w.para(_("Prepared on {day}").format(day=view.generated_on), colour=w.colours.muted,
+           size=8.5)
     for section in view.sections:
         w.heading(section.title, 1)
         for paragraph in section.intro:

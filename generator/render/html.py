@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import threading
 from contextlib import contextmanager
@@ -12,13 +13,17 @@ from typing import Optional
 import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 from csplan.render import charts
 from csplan.inputs.brand import Brand
 from csplan.exceptions import BrandError
 from csplan.paths import TEMPLATES, with_html_globals
+from csplan.views import words
 from csplan.views.customer import PlanView
+from csplan.views.words import _
 
+_CSS_PLAIN = frozenset(" -.,:;!?()'·/%+")  # written as they are in a CSS string
 _FACES = (("regular", 400, "normal"), ("bold", 700, "normal"), ("italic", 400, "italic"),
           ("bold_italic", 700, "italic"))
 
@@ -62,9 +67,10 @@ def environment(extra: Optional[Path] = None) -> jinja2.Environment:
     # "csplan/plan.html.j2" is always the bundled template, so a brand's own plan.html.j2
     # can extend it and replace one block.
     loaders += [jinja2.PrefixLoader({"csplan": ours}), ours]
-    return with_html_globals(_BoundedSandbox(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=False))
+    env = _BoundedSandbox(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+                          undefined=jinja2.StrictUndefined, trim_blocks=False)
+    words.install(env)  # {% trans %} and _() in the active language
+    return with_html_globals(env)
 
 
 def plan_html(view: PlanView, brand: Brand) -> str:
@@ -73,7 +79,7 @@ def plan_html(view: PlanView, brand: Brand) -> str:
     charts_svg = [(m.name, charts.svg(m.chart, brand.colours, context["font_names"]))
                   for m in view.metrics if m.chart is not None]
     return render("plan.html.j2", brand, context, plan=view, charts=charts_svg,
-                  page_size=view.page_size, doc_title="Joint success plan")
+                  page_size=view.page_size, doc_title=_("Joint success plan"))
 
 
 def program_html(view, brand: Brand) -> str:
@@ -88,7 +94,7 @@ def brief_html(view, brand: Brand) -> str:
     trend = charts.health_svg(view.trend, view.green_at, view.yellow_at, brand.colours,
                               context["font_names"], view.trend_labels)
     return render("brief.html.j2", brand, context, brief=view, trend_svg=trend,
-                  page_size="A4", doc_title="QBR prep brief")
+                  page_size="A4", doc_title=_("QBR prep brief"))
 
 
 def _brand_context(brand: Brand) -> dict:
@@ -100,14 +106,35 @@ def _brand_context(brand: Brand) -> dict:
     fonts = [{"family": family, "url": files[key].resolve().as_uri(), "weight": weight,
               "style": style} for key, weight, style in _FACES if key in files]
     names = [family]
-    for number, (_, path) in enumerate(brand.fallback_fonts, 1):
+    for number, (_font, path) in enumerate(brand.fallback_fonts, 1):
         uri = path.resolve().as_uri()
         names.append(f"csplan fallback {number}")
         fonts += [{"family": names[-1], "url": uri, "weight": w, "style": "normal"}
                   for w in (400, 700)]
     return {"c": brand.colours, "family": family, "fonts": fonts, "font_names": names,
             "stack": ", ".join(f'"{name}"' for name in names),
-            "brand_logo": brand.logo.path.as_uri() if brand.logo else None}
+            "brand_logo": brand.logo.path.as_uri() if brand.logo else None,
+            # Translators: the page footer of every document; {page} and {pages} are numbers
+            "page_counter": css_content(_("Page {page} of {pages}"), page="counter(page)",
+                                        pages="counter(pages)"),
+            "internal_mark": css_content(_("INTERNAL - DO NOT SHARE"))}
+
+
+def css_content(message: str, **counters: str) -> Markup:
+    """Return ``message`` as the value of a CSS ``content`` property: its text as quoted CSS
+    strings, each ``{name}`` placeholder as the CSS of ``counters[name]`` (``counter(page)``).
+
+    ``css_content("Page {page} of {pages}", page="counter(page)", pages="counter(pages)")``
+    is ``"Page " counter(page) " of " counter(pages)``.
+    """
+    parts = []
+    for index, piece in enumerate(re.split(r"\{(\w+)\}", message)):
+        if index % 2:
+            parts.append(counters[piece])
+        elif piece:
+            parts.append('"' + "".join(ch if ch.isalnum() or ch in _CSS_PLAIN else
+                                       f"\\{ord(ch):x} " for ch in piece) + '"')
+    return Markup(" ".join(parts) or '""')
 
 
 class _TooLong(Exception):

@@ -30,6 +30,7 @@ from csplan.views.storyline import metrics_per_slide
 from csplan.render.fit import EMU_PER_PT, INSET_X, INSET_Y, Measure, Para, measure_for
 from csplan.render.xpath import compile_office_xpath
 from csplan.views.customer import DeckMetric, QbrView
+from csplan.views.words import _, ngettext
 
 DEFAULT_LAYOUTS = {"title": "Title Slide", "content": "Title and Content",
                    "title_only": "Title Only"}
@@ -100,7 +101,9 @@ class _Deck:
             self.fill(title_shape, [Para(title, size, bold=True)], what="title",
                       slide_title=title, colour=None, keep_style=True)
         section, minutes = self.section_of.get(kind, ("", 0))
-        lines = [f"Agenda: {section} ({minutes} minutes for this section)."] if section else []
+        # Translators: the first line of a slide's speaker notes
+        lines = [_("Agenda: {section} ({minutes} minutes for this section).").format(
+            section=section, minutes=minutes)] if section else []
         slide.notes_slide.notes_text_frame.text = "\n".join(lines + notes)
         return slide
 
@@ -182,7 +185,7 @@ class _Deck:
                 break
         assert pages is not None
         for number, page in enumerate(pages):
-            shown = title if number == 0 else f"{title} (continued)"
+            shown = title if number == 0 else _continued(title)
             slide = self.new_slide(role, shown, kind, notes)
             box = self.body_box(slide)
             self.drop_body_placeholder(slide)
@@ -243,7 +246,7 @@ class _Deck:
                              f"even at {self.floor:g} pt; shorten it")
         size, head, heights, foot, pages = best[2]
         for number, page in enumerate(pages):
-            shown = title if number == 0 else f"{title} (continued)"
+            shown = title if number == 0 else _continued(title)
             slide = self.new_slide("title_only", shown, kind, notes)
             self.drop_body_placeholder(slide)
             body = self.body_box(slide)
@@ -287,16 +290,16 @@ class _Deck:
     # ------------------------------------------------------------------ charts
     def metric_slides(self) -> None:
         metrics = list(self.view.metrics)
-        title = "Results: goals vs actuals"
+        title = _("Results: goals vs actuals")
         if not metrics:
             self.text_slides("title_only", title, "results", [],
-                             ["No success metrics are agreed yet: agree them in this QBR."],
-                             "No success metrics are agreed yet.")
+                             [_("No success metrics are agreed yet: agree them in this QBR.")],
+                             _("No success metrics are agreed yet."))
             return
         per = metrics_per_slide(len(metrics))
         pages = [metrics[i:i + per] for i in range(0, len(metrics), per)]
         for number, page in enumerate(pages):
-            shown = title if number == 0 else f"{title} (continued)"
+            shown = title if number == 0 else _continued(title)
             notes = [_metric_note(m) for m in page]
             slide = self.new_slide("title_only", shown, "results", notes)
             self.drop_body_placeholder(slide)
@@ -315,10 +318,13 @@ class _Deck:
         head_h = int(self.measure.box_height(heading, box.width) * EMU_PER_PT)
         self.textbox(slide, Box(box.left, box.top, box.width, head_h), heading,
                      f"{row.name} heading", slide_title, self.colours.primary)
+        latest = (_("Latest {value} ({day}) · Target {target} by {due}") if row.latest_on else
+                  _("Latest {value} · Target {target} by {due}"))
         caption = [
-            Para(f"Latest {row.latest or '–'}" + (f" ({row.latest_on})" if row.latest_on else "")
-                 + f" · Target {row.target} by {row.due}", 12),
-            Para(f"Baseline {row.baseline} · Progress {row.progress or '–'} · {row.state}", 12,
+            Para(latest.format(value=row.latest or "–", day=row.latest_on, target=row.target,
+                               due=row.due), 12),
+            Para(_("Baseline {baseline} · Progress {progress} · {state}").format(
+                baseline=row.baseline, progress=row.progress or "–", state=row.state), 12,
                  bold=True)]
         cap_h = int(self.measure.box_height(caption, box.width) * EMU_PER_PT)
         chart_box = Box(box.left, box.top + head_h, box.width, box.height - head_h - cap_h)
@@ -329,8 +335,8 @@ class _Deck:
                      f"{row.name} caption", slide_title,
                      self.tones[row.tone] if row.tone != "warning" else self.colours.text)
         if metric.chart is None:
-            self.textbox(slide, chart_box, [Para("No data yet: the first reading will show "
-                                                 "here.", 14)], f"{row.name} chart",
+            self.textbox(slide, chart_box, [Para(_("No data yet: the first reading will show "
+                                                   "here."), 14)], f"{row.name} chart",
                          slide_title, self.colours.muted, MSO_ANCHOR.MIDDLE)
             return
         self._chart(slide, chart_box, metric)
@@ -338,9 +344,11 @@ class _Deck:
     def _chart(self, slide, box: Box, metric: DeckMetric) -> None:
         chart_data = CategoryChartData(number_format=metric.chart.number_format)
         chart_data.categories = list(metric.chart.categories)
-        chart_data.add_series("Actual", metric.chart.actual)
-        chart_data.add_series("Target", metric.chart.target)
-        chart_data.add_series("Baseline", metric.chart.baseline)
+        # Translators: the three lines of a metric's chart (its legend)
+        names = {"actual": _("Actual"), "target": _("Target"), "baseline": _("Baseline")}
+        chart_data.add_series(names["actual"], metric.chart.actual)
+        chart_data.add_series(names["target"], metric.chart.target)
+        chart_data.add_series(names["baseline"], metric.chart.baseline)
         frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, box.left, box.top,
                                        box.width, box.height, chart_data)
         frame.name = f"{metric.row.name} chart"
@@ -351,12 +359,11 @@ class _Deck:
         chart.has_legend = True
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
         chart.legend.include_in_layout = False
-        styles = {"Actual": (self.colours.primary, 2.5, None, XL_MARKER_STYLE.CIRCLE),
-                  "Target": (self.colours.accent, 2.0, MSO_LINE.DASH, XL_MARKER_STYLE.NONE),
-                  "Baseline": (self.colours.muted, 1.25, MSO_LINE.ROUND_DOT,
-                               XL_MARKER_STYLE.NONE)}
-        for series in chart.plots[0].series:
-            colour, width, dash, marker = styles[series.name]
+        styles = (("actual", self.colours.primary, 2.5, None, XL_MARKER_STYLE.CIRCLE),
+                  ("target", self.colours.accent, 2.0, MSO_LINE.DASH, XL_MARKER_STYLE.NONE),
+                  ("baseline", self.colours.muted, 1.25, MSO_LINE.ROUND_DOT,
+                   XL_MARKER_STYLE.NONE))
+        for series, (_key, colour, width, dash, marker) in zip(chart.plots[0].series, styles):
             series.smooth = False
             line = series.format.line
             line.color.rgb = _rgb(colour)
@@ -384,58 +391,64 @@ class _Deck:
         tone = self.tones
         if v.previous_quarter:
             self.table_slides(
-                f"Last quarter ({v.previous_quarter}): what we committed, what happened",
-                "lookback", ("What we committed", "What happened"),
-                [(c, h) for c, h, _ in v.committed], (55, 45),
-                [f"{c} -> {h}" for c, h, _ in v.committed],
-                "Nothing was committed at the last QBR.",
-                tones=[{1: tone[t]} for _, _, t in v.committed])
+                _("Last quarter ({quarter}): what we committed, what happened").format(
+                    quarter=v.previous_quarter),
+                "lookback", (_("What we committed"), _("What happened")),
+                [(c, h) for c, h, _t in v.committed], (55, 45),
+                [f"{c} -> {h}" for c, h, _t in v.committed],
+                _("Nothing was committed at the last QBR."),
+                tones=[{1: tone[t]} for _c, _h, t in v.committed])
         self.metric_slides()
         if v.value:
-            self.table_slides("Value realized", "value", ("What we achieved", "Value", "Basis"),
+            self.table_slides(_("Value realized"), "value",
+                              (_("What we achieved"), _("Value"), _("Basis")),
                               list(v.value), (38, 22, 40),
                               [f"{c}: {val} ({b})" for c, val, b in v.value], "")
         attention = [m for m in v.milestones if m[5] in ("warning", "bad")]
         self.table_slides(
-            "Milestone progress", "milestones", ("Milestone", "Phase", "Owner", "Due", "State"),
+            _("Milestone progress"), "milestones",
+            (_("Milestone"), _("Phase"), _("Owner"), _("Due"), _("State")),
             [m[:5] for m in v.milestones], (44, 14, 16, 14, 12),
-            [v.milestone_summary + "."] + [f"Needs attention: {m[0]} ({m[4]}, owner {m[2]})."
-                                           for m in attention],
-            "No milestones are open.", tones=[{4: tone[m[5]]} for m in v.milestones],
+            [v.milestone_summary + "."] + [
+                _("Needs attention: {milestone} ({state}, owner {owner}).").format(
+                    milestone=m[0], state=m[4], owner=m[2]) for m in attention],
+            _("No milestones are open."), tones=[{4: tone[m[5]]} for m in v.milestones],
             footer=(v.milestone_summary, "", "", "", ""))
         paras = []
         if v.challenges:
-            paras.append(Para("This quarter's challenges", 18, bold=True, space_after=4))
+            paras.append(Para(_("This quarter's challenges"), 18, bold=True, space_after=4))
             paras += [Para(f"• {c}", 16, space_after=6) for c in v.challenges]
         if v.risks:
-            paras.append(Para("Open risks and how we manage them", 18, bold=True,
+            paras.append(Para(_("Open risks and how we manage them"), 18, bold=True,
                               space_after=4))
             paras += [Para(f"• {r}: {m}" + (f" ({o})" if o else ""), 16, space_after=6)
                       for r, m, o in v.risks]
-        self.text_slides("title_only", "Challenges and open risks", "challenges", paras,
-                         ["Name each challenge plainly, then what we do about it and who owns "
-                          "it."], "No challenges or open risks are recorded.")
-        self.text_slides("title_only", "Goals for next quarter", "goals",
+        self.text_slides("title_only", _("Challenges and open risks"), "challenges", paras,
+                         [_("Name each challenge plainly, then what we do about it and who "
+                            "owns it.")], _("No challenges or open risks are recorded."))
+        self.text_slides("title_only", _("Goals for next quarter"), "goals",
                          [Para(f"• {g}", 20, space_after=8) for g in v.goals],
-                         ["Agree each goal with the champion; each needs an owner and a "
-                          "number."] + list(v.goals), "No goals for next quarter are set yet.")
+                         [_("Agree each goal with the champion; each needs an owner and a "
+                            "number.")] + list(v.goals),
+                         _("No goals for next quarter are set yet."))
         if v.roadmap:
-            self.table_slides("Roadmap", "roadmap", ("Coming", "Why it matters to you", "When"),
+            self.table_slides(_("Roadmap"), "roadmap",
+                              (_("Coming"), _("Why it matters to you"), _("When")),
                               list(v.roadmap), (34, 50, 16),
-                              [f"{i}: {w}" for i, w, _ in v.roadmap], "")
+                              [f"{i}: {w}" for i, w, _eta in v.roadmap], "")
         if v.expansion:
             opportunity, basis = v.expansion
             paras = [Para(opportunity, 24, bold=True, space_after=12)]
             if basis:
-                paras.append(Para(f"Why now: {basis}", 18))
-            self.text_slides("title_only", "Where we can grow together", "expansion", paras,
-                             ["Tie the opportunity to the value shown; ask for the next step, "
-                              "not the signature."], "")
-        self.table_slides("Action items", "actions", ("Action", "Owner", "Due"),
+                paras.append(Para(_("Why now: {basis}").format(basis=basis), 18))
+            self.text_slides("title_only", _("Where we can grow together"), "expansion", paras,
+                             [_("Tie the opportunity to the value shown; ask for the next "
+                                "step, not the signature.")], "")
+        self.table_slides(_("Action items"), "actions", (_("Action"), _("Owner"), _("Due")),
                           list(v.actions), (60, 22, 18),
-                          ["Confirm each owner and date before closing."]
+                          [_("Confirm each owner and date before closing.")]
                           + [f"{a} ({o}, {d})" for a, o, d in v.actions],
-                          "No action items yet: agree them before closing.")
+                          _("No action items yet: agree them before closing."))
         if len(self.prs.slides) > self.max_slides:
             raise BuildError(f"the deck has {len(self.prs.slides)} slides, more than "
                              f"{self.max_slides} (SP023); trim milestones, metrics or actions")
@@ -449,18 +462,18 @@ class _Deck:
     def title_slide(self) -> None:
         v = self.view
         slide = self.new_slide("title", v.account_name, "title", [
-            f"Welcome {', '.join(v.attendees)}.",
-            "Purpose: review results against the joint success plan and agree next "
-            "quarter's goals."])
+            _("Welcome {attendees}.").format(attendees=", ".join(v.attendees)),
+            _("Purpose: review results against the joint success plan and agree next "
+              "quarter's goals.")])
         subtitle = None
         for ph in slide.placeholders:
             if ph.placeholder_format.idx == 1:
                 subtitle = ph
-        lines = [Para(f"Quarterly business review · {v.quarter} · {v.date}", 20, bold=True,
-                      space_after=6)]
+        lines = [Para(_("Quarterly business review · {quarter} · {day}").format(
+            quarter=v.quarter, day=v.date), 20, bold=True, space_after=6)]
         attendees = [a for a in v.attendees if a]
         if attendees:
-            lines.append(Para(f"With {', '.join(attendees)}", 16))
+            lines.append(Para(_("With {attendees}").format(attendees=", ".join(attendees)), 16))
         if subtitle is None:
             box = Box(Inches(0.8), Inches(4.0), self.prs.slide_width - Inches(1.6), Inches(1.9))
             self.textbox(slide, box, lines, "subtitle", v.account_name)
@@ -473,16 +486,22 @@ class _Deck:
 
     def agenda_slide(self) -> None:
         v = self.view
-        total = sum(m for _, m, _ in v.agenda)
-        notes = [f"{s}: {m} minutes." for s, m, _ in v.agenda]
-        if any(o for _, _, o in v.agenda):
-            self.table_slides("Agenda", "agenda", ("Section", "Time", "Led by"),
-                              [(s, f"{m} min", o) for s, m, o in v.agenda], (60, 15, 25),
-                              notes, "", footer=("Total", f"{total} min", ""))
+        total = sum(m for _s, m, _o in v.agenda)
+        notes = [ngettext("{section}: {minutes} minute.", "{section}: {minutes} minutes.",
+                          m).format(section=s, minutes=m) for s, m, _o in v.agenda]
+
+        def minutes(m: int) -> str:
+            # Translators: a duration on the agenda slide, abbreviated
+            return _("{minutes} min").format(minutes=m)
+
+        if any(o for _s, _m, o in v.agenda):
+            self.table_slides(_("Agenda"), "agenda", (_("Section"), _("Time"), _("Led by")),
+                              [(s, minutes(m), o) for s, m, o in v.agenda], (60, 15, 25),
+                              notes, "", footer=(_("Total"), minutes(total), ""))
         else:
-            self.table_slides("Agenda", "agenda", ("Section", "Time"),
-                              [(s, f"{m} min") for s, m, _ in v.agenda], (80, 20),
-                              notes, "", footer=("Total", f"{total} min"))
+            self.table_slides(_("Agenda"), "agenda", (_("Section"), _("Time")),
+                              [(s, minutes(m)) for s, m, _o in v.agenda], (80, 20),
+                              notes, "", footer=(_("Total"), minutes(total)))
 
 
 def _paginate_rows(heights: list[float], available: float,
@@ -526,18 +545,29 @@ def _sections(view: QbrView) -> dict[str, tuple[str, int]]:
               "actions": ("action", "next step", "ask", "roadmap")}
     out = {}
     for kind, words in wanted.items():
-        for section, minutes, _ in view.agenda:
+        for section, minutes, _owner in view.agenda:
             if any(w in section.lower() for w in words):
                 out[kind] = (section, minutes)
                 break
     return out
 
 
+def _continued(title: str) -> str:
+    """Return the title of a slide that continues the one titled ``title``."""
+    return _("{title} (continued)").format(title=title)
+
+
 def _metric_note(m: DeckMetric) -> str:
     r = m.row
-    return (f"{r.name}: {r.latest or 'no reading yet'} against a target of {r.target} by "
-            f"{r.due}; {r.progress or 'no'} progress from the baseline of {r.baseline}; "
-            f"{r.state.lower()}. Source: {r.source or 'not set'}.")
+    if r.progress:
+        note = _("{metric}: {latest} against a target of {target} by {due}; {progress} "
+                 "progress from the baseline of {baseline}; {state}. Source: {source}.")
+    else:
+        note = _("{metric}: {latest} against a target of {target} by {due}; no progress from "
+                 "the baseline of {baseline}; {state}. Source: {source}.")
+    return note.format(metric=r.name, latest=r.latest or _("no reading yet"), target=r.target,
+                       due=r.due, progress=r.progress, baseline=r.baseline,
+                       state=r.state.lower(), source=r.source or _("not set"))
 
 
 def overflows(prs, measure: Measure) -> list[str]:

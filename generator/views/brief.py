@@ -15,9 +15,12 @@ from csplan.views.fmt import Formatter
 from csplan.inputs.loader import LoadedAccount
 from csplan.inputs.program import Program
 from csplan.views.customer import Row, author, label
+from csplan.views.words import N_, _, language, ngettext
 
-ROLE_NAMES = {"csm": "CSM", "ae": "Account executive", "cs-manager": "CS manager",
-              "executive": "Executive"}
+ROLE_NAMES = {"csm": N_("CSM"), "ae": N_("Account executive"), "cs-manager": N_("CS manager"),
+              "executive": N_("Executive")}
+# Translators: a health band, as the brief shows it after the score
+BANDS = {"green": N_("green"), "yellow": N_("yellow"), "red": N_("red"), "none": N_("none")}
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class BriefView:
     quarter: str  # the coming QBR, or "" when none is planned
     qbr_date: str
     score: str
-    band: str
+    band: str  # green | yellow | red | none
     trend: tuple[tuple[date, float], ...]
     trend_labels: tuple[str, str]  # first and last week, written for the locale
     green_at: float
@@ -45,6 +48,11 @@ class BriefView:
     notes: str
     checklist: tuple[str, ...]
     info: DocInfo  # the file's properties
+
+    @property
+    def band_label(self) -> str:
+        """Return the band in words, in the active language."""
+        return _(BANDS[self.band])
 
 
 def brief_view(loaded: LoadedAccount, program: Program, today: date,
@@ -65,14 +73,15 @@ def brief_view(loaded: LoadedAccount, program: Program, today: date,
     alerts = _grouped_alerts(derive.health_alerts(series, program), series, fmt)
     call = derive.playbook_call(a, program, today)
     steps: tuple[Row, ...] = ()
-    playbook, reason = "No playbook: health calls for no action this week", ""
+    playbook, reason = _("No playbook: health calls for no action this week"), ""
     if call is not None:
         book = program.playbooks[call.name]
-        playbook = f"{label(call.name)} playbook"
-        reason = (f"Triggered {fmt.date(call.triggered)}: {call.reason} (the program: "
-                  f"{book.when}).")
+        playbook = _("{name} playbook").format(name=label(call.name))
+        reason = _("Triggered {day}: {reason} (the program: {when}).").format(
+            day=fmt.date(call.triggered), reason=call.reason, when=book.when)
         steps = tuple(Row((fmt.date(call.triggered + timedelta(days=s.day)),
-                           ROLE_NAMES.get(s.owner, label(s.owner)), s.action))
+                           _(ROLE_NAMES[s.owner]) if s.owner in ROLE_NAMES else label(s.owner),
+                           s.action))
                       for s in book.steps)
     verdict = derive.expansion_verdict(a, program, today)
     qbr = derive.newest_qbr(a)
@@ -81,28 +90,42 @@ def brief_view(loaded: LoadedAccount, program: Program, today: date,
     for q in a.qbrs_by_date():
         for item in q.action_items:
             if not item.done:
-                state = "past due" if item.due and item.due < today else "open"
+                # Translators: the state of an action item and the QBR it is from
+                state = _("past due ({quarter})") if item.due and item.due < today else _(
+                    "open ({quarter})")
                 actions.append(Row((item.text, a.person_name(item.owner) or "",
-                                    fmt.date(item.due), f"{state} ({q.quarter})")))
+                                    fmt.date(item.due), state.format(quarter=q.quarter))))
     value = [f"{v.claim}: {v.value}" for q in reversed(a.qbrs_by_date()) for v in q.value][:2]
+    if last is None:
+        trend = _("Health trend: no weekly scores yet; score this week first")
+    elif last.drop is None:
+        trend = _("Health trend: {band} at {score}").format(band=_(BANDS[last.band]),
+                                                           score=f"{last.score:g}")
+    else:
+        # Translators: {change} is signed: +3 or -12.5 points since the week before
+        trend = _("Health trend: {band} at {score}, {change} on the week").format(
+            band=_(BANDS[last.band]), score=f"{last.score:g}",
+            change=f"{'+' if last.drop < 0 else '-'}{abs(last.drop):g}")
+    if len(value) == 2:
+        roi = _("Two quantified ROI points: {points}").format(points="; ".join(value))
+    elif value:
+        roi = _("Two quantified ROI points: {points} (find one more)").format(points=value[0])
+    else:
+        roi = _("Two quantified ROI points: none recorded: find two")
+    days_left = (a.contract.renewal - today).days
     checklist = [
-        f"Health trend: {last.band} at {last.score:g}" + (
-            f", {'+' if last.drop is not None and last.drop < 0 else '-'}"
-            f"{abs(last.drop or 0):g} on the week" if last.drop is not None else "")
-        if last else "Health trend: no weekly scores yet; score this week first",
-        "Two quantified ROI points: " + ("; ".join(value) if len(value) == 2 else
-                                         "; ".join(value) + (" (find one more)" if value
-                                                             else "none recorded: find two")),
-        f"Success plan status: {label(a.status)}, last reviewed "
-        f"{fmt.date(a.last_reviewed) or 'never'}",
-        f"Renewal: {fmt.date(a.contract.renewal)} "
-        f"({(a.contract.renewal - today).days} days)",
+        trend, roi,
+        _("Success plan status: {status}, last reviewed {day}").format(
+            status=label(a.status), day=fmt.date(a.last_reviewed) or _("never")),
+        ngettext("Renewal: {day} ({days} day)", "Renewal: {day} ({days} days)",
+                 days_left).format(day=fmt.date(a.contract.renewal), days=days_left),
     ]
     if last is not None and last.band == "green":
         if qbr is not None and qbr.expansion is not None:
-            checklist.append(f"Expansion opportunity: {qbr.expansion.opportunity}")
+            checklist.append(_("Expansion opportunity: {opportunity}").format(
+                opportunity=qbr.expansion.opportunity))
         else:
-            checklist.append("Expansion opportunity: green, so bring one")
+            checklist.append(_("Expansion opportunity: green, so bring one"))
     return BriefView(
         account_name=a.account.name, vendor_name=vendor_name, generated_on=fmt.date(today),
         quarter=upcoming.quarter if upcoming else "",
@@ -119,10 +142,12 @@ def brief_view(loaded: LoadedAccount, program: Program, today: date,
         churn=tuple(churn_indicators(loaded, program, today)),
         actions=tuple(actions), notes=(a.internal.notes or "") if a.internal else "",
         checklist=tuple(checklist),
-        info=DocInfo.on(today, title=f"{a.account.name}: QBR prep brief (internal)",
-                        subject=f"Internal QBR prep brief for {a.account.name}",
-                        author=author(a, vendor_name), company=vendor_name, language="en",
-                        category="Internal"))
+        info=DocInfo.on(today, title=_("{account}: QBR prep brief (internal)").format(
+                            account=a.account.name),
+                        subject=_("Internal QBR prep brief for {account}").format(
+                            account=a.account.name),
+                        author=author(a, vendor_name), company=vendor_name,
+                        language=language(), category=_("Internal")))
 
 
 def _grouped_alerts(alerts, series, fmt: Formatter) -> list[str]:
@@ -132,10 +157,12 @@ def _grouped_alerts(alerts, series, fmt: Formatter) -> list[str]:
 
     def flush() -> None:
         if len(run) == 1:
-            out.append(f"{fmt.date(run[0].week)}: yellow ({run[0].score:g})")
+            out.append(_("{day}: yellow ({score})").format(day=fmt.date(run[0].week),
+                                                          score=f"{run[0].score:g}"))
         elif run:
-            out.append(f"Yellow for {len(run)} weeks, {fmt.date(run[0].week)} to "
-                       f"{fmt.date(run[-1].week)} ({run[0].score:g} to {run[-1].score:g})")
+            out.append(_("Yellow for {weeks} weeks, {start} to {end} ({first} to {last})").format(
+                weeks=len(run), start=fmt.date(run[0].week), end=fmt.date(run[-1].week),
+                first=f"{run[0].score:g}", last=f"{run[-1].score:g}"))
         run.clear()
 
     for w in series:
@@ -144,7 +171,9 @@ def _grouped_alerts(alerts, series, fmt: Formatter) -> list[str]:
         else:
             flush()
     flush()
-    out += [f"{fmt.date(a.week)}: {a.text}" for a in alerts if not a.text.startswith("yellow")]
+    # yellow weeks are said above (derive's "yellow (score)" alerts are never shown)
+    out += [_("{day}: {alert}").format(day=fmt.date(a.week), alert=a.text) for a in alerts
+            if not a.text.startswith("yellow")]
     return out
 
 
@@ -154,18 +183,23 @@ def churn_indicators(loaded: LoadedAccount, program: Program, today: date) -> li
     a = loaded.account
     found = []
     if not a.stakeholders_with("champion"):
-        found.append("Champion gone: no stakeholder has role champion")
+        found.append(_("Champion gone: no stakeholder has role champion"))
     stale = program.checks.stale_after_days
     if a.last_reviewed is None or (today - a.last_reviewed).days > stale:
-        found.append(f"Missed touchpoints: plan not reviewed with the champion in {stale} days")
+        found.append(ngettext(
+            "Missed touchpoints: plan not reviewed with the champion in {days} day",
+            "Missed touchpoints: plan not reviewed with the champion in {days} days",
+            stale).format(days=stale))
     off = [m.name for m in a.metrics
            if derive.metric_progress(m, a.contract.start, today).on_track is False]
     if off:
-        found.append(f"Metrics off track: {', '.join(off)}")
+        found.append(_("Metrics off track: {metrics}").format(metrics=", ".join(off)))
     to_renewal = (a.contract.renewal - today).days
     scheduled = [q for q in a.qbrs if today <= q.date <= a.contract.renewal]
     if 0 <= to_renewal <= 90 and not scheduled:
-        found.append(f"Renewal in {to_renewal} days with no QBR scheduled")
+        found.append(ngettext("Renewal in {days} day with no QBR scheduled",
+                              "Renewal in {days} days with no QBR scheduled",
+                              to_renewal).format(days=to_renewal))
     return found
 
 

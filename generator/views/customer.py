@@ -16,39 +16,75 @@ from csplan.views.docinfo import DocInfo
 from csplan.views.fmt import Formatter
 from csplan.inputs.loader import LoadedAccount
 from csplan.inputs.model import Account, Metric
+from csplan.views.words import N_, _, ngettext, pgettext
 
-PHASES = {"onboard": "Onboard", "adopt": "Adopt", "value": "Value",
-          "renew-expand": "Renew and expand"}
-STATES = {"done": "Done", "in-progress": "On track", "not-started": "Not started",
-          "at-risk": "At risk", "stalled": "Stalled", "blocked": "Blocked"}
+# Marked with N_ and translated where shown, with _(): read once, shown in many languages.
+PHASES = {"onboard": N_("Onboard"), "adopt": N_("Adopt"), "value": N_("Value"),
+          "renew-expand": N_("Renew and expand")}
+# Translators: the state of a milestone
+STATES = {"done": N_("Done"), "in-progress": N_("On track"), "not-started": N_("Not started"),
+          "at-risk": N_("At risk"), "stalled": N_("Stalled"), "blocked": N_("Blocked")}
 STATE_TONE = {"done": "good", "in-progress": "good", "not-started": "neutral",
               "at-risk": "warning", "stalled": "bad", "blocked": "bad"}
-STATUS = {"active": "Active", "under-review": "Under review", "completed": "Completed"}
-UNKNOWN_PERSON = "(not named)"
+# Translators: the status of a success plan
+STATUS = {"active": N_("Active"), "under-review": N_("Under review"),
+          "completed": N_("Completed")}
+UNKNOWN_PERSON = N_("(not named)")
 
 # One sentence for each section that has nothing to show, used by every format.
 EMPTY = {
-    "objectives": "The partnership objectives are not written down yet.",
-    "metrics": "No success metrics are agreed yet.",
-    "indicators": "No leading indicators are recorded yet.",
-    "milestones": "No milestones are planned yet.",
-    "commitments_vendor": "No vendor commitments are recorded yet.",
-    "commitments_customer": "No customer commitments are recorded yet.",
-    "stakeholders": "No stakeholders are named yet.",
-    "risks": "No risks are recorded yet.",
-    "communication": "No communication plan is agreed yet.",
-    "escalation": "No escalation path is agreed yet.",
+    "objectives": N_("The partnership objectives are not written down yet."),
+    "metrics": N_("No success metrics are agreed yet."),
+    "indicators": N_("No leading indicators are recorded yet."),
+    "milestones": N_("No milestones are planned yet."),
+    "commitments_vendor": N_("No vendor commitments are recorded yet."),
+    "commitments_customer": N_("No customer commitments are recorded yet."),
+    "stakeholders": N_("No stakeholders are named yet."),
+    "risks": N_("No risks are recorded yet."),
+    "communication": N_("No communication plan is agreed yet."),
+    "escalation": N_("No escalation path is agreed yet."),
 }
 
 
-_LABELS = {"smb": "SMB", "mid-market": "Mid-market", "self-serve": "Self-serve",
-           "re-engagement": "Re-engagement", "it-contact": "IT contact",
-           "renew-expand": "Renew and expand"}
+# Every enum value of the account and program formats as words. A value not listed (a health
+# dimension a team named itself) is shown as it is written, capitalized.
+_LABELS = {
+    # segments
+    "enterprise": N_("Enterprise"), "mid-market": N_("Mid-market"), "smb": N_("SMB"),
+    "self-serve": N_("Self-serve"),
+    # plan status
+    "active": N_("Active"), "under-review": N_("Under review"), "completed": N_("Completed"),
+    # people's roles
+    "csm": N_("Csm"), "ae": N_("Ae"), "cs-manager": N_("Cs manager"),
+    "executive": N_("Executive"), "support": N_("Support"), "other": N_("Other"),
+    "champion": N_("Champion"), "executive-sponsor": N_("Executive sponsor"),
+    "economic-buyer": N_("Economic buyer"), "it-contact": N_("IT contact"),
+    "end-user": N_("End user"),
+    # metric kinds
+    "business": N_("Business"), "adoption": N_("Adoption"), "sentiment": N_("Sentiment"),
+    # phases
+    "onboard": N_("Onboard"), "adopt": N_("Adopt"), "value": N_("Value"),
+    "renew-expand": N_("Renew and expand"),
+    # risk categories
+    "champion-departure": N_("Champion departure"), "low-adoption": N_("Low adoption"),
+    "budget": N_("Budget"), "competing-priorities": N_("Competing priorities"),
+    "competitor": N_("Competitor"), "technical": N_("Technical"),
+    # likelihood and impact; also a segment's touch
+    "low": N_("Low"), "medium": N_("Medium"), "high": N_("High"), "mid": N_("Mid"),
+    "tech": N_("Tech"), "digital": N_("Digital"),
+    # the default health dimensions
+    "usage": N_("Usage"), "engagement": N_("Engagement"), "outcomes": N_("Outcomes"),
+    "relationship": N_("Relationship"),
+    # health bands and playbooks
+    "green": N_("Green"), "yellow": N_("Yellow"), "red": N_("Red"), "none": N_("None"),
+    "risk": N_("Risk"), "re-engagement": N_("Re-engagement"), "growth": N_("Growth"),
+}
 
 
 def label(value: str) -> str:
     """Return an enum value as words: ``executive-sponsor`` -> ``Executive sponsor``."""
-    return _LABELS.get(value, value.replace("-", " ").capitalize())
+    known = _LABELS.get(value)
+    return _(known) if known else value.replace("-", " ").capitalize()
 
 
 @dataclass(frozen=True)
@@ -146,7 +182,7 @@ class PlanView:
     escalation: Table
     info: DocInfo  # the file's properties: title, subject, author, language, date
     logo: Optional[str] = None  # the customer's checked logo file
-    empty: dict = field(default_factory=lambda: dict(EMPTY))
+    empty: dict = field(default_factory=lambda: {k: _(v) for k, v in EMPTY.items()})
 
     @property
     def has_objectives(self) -> bool:
@@ -156,7 +192,7 @@ class PlanView:
 
 def _plan_name(a: Account, person_id: Optional[str]) -> str:
     """Return a person's name as the plan shows it: "(not named)" when unset or unknown."""
-    return (a.person_name(person_id) or UNKNOWN_PERSON) if person_id else UNKNOWN_PERSON
+    return (a.person_name(person_id) or _(UNKNOWN_PERSON)) if person_id else _(UNKNOWN_PERSON)
 
 
 def author(a: Account, vendor_name: str) -> str:
@@ -168,8 +204,12 @@ def document_info(a: Account, today: date, vendor_name: str, title: str,
                   kind: str) -> DocInfo:
     """Return the file properties of a customer document of kind ``kind``, from the
     customer-safe account ``a``."""
-    return DocInfo.on(today, title=f"{a.account.name}: {title}",
-                      subject=f"{kind} of {a.account.name} and {vendor_name}",
+    # Translators: a document's title in its file properties, e.g. "Acme: QBR 2026-Q4"
+    return DocInfo.on(today, title=_("{account}: {title}").format(account=a.account.name,
+                                                                  title=title),
+                      # Translators: e.g. "Joint success plan of Acme and Northwind Software"
+                      subject=_("{kind} of {account} and {vendor}").format(
+                          kind=kind, account=a.account.name, vendor=vendor_name),
                       author=author(a, vendor_name), company=vendor_name,
                       language=a.account.locale, category=kind)
 
@@ -194,16 +234,21 @@ def plan_view(loaded: LoadedAccount, today: date, vendor_name: str,
     csm = [p for p in a.vendor_team if p.role == "csm"]
     product = " ".join(x for x in (a.product.name, a.product.plan) if x)
     if a.product.seats:
-        product += f", {fmt.number(a.product.seats)} seats"
+        # Translators: after the product's name and plan, e.g. "Acme Cloud Pro, 250 seats"
+        product = ngettext("{product}, {count} seat", "{product}, {count} seats",
+                           a.product.seats).format(product=product,
+                                                   count=fmt.number(a.product.seats))
+    unknown = _(UNKNOWN_PERSON)
     header = (
-        ("Product and plan", product),
-        ("Contract", f"{fmt.date(a.contract.start)} to {fmt.date(a.contract.renewal)}"),
-        ("Customer success manager", named_with_title(csm) or UNKNOWN_PERSON),
-        ("Champion", named_with_title(a.stakeholders_with("champion")) or UNKNOWN_PERSON),
-        ("Executive sponsor",
-         named_with_title(a.stakeholders_with("executive-sponsor")) or UNKNOWN_PERSON),
-        ("Last reviewed", fmt.date(a.last_reviewed) or "Not yet reviewed"),
-        ("Status", STATUS[a.status]),
+        (_("Product and plan"), product),
+        (_("Contract"), _("{start} to {end}").format(start=fmt.date(a.contract.start),
+                                                     end=fmt.date(a.contract.renewal))),
+        (_("Customer success manager"), named_with_title(csm) or unknown),
+        (_("Champion"), named_with_title(a.stakeholders_with("champion")) or unknown),
+        (_("Executive sponsor"),
+         named_with_title(a.stakeholders_with("executive-sponsor")) or unknown),
+        (_("Last reviewed"), fmt.date(a.last_reviewed) or _("Not yet reviewed")),
+        (_("Status"), _(STATUS[a.status])),
     )
     statement = a.objectives.success_statement
     return PlanView(
@@ -211,7 +256,7 @@ def plan_view(loaded: LoadedAccount, today: date, vendor_name: str,
         vendor_name=vendor_name,
         industry=a.account.industry or "",
         header=header,
-        status=STATUS[a.status],
+        status=_(STATUS[a.status]),
         generated_on=fmt.date(today),
         page_size=fmt.page_size,
         direction=fmt.text_direction,
@@ -227,51 +272,57 @@ def plan_view(loaded: LoadedAccount, today: date, vendor_name: str,
         commitments_vendor=tuple(a.commitments.vendor),
         commitments_customer=tuple(a.commitments.customer),
         stakeholders=Table(
-            ("Name", "Title", "Role", "How often", "How"),
+            # Translators: "Title" is a person's job title
+            (_("Name"), _("Title"), _("Role"), _("How often"), _("How")),
             tuple(Row((s.name, s.title or "", label(s.role),
                        (s.engagement.frequency or "") if s.engagement else "",
                        (s.engagement.format or "") if s.engagement else ""))
                   for s in a.stakeholders),
             (22, 22, 16, 22, 18)),
         risks=Table(
-            ("Risk", "Category", "Likelihood", "Impact", "Mitigation", "Owner"),
+            (_("Risk"), _("Category"), _("Likelihood"), _("Impact"), _("Mitigation"),
+             _("Owner")),
             tuple(Row((r.title, label(r.category), label(r.likelihood), label(r.impact),
                        r.mitigation or "", name(r.owner))) for r in a.risks),
             (24, 14, 11, 10, 27, 14)),
         communication=Table(
-            ("What", "Audience", "How often", "Format", "Owner"),
+            (_("What"), _("Audience"), _("How often"), _("Format"), _("Owner")),
             tuple(Row((c.what, ", ".join(name(p) for p in c.audience), c.frequency or "",
                        c.format or "", name(c.owner))) for c in a.communication),
             (18, 22, 16, 28, 16)),
         escalation=Table(
-            ("Trigger", "Action", "Owner", "Within"),
+            (_("Trigger"), _("Action"), _("Owner"), _("Within")),
             tuple(Row((e.trigger, e.action, name(e.owner), e.within or ""))
                   for e in a.escalation),
             (28, 38, 18, 16)),
-        info=document_info(a, today, vendor_name, "Joint success plan", "Joint success plan"),
+        info=document_info(a, today, vendor_name, _("Joint success plan"),
+                           _("Joint success plan")),
         logo=logo,
     )
 
 
 def _metric_row(m: Metric, a: Account, fmt: Formatter, today: date, name) -> MetricRow:
     p = derive.metric_progress(m, a.contract.start, today)
+    # Translators: the state of a success metric
     if p.latest is None:
-        state, tone = "No data yet", "neutral"
+        state, tone = _("No data yet"), "neutral"
     elif p.reached:
-        state, tone = "Target reached", "good"
+        state, tone = _("Target reached"), "good"
     elif p.on_track:
-        state, tone = "On track", "good"
+        state, tone = _("On track"), "good"
     elif p.on_track is False:
-        state, tone = "Off track", "bad"
+        state, tone = _("Off track"), "bad"
     else:
-        state, tone = "Too early to tell", "neutral"
+        state, tone = _("Too early to tell"), "neutral"
     chart = None
     points = tuple((x.date, x.value) for x in sorted(m.actuals, key=lambda x: x.date)
                    if x.date <= today)
     if points and m.target is not None:
         end = max(m.due or points[-1][0], points[-1][0])
         chart = Chart(m.name, m.unit, m.direction, min(a.contract.start, points[0][0]), end,
-                      points, m.baseline, m.target, f"Target {fmt.value(m.target, m.unit)}",
+                      points, m.baseline, m.target,
+                      # Translators: the label of a chart's target line, e.g. "Target 90%"
+                      _("Target {value}").format(value=fmt.value(m.target, m.unit)),
                       fmt.value(points[-1][1], m.unit),
                       fmt.month(min(a.contract.start, points[0][0])), fmt.month(end))
     return MetricRow(
@@ -292,9 +343,9 @@ def _phases(a: Account, fmt: Formatter, today: date, name) -> tuple[Phase, ...]:
             state = derive.milestone_state(m, today)
             done_on = fmt.date(m.done_on) if m.status == "done" else ""
             rows.append(MilestoneRow(m.title, name(m.owner), fmt.date(m.due), done_on,
-                                     STATES[state], STATE_TONE[state], m.time_to_value))
+                                     _(STATES[state]), STATE_TONE[state], m.time_to_value))
         if rows:
-            phases.append(Phase(title, tuple(rows)))
+            phases.append(Phase(_(title), tuple(rows)))
     return tuple(phases)
 
 
@@ -360,7 +411,7 @@ def qbr_view(loaded: LoadedAccount, program, today: date, vendor_name: str,
     fmt = Formatter(a.account.locale, a.account.currency)
 
     def name(person_id: Optional[str]) -> str:
-        return (a.person_name(person_id) or UNKNOWN_PERSON) if person_id else ""
+        return (a.person_name(person_id) or _(UNKNOWN_PERSON)) if person_id else ""
 
     look = derive.last_quarter(a, today)
     committed: list[tuple[str, str, str]] = []
@@ -368,21 +419,28 @@ def qbr_view(loaded: LoadedAccount, program, today: date, vendor_name: str,
         for goal in look.goals:
             if goal.source == "metric" and goal.metric is not None and goal.reading:
                 on, value = goal.reading
-                happened = (f"{goal.metric.name}: {fmt.value(value, goal.metric.unit)} "
-                            f"({fmt.date(on)})")
+                # Translators: what happened to a goal: a metric's reading and its date
+                happened = _("{metric}: {value} ({day})").format(
+                    metric=goal.metric.name, value=fmt.value(value, goal.metric.unit),
+                    day=fmt.date(on))
                 tone = "good" if derive.reached(goal.metric, value) else "neutral"
             elif goal.evidence:
-                happened = goal.evidence if goal.source == "win" else f"Done: {goal.evidence}"
+                happened = goal.evidence if goal.source == "win" else _(
+                    "Done: {milestone}").format(milestone=goal.evidence)
                 tone = "good"
             else:
-                happened, tone = "No update recorded yet", "neutral"
-            committed.append((f"Goal: {goal.goal}", happened, tone))
+                happened, tone = _("No update recorded yet"), "neutral"
+            committed.append((_("Goal: {goal}").format(goal=goal.goal), happened, tone))
         for action in look.actions:
             item = action.item
-            who = f" ({name(item.owner)}, {fmt.date(item.due)})" if item.owner else ""
-            committed.append((f"Action: {item.text}{who}",
-                              {"done": "Done", "open": "Open",
-                               "overdue": "Open, past due"}[action.state],
+            committed.append((_("Action: {action} ({owner}, {due})").format(
+                                  action=item.text, owner=name(item.owner),
+                                  due=fmt.date(item.due)) if item.owner
+                              else _("Action: {action}").format(action=item.text),
+                              {"done": pgettext("action item", "Done"),
+                               "open": pgettext("action item", "Open"),
+                               "overdue": pgettext("action item", "Open, past due")}[
+                                  action.state],
                               {"done": "good", "open": "neutral", "overdue": "warning"}[
                                   action.state]))
     # the same rows the plan shows (owner "(not named)" as there), so the numbers agree
@@ -393,20 +451,25 @@ def qbr_view(loaded: LoadedAccount, program, today: date, vendor_name: str,
     later = sum(1 for m in a.milestones if m.status != "done") - sum(
         1 for m in chosen if m.status != "done")
     milestones = tuple(
-        (m.title, PHASES[m.phase], name(m.owner), fmt.date(m.due),
-         STATES[derive.milestone_state(m, today)], STATE_TONE[derive.milestone_state(m, today)])
+        (m.title, _(PHASES[m.phase]), name(m.owner), fmt.date(m.due),
+         _(STATES[derive.milestone_state(m, today)]),
+         STATE_TONE[derive.milestone_state(m, today)])
         for m in chosen)
     return QbrView(
         account_name=a.account.name, vendor_name=vendor_name, quarter=qbr.quarter,
         date=fmt.date(qbr.date), attendees=tuple(name(p) for p in qbr.attendees),
-        agenda=tuple((item.section, item.minutes, name(item.owner))
-                     for item in derive.agenda(qbr)),
+        agenda=tuple((item.section if qbr.agenda else _(item.section), item.minutes,
+                      name(item.owner)) for item in derive.agenda(qbr)),
         previous_quarter=look.previous.quarter if look else "",
         committed=tuple(committed), metrics=tuple(metrics),
         value=tuple((v.claim, v.value, v.basis or "") for v in qbr.value),
         milestones=milestones,
-        milestone_summary=f"{done} of {len(a.milestones)} milestones done"
-        + (f"; {later} more planned later (see the joint success plan)" if later else ""),
+        milestone_summary=(ngettext(
+            "{done} of {total} milestone done; {later} more planned later (see the joint "
+            "success plan)", "{done} of {total} milestones done; {later} more planned later "
+            "(see the joint success plan)", len(a.milestones)) if later else ngettext(
+            "{done} of {total} milestone done", "{done} of {total} milestones done",
+            len(a.milestones))).format(done=done, total=len(a.milestones), later=later),
         wins=tuple(qbr.wins), challenges=tuple(qbr.challenges),
         risks=tuple((r.title, r.mitigation or "", name(r.owner)) for r in a.risks),
         goals=tuple(qbr.next_quarter_goals),
@@ -414,8 +477,9 @@ def qbr_view(loaded: LoadedAccount, program, today: date, vendor_name: str,
         expansion=((qbr.expansion.opportunity, qbr.expansion.basis or "")
                    if qbr.expansion is not None and qualifies else None),
         actions=tuple((i.text, name(i.owner), fmt.date(i.due)) for i in qbr.action_items),
-        info=document_info(a, today, vendor_name, f"QBR {qbr.quarter}",
-                           f"Quarterly business review {qbr.quarter}"),
+        info=document_info(a, today, vendor_name, _("QBR {quarter}").format(quarter=qbr.quarter),
+                           _("Quarterly business review {quarter}").format(
+                               quarter=qbr.quarter)),
         logo=logo,
     )
 
@@ -427,13 +491,16 @@ def _deck_chart(m: Metric, a: Account, fmt: Formatter, today: date) -> Optional[
         return None
     if m.baseline is not None and a.contract.start < points[0][0]:
         points.insert(0, (a.contract.start, m.baseline))
-    formats = {"percent": '0"%"', "hours": '0.0" h"', "days": '0" d"', "count": "#,##0",
+    hours = pgettext("hours, abbreviated on a chart's axis", "h")
+    days = pgettext("days, abbreviated on a chart's axis", "d")
+    formats = {"percent": '0"%"', "hours": f'0.0" {hours}"', "days": f'0" {days}"',
+               "count": "#,##0",
                "money": f'"{fmt.currency_symbol}"#,##0'}
     return DeckChart(
-        title=m.name, categories=tuple(fmt.date(d) for d, _ in points),
-        actual=tuple(v for _, v in points), target=tuple(m.target for _ in points),
+        title=m.name, categories=tuple(fmt.date(d) for d, _v in points),
+        actual=tuple(v for _d, v in points), target=tuple(m.target for _p in points),
         baseline=tuple((m.baseline if m.baseline is not None else points[0][1])
-                       for _ in points),
+                       for _p in points),
         number_format=formats[m.unit])
 
 

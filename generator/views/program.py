@@ -15,11 +15,15 @@ from csplan.views.docinfo import DocInfo
 from csplan.views.fmt import Formatter
 from csplan.inputs.program import Program
 from csplan.views.customer import Row, label
+from csplan.views.words import N_, _, language, ngettext
 
-ROLES = {"csm": "CSM", "ae": "Account executive", "cs-manager": "CS manager",
-         "executive": "Executive", "it-contact": "Customer IT contact",
-         "champion": "Customer champion"}
-CADENCE = {"none": "None (digital)", "semi-annual": "Twice a year"}
+ROLES = {"csm": N_("CSM"), "ae": N_("Account executive"), "cs-manager": N_("CS manager"),
+         "executive": N_("Executive"), "it-contact": N_("Customer IT contact"),
+         "champion": N_("Customer champion")}
+# Translators: how often a segment's champion is touched or has a business review
+CADENCE = {"none": N_("None (digital)"), "semi-annual": N_("Twice a year"),
+           "weekly": N_("Weekly"), "monthly": N_("Monthly"), "quarterly": N_("Quarterly"),
+           "annual": N_("Annual")}
 
 
 @dataclass(frozen=True)
@@ -49,11 +53,11 @@ class ProgramView:
 
 
 def _role(value: str) -> str:
-    return ROLES.get(value, label(value))
+    return _(ROLES[value]) if value in ROLES else label(value)
 
 
 def _cadence(value: str) -> str:
-    return CADENCE.get(value, value.capitalize())
+    return _(CADENCE[value]) if value in CADENCE else value.capitalize()
 
 
 def program_view(program: Program, vendor_name: str, today: date,
@@ -66,26 +70,30 @@ def program_view(program: Program, vendor_name: str, today: date,
     if book is not None:
         sections.append(_capacity(book, program, fmt))
     sections.append(_checks(program))
-    title = "Customer success program"
-    info = DocInfo.on(today, title=f"{vendor_name}: {title}", subject=f"{title} (internal)",
-                      author=vendor_name, company=vendor_name, language="en",
-                      category="Internal")
+    title = _("Customer success program")
+    info = DocInfo.on(today, title=_("{vendor}: {title}").format(vendor=vendor_name, title=title),
+                      subject=_("{title} (internal)").format(title=title),
+                      author=vendor_name, company=vendor_name, language=language(),
+                      category=_("Internal"))
     return ProgramView(title, vendor_name, fmt.date(today), info, tuple(sections))
 
 
 def _onboarding(program: Program) -> Section:
     tables = []
     for name, steps in program.onboarding.items():
-        rows = tuple(Row((m.title, label(m.phase), f"Day {m.day}", _role(m.owner_role),
-                          (m.csm_action or "") + (" (time to value)" if m.time_to_value else "")))
+        rows = tuple(Row((m.title, label(m.phase), _("Day {day}").format(day=m.day),
+                          _role(m.owner_role),
+                          _("{action} (time to value)").format(action=m.csm_action or "")
+                          if m.time_to_value else (m.csm_action or "")))
                      for m in sorted(steps, key=lambda m: m.day))
-        caption = "Default template" if name == "default" else f"{label(name)} template"
-        tables.append(DocTable(("Milestone (success criterion)", "Phase", "Timing", "Owner",
-                                "CSM action"), rows, (32, 10, 10, 16, 32), caption,
-                               "No milestones in this template."))
-    return Section("1 Onboarding milestone map", (
-        "Every new account's plan starts from these milestones (csplan new --segment). "
-        "Days count from the contract start.",), tuple(tables))
+        caption = _("Default template") if name == "default" else _("{segment} template").format(
+            segment=label(name))
+        tables.append(DocTable((_("Milestone (success criterion)"), _("Phase"), _("Timing"),
+                                _("Owner"), _("CSM action")), rows, (32, 10, 10, 16, 32),
+                               caption, _("No milestones in this template.")))
+    return Section(_("1 Onboarding milestone map"), (
+        _("Every new account's plan starts from these milestones (csplan new --segment). "
+          "Days count from the contract start."),), tuple(tables))
 
 
 def _health(program: Program) -> Section:
@@ -94,39 +102,48 @@ def _health(program: Program) -> Section:
     rows = tuple(Row((label(name), d.signals or "", f"{d.weight:g}%"))
                  for name, d in h.dimensions.items())
     total = sum(d.weight for d in h.dimensions.values())
-    return Section("2 Health signal matrix", (
-        f"Each week every dimension is scored 0-100; the health score is the weighted sum "
-        f"(weights add up to {total:g}%).",
-        f"Bands: green {bands.green:g}-100, yellow {bands.yellow:g}-{bands.green - 1:g}, "
-        f"red 0-{bands.yellow - 1:g}. A drop of more than {h.alert_drop:g} points in one week "
-        "raises an alert."),
-        (DocTable(("Dimension", "Signals", "Weight"), rows, (22, 60, 18)),))
+    return Section(_("2 Health signal matrix"), (
+        _("Each week every dimension is scored 0-100; the health score is the weighted sum "
+          "(weights add up to {total}%).").format(total=f"{total:g}"),
+        _("Bands: green {green}-100, yellow {yellow}-{below_green}, red 0-{below_yellow}. A "
+          "drop of more than {drop} points in one week raises an alert.").format(
+            green=f"{bands.green:g}", yellow=f"{bands.yellow:g}",
+            below_green=f"{bands.green - 1:g}", below_yellow=f"{bands.yellow - 1:g}",
+            drop=f"{h.alert_drop:g}")),
+        (DocTable((_("Dimension"), _("Signals"), _("Weight")), rows, (22, 60, 18)),))
 
 
 def _playbooks(program: Program) -> Section:
     tables = []
     for name, book in program.playbooks.items():
-        rows = tuple(Row((f"Day {s.day}", _role(s.owner), s.action)) for s in book.steps)
-        tables.append(DocTable(("When", "Who", "Action"), rows, (12, 20, 68),
-                               f"{label(name)} playbook: when {book.when}"))
-    return Section("3 Playbooks", (
-        "What a health state calls for. Each step's day counts from the day the playbook is "
-        "triggered.",), tuple(tables))
+        rows = tuple(Row((_("Day {day}").format(day=s.day), _role(s.owner), s.action))
+                     for s in book.steps)
+        tables.append(DocTable((_("When"), _("Who"), _("Action")), rows, (12, 20, 68),
+                               _("{name} playbook: when {when}").format(name=label(name),
+                                                                        when=book.when)))
+    return Section(_("3 Playbooks"), (
+        _("What a health state calls for. Each step's day counts from the day the playbook is "
+          "triggered."),), tuple(tables))
 
 
 def _expansion(program: Program) -> Section:
     gate = program.expansion_gate
-    conditions = [f"Health has been green for at least {gate.green_days} consecutive days"]
+    conditions = [ngettext(
+        "Health has been green for at least {days} consecutive day",
+        "Health has been green for at least {days} consecutive days",
+        gate.green_days).format(days=gate.green_days)]
     if gate.business_metric_at_target:
-        conditions.append("At least one business metric has reached its target")
+        conditions.append(_("At least one business metric has reached its target"))
     if gate.champion_in_place:
-        conditions.append("The champion is in place")
-    conditions.append(f"The renewal is more than {gate.min_days_to_renewal} days away")
-    return Section("4 Expansion gate", (
-        "An expansion is shown to a customer only when every condition holds; otherwise the "
-        "QBR deck leaves it out and csplan check says which condition is unmet (SP015). "
-        "Signals worth an expansion conversation once the gate is open: the success plan's "
-        "goals reached, usage near or above licensed seats, new teams asking for access.",),
+        conditions.append(_("The champion is in place"))
+    conditions.append(ngettext("The renewal is more than {days} day away",
+                               "The renewal is more than {days} days away",
+                               gate.min_days_to_renewal).format(days=gate.min_days_to_renewal))
+    return Section(_("4 Expansion gate"), (
+        _("An expansion is shown to a customer only when every condition holds; otherwise the "
+          "QBR deck leaves it out and csplan check says which condition is unmet (SP015). "
+          "Signals worth an expansion conversation once the gate is open: the success plan's "
+          "goals reached, usage near or above licensed seats, new teams asking for access."),),
         bullets=tuple(conditions))
 
 
@@ -135,16 +152,17 @@ def _coverage(program: Program, n) -> Section:
     rows = []
     upper = None
     for name, s in ordered:
-        arr = f"{n(s.arr_min)} and up" if upper is None else f"{n(s.arr_min)} to {n(upper - 1)}"
+        arr = _("{low} and up").format(low=n(s.arr_min)) if upper is None else _(
+            "{low} to {high}").format(low=n(s.arr_min), high=n(upper - 1))
         low, high = s.accounts_per_csm
         rows.append(Row((label(name), arr, f"{low}-{high}" if low != high else str(high),
                          label(s.touch), _cadence(s.champion_touch), _cadence(s.qbr))))
         upper = s.arr_min
-    return Section("5 Coverage model", (
-        "Segments by annual recurring revenue (in each account's own currency), with the book "
-        "a CSM carries and the cadence of touches and business reviews (SP022).",),
-        (DocTable(("Segment", "ARR", "Accounts per CSM", "Touch", "Champion touch", "QBR"),
-                  tuple(rows), (16, 22, 16, 12, 17, 17)),))
+    return Section(_("5 Coverage model"), (
+        _("Segments by annual recurring revenue (in each account's own currency), with the "
+          "book a CSM carries and the cadence of touches and business reviews (SP022)."),),
+        (DocTable((_("Segment"), _("ARR"), _("Accounts per CSM"), _("Touch"),
+                   _("Champion touch"), _("QBR")), tuple(rows), (16, 22, 16, 12, 17, 17)),))
 
 
 def _capacity(book: Capacity, program: Program, fmt: Formatter) -> Section:
@@ -156,7 +174,8 @@ def _capacity(book: Capacity, program: Program, fmt: Formatter) -> Section:
             Formatter("en-US", currency).money(value)
             for currency, value in sorted(csm.arr[s].items()))
             for s in SEGMENTS if csm.arr.get(s))
-        over = f"{fmt.percent(csm.over_by)} over" if csm.over_by else "within"
+        over = _("{share} over").format(share=fmt.percent(csm.over_by)) if csm.over_by else _(
+            "within")
         rows.append(Row((csm.name, counts, arr, fmt.percent(csm.load), over)))
     segment_rows = []
     for s in SEGMENTS:
@@ -165,24 +184,37 @@ def _capacity(book: Capacity, program: Program, fmt: Formatter) -> Section:
         ratio = program.segments[s].accounts_per_csm[1]
         segment_rows.append(Row((label(s), str(book.accounts[s]), str(ratio),
                                  f"{book.accounts[s] / ratio:.2f}")))
-    more = (f"The book needs {book.needed} CSM{'s' * (book.needed != 1)} at the program's "
-            f"ratios and has {book.have}: "
-            + (f"{book.more_needed} more needed." if book.more_needed else "no more needed."))
-    over = [f"{c.name} is {fmt.percent(c.over_by)} over capacity" for c in book.over]
-    return Section("6 Capacity of the current book", (
-        "Each CSM's accounts per segment against the segment's accounts-per-CSM upper bound: "
-        "100% is a full book.", more), (
-        DocTable(("CSM", "Accounts by segment", "ARR by segment", "Load", "Capacity"),
-                 tuple(rows), (18, 24, 30, 10, 18), "Per CSM"),
-        DocTable(("Segment", "Accounts", "Accounts per CSM (upper)", "CSMs needed"),
-                 tuple(segment_rows), (25, 20, 30, 25), "Per segment")),
+    if book.more_needed:
+        more = ngettext("The book needs {needed} CSM at the program's ratios and has {have}: "
+                        "{more} more needed.",
+                        "The book needs {needed} CSMs at the program's ratios and has {have}: "
+                        "{more} more needed.", book.needed)
+    else:
+        more = ngettext("The book needs {needed} CSM at the program's ratios and has {have}: "
+                        "no more needed.",
+                        "The book needs {needed} CSMs at the program's ratios and has {have}: "
+                        "no more needed.", book.needed)
+    more = more.format(needed=book.needed, have=book.have, more=book.more_needed)
+    over = [_("{name} is {share} over capacity").format(name=c.name,
+                                                        share=fmt.percent(c.over_by))
+            for c in book.over]
+    return Section(_("6 Capacity of the current book"), (
+        _("Each CSM's accounts per segment against the segment's accounts-per-CSM upper "
+          "bound: 100% is a full book."), more), (
+        DocTable((_("CSM"), _("Accounts by segment"), _("ARR by segment"), _("Load"),
+                  _("Capacity")), tuple(rows), (18, 24, 30, 10, 18), _("Per CSM")),
+        DocTable((_("Segment"), _("Accounts"), _("Accounts per CSM (upper)"),
+                  _("CSMs needed")), tuple(segment_rows), (25, 20, 30, 25), _("Per segment"))),
         tuple(over))
 
 
 def _checks(program: Program) -> Section:
-    changed = [f"{rule} is {level}" for rule, level in sorted(program.checks.levels.items())]
-    return Section("7 Plan quality checks", (
-        f"Plans must be reviewed with the champion at least every "
-        f"{program.checks.stale_after_days} days (SP009); a QBR deck has at most "
-        f"{program.checks.max_deck_slides} slides (SP023).",
-        "Rule levels changed by this team: " + ("; ".join(changed) if changed else "none."),))
+    # Translators: {level} is error, warning or off (the words of program.yaml)
+    changed = [_("{rule} is {level}").format(rule=rule, level=level)
+               for rule, level in sorted(program.checks.levels.items())]
+    return Section(_("7 Plan quality checks"), (
+        _("Plans must be reviewed with the champion at least every {days} days (SP009); a QBR "
+          "deck has at most {slides} slides (SP023).").format(
+            days=program.checks.stale_after_days, slides=program.checks.max_deck_slides),
+        _("Rule levels changed by this team: {levels}").format(levels="; ".join(changed))
+        if changed else _("Rule levels changed by this team: none."),))

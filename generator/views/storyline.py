@@ -12,6 +12,7 @@ from datetime import date
 
 from csplan import derive
 from csplan.inputs.model import Account
+from csplan.views.words import _
 
 SIDE_BY_SIDE_UP_TO = 6  # up to 6 metrics: two charts a slide; more: four (2 x 2)
 MILESTONES_PER_SLIDE = 12  # the deck's tables hold at most 12 rows a slide
@@ -31,22 +32,22 @@ def slides(account: Account, expansion_qualifies: bool, today: date) -> list[Sli
     qbr = derive.newest_qbr(account)
     if qbr is None:
         return []
-    out = [SlideSpec("title", qbr.quarter), SlideSpec("agenda", "Agenda")]
+    out = [SlideSpec("title", qbr.quarter), SlideSpec("agenda", _("Agenda"))]
     if derive.previous_qbr(account) is not None:
-        out.append(SlideSpec("lookback", "Last quarter: what we committed, what happened"))
-    out += _split("results", "Results: goals vs actuals", len(account.metrics),
+        out.append(SlideSpec("lookback", _("Last quarter: what we committed, what happened")))
+    out += _split("results", _("Results: goals vs actuals"), len(account.metrics),
                   metrics_per_slide(len(account.metrics)))
     if qbr.value:
-        out.append(SlideSpec("value", "Value realized"))
-    out += _split("milestones", "Milestone progress", len(derive.qbr_milestones(account)),
+        out.append(SlideSpec("value", _("Value realized")))
+    out += _split("milestones", _("Milestone progress"), len(derive.qbr_milestones(account)),
                   MILESTONES_PER_SLIDE)
-    out.append(SlideSpec("challenges", "Challenges and open risks"))
-    out.append(SlideSpec("goals", "Goals for next quarter"))
+    out.append(SlideSpec("challenges", _("Challenges and open risks")))
+    out.append(SlideSpec("goals", _("Goals for next quarter")))
     if qbr.roadmap:
-        out.append(SlideSpec("roadmap", "Roadmap"))
+        out.append(SlideSpec("roadmap", _("Roadmap")))
     if qbr.expansion is not None and expansion_qualifies:
-        out.append(SlideSpec("expansion", "Expansion"))
-    out += _split("actions", "Action items", len(qbr.action_items), ACTIONS_PER_SLIDE)
+        out.append(SlideSpec("expansion", _("Expansion")))
+    out += _split("actions", _("Action items"), len(qbr.action_items), ACTIONS_PER_SLIDE)
     return out
 
 
