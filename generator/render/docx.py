@@ -24,6 +24,7 @@ from csplan.render import charts
 from csplan.inputs.brand import Brand
 from csplan.views.docinfo import DocInfo, office_package
 from csplan.inputs.images import CheckedImage
+from csplan.render import officelang
 from csplan.render.xpath import compile_office_xpath
 from csplan.views.customer import PlanView, Table
 from csplan.views.words import _, pgettext
@@ -188,6 +189,7 @@ class _Writer:
     def save(self, info: DocInfo) -> bytes:
         """Return the document's bytes, with ``info`` as its properties (see ``docinfo``)."""
         _word_2013(self.doc.settings.element)
+        officelang.word(self.doc, info.language or "en-US")
         out = io.BytesIO()
         self.doc.save(out)
         return office_package(out.getvalue(), info)

@@ -28,6 +28,7 @@ from csplan.inputs.images import CheckedImage
 from csplan.exceptions import BuildError
 from csplan.views.storyline import metrics_per_slide
 from csplan.render.fit import EMU_PER_PT, INSET_X, INSET_Y, Measure, Para, measure_for
+from csplan.render import officelang
 from csplan.render.xpath import compile_office_xpath
 from csplan.views.customer import DeckMetric, QbrView
 from csplan.views.words import _, ngettext
@@ -455,6 +456,7 @@ class _Deck:
         problems = overflows(self.prs, self.measure)
         if problems:
             raise BuildError("layout check: " + "; ".join(problems[:3]))
+        officelang.slides(self.prs, v.info.language or "en-US")
         out = io.BytesIO()
         self.prs.save(out)
         return office_package(out.getvalue(), v.info)

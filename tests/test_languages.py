@@ -1,0 +1,78 @@
+"""Documents speak the account's language, and say so: language tags in DOCX, PPTX, PDF."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from csplan import api
+from tests.conftest import replace_once
+
+TODAY = date(2026, 11, 23)
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _build(write_account, northwind_text, locale, tmp_path, formats=("docx", "pptx", "pdf")):
+    text = replace_once(northwind_text, "locale: en-US", f"locale: {locale}")
+    path = write_account(text, "northwind-freight.yaml")
+    outcome = api.build([path], out=tmp_path / "out", formats=formats, today=TODAY)
+    assert not outcome.failed, outcome.findings
+    return {p.suffix: p for p in outcome.results[0].outputs}
+
+
+def _xml(package, prefixes):
+    with zipfile.ZipFile(package) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist()
+                if n.endswith(".xml") and n.startswith(prefixes)}
+
+
+@pytest.mark.parametrize("locale", ["de-DE", "ja-JP"])
+def test_every_word_run_and_style_carries_the_accounts_language(
+        write_account, northwind_text, tmp_path, locale):
+    from lxml import etree
+
+    files = _build(write_account, northwind_text, locale, tmp_path, ("docx",))
+    parts = _xml(files[".docx"], ("word/document", "word/header", "word/footer",
+                                  "word/styles"))
+    runs = langs = 0
+    for name, xml in parts.items():
+        root = etree.fromstring(xml.encode("utf-8"))
+        for run in root.iter(f"{W}r"):
+            runs += 1
+            lang = run.find(f"{W}rPr/{W}lang")
+            assert lang is not None and lang.get(f"{W}val") == locale, (name, etree.tostring(run))
+        for lang in root.iter(f"{W}lang"):
+            langs += 1
+            assert lang.get(f"{W}val") == locale, name
+            if locale == "ja-JP":
+                assert lang.get(f"{W}eastAsia") == locale
+    assert runs > 100 and langs > runs
+    assert 'w:val="en-US"' not in parts["word/styles.xml"]
+
+
+def test_every_slide_run_and_the_presentation_default_carry_the_language(
+        write_account, northwind_text, tmp_path):
+    files = _build(write_account, northwind_text, "de-DE", tmp_path, ("pptx",))
+    parts = _xml(files[".pptx"], ("ppt/slides/", "ppt/notesSlides/", "ppt/presentation",
+                                  "ppt/charts/"))
+    assert any(n.startswith("ppt/notesSlides/") for n in parts)
+    for name, xml in parts.items():
+        assert 'lang="en-US"' not in xml, name
+    from lxml import etree
+
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    runs = [run for n, x in parts.items() if n.startswith(("ppt/slides/", "ppt/notesSlides/"))
+            for run in etree.fromstring(x.encode("utf-8")).iter(f"{a}r")]
+    assert len(runs) > 100
+    assert all(run.find(f"{a}rPr").get("lang") == "de-DE" for run in runs)
+    assert 'lang="de-DE"' in parts["ppt/presentation.xml"]
+
+
+def test_the_pdf_and_its_html_name_the_language(write_account, northwind_text, tmp_path):
+    files = _build(write_account, northwind_text, "de-DE", tmp_path, ("pdf",))
+    reader = PdfReader(io.BytesIO(files[".pdf"].read_bytes()))
+    assert reader.trailer["/Root"]["/Lang"] == "de-DE"
