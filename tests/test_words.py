@@ -214,7 +214,7 @@ def english_and_pseudo(tmp_path_factory):
     english = tmp_path_factory.mktemp("english")
     build_everything(english)
     patch = pytest.MonkeyPatch()
-    patch.setattr(words, "translations_for", lambda locale: Pseudo())
+    patch.setattr(words, "translations_for", lambda locale, wording=None: Pseudo())
     try:
         with words.speaking(None, Pseudo()):  # the program, portfolio and index too
             pseudo_out = tmp_path_factory.mktemp("pseudo")
@@ -272,8 +272,11 @@ def _write_catalog(tmp_path: Path) -> Path:
 
 def test_plural_forms_follow_the_catalog(tmp_path, monkeypatch):
     po = _write_catalog(tmp_path)
-    monkeypatch.setattr(words, "catalog_root", lambda: tmp_path)
+    import csplan.locale
+
+    monkeypatch.setattr(csplan.locale, "root", lambda: tmp_path)
     words.translations_for.cache_clear()
+    words._catalog_translations.cache_clear()
     try:
         with words.speaking("de-DE"):
             assert words.language() == "de"
@@ -290,6 +293,7 @@ def test_plural_forms_follow_the_catalog(tmp_path, monkeypatch):
             assert words.ngettext("{n} day", "{n} days", 2) == "{n} days"
     finally:
         words.translations_for.cache_clear()
+        words._catalog_translations.cache_clear()
     assert po.is_file()
 
 

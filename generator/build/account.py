@@ -95,7 +95,7 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
         for name in formats:
             format_started = time.perf_counter()
             fmt = FORMATS[name]
-            with speaking(language_of(fmt, loaded)):
+            with speaking(language_of(fmt, loaded), wording=brand.wording):
                 view = views.get(fmt.view)
                 if view is None:
                     result.notes.append(VIEWS[fmt.view].missing)
@@ -142,7 +142,7 @@ def preflight(checked: AccountResult, program: Program, brand: Brand, today: dat
     for name in formats:
         fmt = FORMATS[name]
         if fmt.preflight is not None:
-            with speaking(language_of(fmt, loaded)):
+            with speaking(language_of(fmt, loaded), wording=brand.wording):
                 view = views.get(fmt.view)
                 if view is not None:
                     render_preflight(fmt, view, ctx)

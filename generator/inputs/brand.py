@@ -10,16 +10,18 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Optional
+from typing import Annotated, Optional, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from csplan.exceptions import BuildError, CsplanError, SourceError
+from csplan.locale import NO_WORDING, Wording
 from csplan.inputs.images import CheckedImage, check_image
 from csplan.inputs.office import clean_package
 from csplan.inputs.source import read_yaml
 from csplan.text import echo
 from csplan.inputs.validate import validate
+from csplan.inputs.wording import load_wording
 
 Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
 
@@ -74,6 +76,7 @@ class BrandFile(_Strict):
     docx_reference: Optional[RelPath] = None
     pptx_master: Optional[RelPath] = None
     pptx_layouts: dict[str, str] = {}
+    wording: dict[str, dict[str, Union[str, list[str]]]] = {}  # checked by inputs.wording
     min_font_pt: Annotated[float, Field(ge=6, le=40)] = 12
 
 
@@ -87,6 +90,7 @@ class Brand:
     docx_reference: Optional[bytes] = None  # the checked, cleaned package renderers open
     pptx_master: Optional[bytes] = None
     warnings: tuple[str, ...] = ()
+    wording: Wording = NO_WORDING  # the company's own words for some messages
 
     @property
     def colours(self) -> Colours:
@@ -139,9 +143,11 @@ def load_brand(folder: Path) -> Brand:
     if not spec_path.is_file():
         raise CsplanError(f"{folder} is not a brand folder: it has no brand.yaml")
     try:
-        spec = validate(read_yaml(spec_path), BrandFile)
+        document = read_yaml(spec_path)
+        spec = validate(document, BrandFile)
     except SourceError as exc:
         raise CsplanError("the brand file is not valid:", exc.findings) from None
+    wording = load_wording(document, folder)
     root = folder.resolve()
     packages: dict[str, bytes] = {}
     dropped: list[str] = []
@@ -180,7 +186,7 @@ def load_brand(folder: Path) -> Brand:
     for line in dropped:
         echo(line, err=True)
     return Brand(folder=folder, spec=spec, logo=logo, docx_reference=packages.get("docx"),
-                 pptx_master=packages.get("pptx"), warnings=tuple(dropped))
+                 pptx_master=packages.get("pptx"), warnings=tuple(dropped), wording=wording)
 
 
 def _open_package(data: bytes, kind: str, where: str) -> None:

@@ -38,13 +38,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator, Optional
 
-from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from csplan import locale as locale_package
+from csplan.locale import NO_WORDING, Wording
+
 DOMAIN = "messages"
-CATALOGS = "csplan.locale"
 SOURCE_LANGUAGE = "en"  # the language the messages are written in: no catalog needed
 
 _SOURCE = NullTranslations()
@@ -81,54 +82,60 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     return message
 
 
-def _candidates(locale: str) -> list[str]:
-    """Return the catalog folder names for ``locale``, most specific first: ``pt-BR`` ->
-    ``pt_BR``, ``pt``. Empty for the source language and for what is not a locale."""
-    try:
-        parsed = Locale.parse(locale.replace("-", "_"))
-    except (ValueError, TypeError, UnknownLocaleError):
-        return []
-    if parsed.language == SOURCE_LANGUAGE:
-        return []
-    names = [parsed.language]
-    if parsed.territory:
-        names.insert(0, f"{parsed.language}_{parsed.territory}")
-    return names
+def catalog_of(locale: str) -> Optional[str]:
+    """Return the catalog folder name that ``locale`` is written with, most specific first:
+    ``de-AT`` -> ``de_AT``, else ``de``, else another country's catalog of the language
+    (``pt-PT`` -> ``pt_BR``); None for the source language and for a language csplan has no
+    catalog of (its documents are in English: ``rules`` warns about both cases)."""
+    parsed = locale_package.parse(locale)
+    if parsed is None or parsed.language == SOURCE_LANGUAGE:
+        return None
+    shipped = locale_package.shipped()
+    exact = f"{parsed.language}_{parsed.territory}" if parsed.territory else None
+    for name in (exact, parsed.language):
+        if name in shipped:
+            return name
+    return next((name for name in shipped if name.split("_")[0] == parsed.language), None)
 
 
-def catalog_root():
-    """Return the folder of the catalogs, ``csplan/locale`` in the installed package."""
-    from importlib import resources
-
-    return resources.files(CATALOGS)
 
 
 @functools.cache
-def translations_for(locale: str) -> NullTranslations:
+def _catalog_translations(name: str) -> Translations:
+    with locale_package.catalog_path(name).open("rb") as fp:
+        catalog = read_po(fp, locale=name, domain=DOMAIN)
+    mo = io.BytesIO()
+    write_mo(mo, catalog)  # fuzzy entries are left out, as msgfmt does
+    mo.seek(0)
+    found = Translations(mo, domain=DOMAIN)
+    found.language = name.replace("_", "-")  # type: ignore[attr-defined]
+    return found
+
+
+@functools.cache
+def translations_for(locale: str, wording: Wording = NO_WORDING) -> NullTranslations:
     """Return the translations for ``locale`` (``de-DE``, ``pt-BR``, ``ja``): its catalog, or
-    the source English when there is none."""
-    root = catalog_root()
-    for name in _candidates(locale):
-        po = root / name / "LC_MESSAGES" / f"{DOMAIN}.po"
-        if po.is_file():
-            with po.open("rb") as fp:
-                catalog = read_po(fp, locale=name, domain=DOMAIN)
-            mo = io.BytesIO()
-            write_mo(mo, catalog)  # fuzzy entries are left out, as msgfmt does
-            mo.seek(0)
-            found = Translations(mo, domain=DOMAIN)
-            found.language = name.replace("_", "-")  # type: ignore[attr-defined]
-            return found
-    return _SOURCE
+    the source English when there is none, with the company's ``wording`` on top."""
+    name = catalog_of(locale)
+    base = _catalog_translations(name) if name else _SOURCE
+    overrides = wording.for_locale(locale)
+    if not overrides:
+        return base
+    merged = Translations(domain=DOMAIN)
+    merged._catalog = {**getattr(base, "_catalog", {}), **overrides}
+    merged.plural = getattr(base, "plural", merged.plural)
+    merged.language = getattr(base, "language", SOURCE_LANGUAGE)  # type: ignore[attr-defined]
+    return merged
 
 
 @contextmanager
-def speaking(locale: Optional[str], translations: Optional[NullTranslations] = None
-             ) -> Iterator[NullTranslations]:
+def speaking(locale: Optional[str], translations: Optional[NullTranslations] = None,
+             wording: Wording = NO_WORDING) -> Iterator[NullTranslations]:
     """Within the block, write every message in ``locale``'s language (or with the given
-    ``translations``); the previous language comes back after it."""
+    ``translations``), with a company's own ``wording`` on top; the previous language comes
+    back after it."""
     chosen = translations if translations is not None else (
-        translations_for(locale) if locale else _SOURCE)
+        translations_for(locale or SOURCE_LANGUAGE, wording))
     token = _active.set(chosen)
     try:
         yield chosen
