@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from csplan import derive
 from csplan.rules.engine import run_rules
 from csplan.inputs.loader import load_account
 from csplan.inputs.program import DEFAULTS, Program, merge
@@ -19,7 +20,8 @@ from tests.conftest import NORTHWIND, ROOT, TODAY, replace_once
 
 def findings(write_account, text, today=TODAY, program=None):
     loaded = load_account(write_account(text), "a.yaml")
-    return [f.format() for f in run_rules(loaded, program or Program.default(), today)]
+    derived = derive.of(loaded.account, program or Program.default(), today)
+    return [f.format() for f in run_rules(loaded, derived)]
 
 
 def of(rule, lines):
@@ -199,7 +201,7 @@ def test_two_rules_with_one_id_are_refused(package):
 
 def test_northwind_is_quiet():
     loaded = load_account(NORTHWIND)
-    assert run_rules(loaded, Program.default(), TODAY) == []
+    assert run_rules(loaded, derive.of(loaded.account, Program.default(), TODAY)) == []
 
 
 @pytest.mark.parametrize("rule", sorted(FIRES))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from csplan.build import layout
+from csplan.derive import Derived
 from csplan.inputs.brand import Brand
 from csplan.exceptions import BrandError, BuildError
 from csplan.findings import Finding
@@ -77,20 +78,21 @@ def clashes(slugs: list[str]) -> dict[int, list[int]]:
             for group in by_folder.values() if len(group) > 1 for i in group}
 
 
-def render_account(checked: AccountResult, slug: str, program: Program, brand: Brand,
-                   out: Path, formats: tuple, today: date) -> BuildResult:
-    """Return the result of rendering every requested format of one checked account."""
+def render_account(checked: AccountResult, slug: str, brand: Brand, out: Path,
+                   formats: tuple) -> BuildResult:
+    """Return the result of rendering every requested format of one checked account, from
+    the derived values its check computed (for its program and today)."""
     started = time.perf_counter()
     path = Path(checked.file)
     result = BuildResult(file=checked.file, findings=list(checked.findings), slug=slug)
     try:
-        loaded = checked.loaded
-        assert loaded is not None
+        loaded, derived = checked.loaded, checked.derived
+        assert loaded is not None and derived is not None
         folder = layout.customer(out, slug)
         logo = None
         if loaded.logo_path is not None:
             logo = check_image(loaded.logo_path, [path.parent], "logo")
-        view = plan_view(loaded, today, brand.spec.name, logo.path.as_uri() if logo else None)
+        view = plan_view(derived, brand.spec.name, logo.path.as_uri() if logo else None)
         renderers: dict[str, Callable[[], tuple[bytes, Callable]]] = {
             "docx": lambda: (_docx(view, brand, logo), verify_zip),
             "pdf": lambda: (_pdf(view, brand, path.parent), verify_pdf),
@@ -100,13 +102,13 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
             if fmt == "brief":
                 target = layout.brief_file(out, slug)
                 result.outputs.append(write_atomic(
-                    target, brief_pdf(loaded, program, today, brand), verify_pdf, out))
+                    target, brief_pdf(derived, brand), verify_pdf, out))
             elif fmt == "pptx":
-                deck = qbr_view(loaded, program, today, brand.spec.name)
+                deck = qbr_view(derived, brand.spec.name)
                 if deck is None:
                     result.notes.append("no QBR in the account (qbrs is empty): no deck built")
                     continue
-                data = _pptx(deck, brand, logo, program.checks.max_deck_slides)
+                data = _pptx(deck, brand, logo, derived.program.checks.max_deck_slides)
                 target = folder / deck_filename(slug, deck.quarter)
                 result.outputs.append(write_atomic(target, data, verify_zip, out))
             else:
@@ -125,31 +127,29 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
     return result
 
 
-def render_templates(checked: AccountResult, program: Program, brand: Brand, today: date,
-                     formats: tuple) -> None:
+def render_templates(checked: AccountResult, brand: Brand, formats: tuple) -> None:
     """Render (and discard) the HTML of one account's PDFs in ``formats``: run once before a
     book is built, so a broken brand template is found before any account is."""
     from csplan.render.html import brief_html, plan_html
 
-    loaded = checked.loaded
-    assert loaded is not None
+    loaded, derived = checked.loaded, checked.derived
+    assert loaded is not None and derived is not None
     if "pdf" in formats:
         logo = loaded.logo_path
-        plan_html(plan_view(loaded, today, brand.spec.name, logo.as_uri() if logo else None),
-                  brand)
+        plan_html(plan_view(derived, brand.spec.name, logo.as_uri() if logo else None), brand)
     if "brief" in formats:
         from csplan.views.brief import brief_view
 
-        brief_html(brief_view(loaded, program, today, brand.spec.name), brand)
+        brief_html(brief_view(derived, brand.spec.name), brand)
 
 
-def brief_pdf(loaded, program: Program, today: date, brand: Brand) -> bytes:
+def brief_pdf(derived: Derived, brand: Brand) -> bytes:
     """Return the internal QBR prep brief of one account as PDF bytes."""
     from csplan.views.brief import brief_view
     from csplan.render.html import brief_html
     from csplan.render.pdf import html_to_pdf
 
-    view = brief_view(loaded, program, today, brand.spec.name)
+    view = brief_view(derived, brand.spec.name)
     return html_to_pdf(brief_html(view, brand), brand.folder, [brand.folder], view.info,
                        brand.fonts_key())
 

@@ -26,7 +26,6 @@ from csplan.inputs.brand import Brand
 from csplan.views.docinfo import office_package
 from csplan.inputs.images import CheckedImage
 from csplan.exceptions import BuildError
-from csplan.views.storyline import metrics_per_slide
 from csplan.render.fit import EMU_PER_PT, INSET_X, INSET_Y, Measure, Para, measure_for
 from csplan.render.xpath import compile_office_xpath
 from csplan.views.customer import DeckMetric, QbrView
@@ -84,6 +83,8 @@ class _Deck:
         self.floor = brand.spec.min_font_pt
         self.max_slides = max_slides
         self.section_of: dict[str, tuple[str, int]] = _sections(view)
+        # the storyline: the kinds of slide the view says the deck has (first of each kind)
+        self.kinds = {s.kind: s for s in reversed(view.slides)}
 
     @property
     def tones(self) -> dict[str, str]:
@@ -293,7 +294,7 @@ class _Deck:
                              ["No success metrics are agreed yet: agree them in this QBR."],
                              "No success metrics are agreed yet.")
             return
-        per = metrics_per_slide(len(metrics))
+        per = self.kinds["results"].per_slide
         pages = [metrics[i:i + per] for i in range(0, len(metrics), per)]
         for number, page in enumerate(pages):
             shown = title if number == 0 else f"{title} (continued)"
@@ -382,7 +383,7 @@ class _Deck:
         self.title_slide()
         self.agenda_slide()
         tone = self.tones
-        if v.previous_quarter:
+        if "lookback" in self.kinds:
             self.table_slides(
                 f"Last quarter ({v.previous_quarter}): what we committed, what happened",
                 "lookback", ("What we committed", "What happened"),
@@ -391,7 +392,7 @@ class _Deck:
                 "Nothing was committed at the last QBR.",
                 tones=[{1: tone[t]} for _, _, t in v.committed])
         self.metric_slides()
-        if v.value:
+        if "value" in self.kinds:
             self.table_slides("Value realized", "value", ("What we achieved", "Value", "Basis"),
                               list(v.value), (38, 22, 40),
                               [f"{c}: {val} ({b})" for c, val, b in v.value], "")
@@ -419,11 +420,11 @@ class _Deck:
                          [Para(f"• {g}", 20, space_after=8) for g in v.goals],
                          ["Agree each goal with the champion; each needs an owner and a "
                           "number."] + list(v.goals), "No goals for next quarter are set yet.")
-        if v.roadmap:
+        if "roadmap" in self.kinds:
             self.table_slides("Roadmap", "roadmap", ("Coming", "Why it matters to you", "When"),
                               list(v.roadmap), (34, 50, 16),
                               [f"{i}: {w}" for i, w, _ in v.roadmap], "")
-        if v.expansion:
+        if "expansion" in self.kinds and v.expansion:
             opportunity, basis = v.expansion
             paras = [Para(opportunity, 24, bold=True, space_after=12)]
             if basis:
@@ -584,7 +585,8 @@ def _paras(text_frame) -> list[Para]:
 
 def deck_pptx(view: QbrView, brand: Brand, logo: Optional[CheckedImage],
               max_slides: int) -> bytes:
-    """Return the QBR deck as PPTX bytes; raise BuildError naming what does not fit."""
+    """Return the QBR deck as PPTX bytes, with the slides of the view's storyline; raise
+    BuildError naming what does not fit."""
     compile_office_xpath()
     return _Deck(view, brand, logo, max_slides).build()
 

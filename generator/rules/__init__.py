@@ -1,11 +1,13 @@
 """The plan quality rules, one module each, named by what it checks (id, level, docstring,
 ``check``).
 
-A rule's ``check(ctx)`` yields ``(path, message)`` pairs: ``path`` points into the account
-file (``("metrics", 0, "baseline")``) so the finding carries its line and column. The first
-line of a rule module's docstring is its one-line explanation in ``csplan check --help`` and
-the README. ``RULES`` holds every module of this package but the engine, by id in id order:
-a new rule is a new module here, nothing else to register.
+A rule's ``check(ctx)`` reads ``ctx``, the account's ``csplan.derive.Derived`` (the account,
+the program, today and every value derived from them, computed once for all rules and the
+documents), and yields ``(path, message)`` pairs: ``path`` points into the account file
+(``("metrics", 0, "baseline")``) so the finding carries its line and column. The first line
+of a rule module's docstring is its one-line explanation in ``csplan check --help`` and the
+README. ``RULES`` holds every module of this package but the engine, by id in id order: a
+new rule is a new module here, nothing else to register.
 """
 
 from __future__ import annotations
