@@ -72,13 +72,13 @@ def main() -> None:
                      args.runs)
     t_docx, docx_bytes = timed(lambda: plan_docx(v, brand, checked_logo), args.runs)
     deck = qbr_view(derive.of(load_account(ACCOUNT).account, program, TODAY), brand.spec.name)
-    t_deck, _ = timed(lambda: deck_pptx(deck, brand, None, 15), args.runs)
+    t_deck, _ = timed(lambda: deck_pptx(deck, brand, None), args.runs)
     with tempfile.TemporaryDirectory() as tmp:
         heavy = Path(tmp) / "heavy.yaml"
         heavy.write_text(re.sub(r"\n  logo: [^\n]*", "", heavy_text()), encoding="utf-8")
         heavy_deck = qbr_view(derive.of(load_account(heavy).account, program, TODAY),
                               brand.spec.name)
-    t_heavy, _ = timed(lambda: deck_pptx(heavy_deck, brand, None, 15), args.runs)
+    t_heavy, _ = timed(lambda: deck_pptx(heavy_deck, brand, None), args.runs)
     print(f"load+check view : {t_view:.3f} s")
     print(f"plan PDF        : {t_pdf:.3f} s")
     print(f"plan DOCX       : {t_docx:.3f} s")

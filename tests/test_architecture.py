@@ -1,5 +1,5 @@
 """How the code is put together: derived values are computed once per account, in
-``csplan.derive`` only."""
+``csplan.derive`` only, and the deck's slide limit is checked in one place."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ import typing
 
 from click.testing import CliRunner
 from pydantic import BaseModel
+from pptx import Presentation
 
 from csplan import derive
 from csplan.cli import main
 from csplan.inputs.brand import load_brand
+from csplan.inputs.loader import load_account
 from csplan.inputs.program import Program
 from csplan.paths import BRAND
 from csplan.rules.engine import check_file
@@ -123,3 +125,17 @@ def test_one_account_s_check_and_documents_derive_its_health_once(monkeypatch, t
     index_row(result, checked.derived, tmp_path)
     assert calls == ["Northwind Freight"]
 
+
+def test_the_deck_slide_limit_is_checked_by_its_rule_alone(tmp_path):
+    """SP023 counts the storyline before anything is rendered; the renderer does not count
+    again, so a team that switches SP023 off gets its long deck."""
+    program = tmp_path / "program.yaml"
+    program.write_text("checks:\n  levels: {SP023: off}\n  max_deck_slides: 12\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(NORTHWIND), "--out", str(out),
+                                       "--program", str(program), "--formats", "pptx",
+                                       "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    deck = Presentation(str(out / "northwind-freight" / "northwind-freight-qbr-2026-Q4.pptx"))
+    derived = derive.of(load_account(NORTHWIND).account, Program.default(), TODAY)
+    assert len(deck.slides) == derived.slide_count == 13

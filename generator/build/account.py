@@ -108,7 +108,7 @@ def render_account(checked: AccountResult, slug: str, brand: Brand, out: Path,
                 if deck is None:
                     result.notes.append("no QBR in the account (qbrs is empty): no deck built")
                     continue
-                data = _pptx(deck, brand, logo, derived.program.checks.max_deck_slides)
+                data = _pptx(deck, brand, logo)
                 target = folder / deck_filename(slug, deck.quarter)
                 result.outputs.append(write_atomic(target, data, verify_zip, out))
             else:
@@ -158,10 +158,10 @@ def deck_filename(slug: str, quarter: str) -> str:
     return f"{slug}-qbr-{quarter}.pptx"
 
 
-def _pptx(view: QbrView, brand: Brand, logo: Optional[CheckedImage], max_slides: int) -> bytes:
+def _pptx(view: QbrView, brand: Brand, logo: Optional[CheckedImage]) -> bytes:
     from csplan.render.pptx import deck_pptx
 
-    return deck_pptx(view, brand, logo, max_slides)
+    return deck_pptx(view, brand, logo)
 
 
 def _docx(view: PlanView, brand: Brand, logo: Optional[CheckedImage]) -> bytes:

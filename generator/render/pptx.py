@@ -57,8 +57,7 @@ class Box:
 
 
 class _Deck:
-    def __init__(self, view: QbrView, brand: Brand, logo: Optional[CheckedImage],
-                 max_slides: int):
+    def __init__(self, view: QbrView, brand: Brand, logo: Optional[CheckedImage]):
         # The master as load_brand checked and cleaned it (and opened once), never the file.
         if brand.pptx_master is None:
             raise BuildError("the brand has no pptx_master; add one to brand.yaml")
@@ -81,7 +80,6 @@ class _Deck:
         self.colours = brand.colours
         self.family = brand.spec.fonts.family
         self.floor = brand.spec.min_font_pt
-        self.max_slides = max_slides
         self.section_of: dict[str, tuple[str, int]] = _sections(view)
         # the storyline: the kinds of slide the view says the deck has (first of each kind)
         self.kinds = {s.kind: s for s in reversed(view.slides)}
@@ -437,9 +435,6 @@ class _Deck:
                           ["Confirm each owner and date before closing."]
                           + [f"{a} ({o}, {d})" for a, o, d in v.actions],
                           "No action items yet: agree them before closing.")
-        if len(self.prs.slides) > self.max_slides:
-            raise BuildError(f"the deck has {len(self.prs.slides)} slides, more than "
-                             f"{self.max_slides} (SP023); trim milestones, metrics or actions")
         problems = overflows(self.prs, self.measure)
         if problems:
             raise BuildError("layout check: " + "; ".join(problems[:3]))
@@ -583,12 +578,11 @@ def _paras(text_frame) -> list[Para]:
     return out
 
 
-def deck_pptx(view: QbrView, brand: Brand, logo: Optional[CheckedImage],
-              max_slides: int) -> bytes:
-    """Return the QBR deck as PPTX bytes, with the slides of the view's storyline; raise
-    BuildError naming what does not fit."""
+def deck_pptx(view: QbrView, brand: Brand, logo: Optional[CheckedImage]) -> bytes:
+    """Return the QBR deck as PPTX bytes, with the slides of the view's storyline (the SP023
+    rule has checked their number); raise BuildError naming what does not fit."""
     compile_office_xpath()
-    return _Deck(view, brand, logo, max_slides).build()
+    return _Deck(view, brand, logo).build()
 
 
 __all__ = ["deck_pptx", "overflows"]

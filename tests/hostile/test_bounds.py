@@ -218,7 +218,7 @@ def test_document_title_properties_are_cut_to_255_characters():
     derived = derive.of(loaded.account, Program.default(), TODAY)
     data = plan_docx(plan_view(derived, brand.spec.name, None), brand, None)
     assert docx.Document(io.BytesIO(data)).core_properties.title == "N" * 255
-    deck = deck_pptx(qbr_view(derived, brand.spec.name), brand, None, 30)
+    deck = deck_pptx(qbr_view(derived, brand.spec.name), brand, None)
     assert Presentation(io.BytesIO(deck)).core_properties.title == "N" * 255
 
 
