@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from csplan import derive  # noqa: E402
 from csplan.inputs.brand import load_brand  # noqa: E402
 from csplan.inputs.images import check_image  # noqa: E402
 from csplan.inputs.loader import load_account  # noqa: E402
@@ -60,8 +61,11 @@ def main() -> None:
     checked_logo = check_image(folder / "logos" / "northwind.png", [folder], "logo")
     logo = checked_logo.path.as_uri()
 
+    program = Program.default()
+
     def view():
-        return plan_view(load_account(ACCOUNT), TODAY, brand.spec.name, logo)
+        return plan_view(derive.of(load_account(ACCOUNT).account, program, TODAY),
+                         brand.spec.name, logo)
 
     # one warm-up: fonts and templates are loaded once per process
     html_to_pdf(plan_html(view(), brand), folder, [BRAND, folder], view().info)
@@ -69,14 +73,14 @@ def main() -> None:
     t_pdf, _ = timed(lambda: html_to_pdf(plan_html(v, brand), folder, [BRAND, folder], v.info),
                      args.runs)
     t_docx, docx_bytes = timed(lambda: plan_docx(v, brand, checked_logo), args.runs)
-    program = Program.default()
-    deck = qbr_view(load_account(ACCOUNT), program, TODAY, brand.spec.name)
-    t_deck, _ = timed(lambda: deck_pptx(deck, brand, None, 15), args.runs)
+    deck = qbr_view(derive.of(load_account(ACCOUNT).account, program, TODAY), brand.spec.name)
+    t_deck, _ = timed(lambda: deck_pptx(deck, brand, None), args.runs)
     with tempfile.TemporaryDirectory() as tmp:
         heavy = Path(tmp) / "heavy.yaml"
         heavy.write_text(re.sub(r"\n  logo: [^\n]*", "", heavy_text()), encoding="utf-8")
-        heavy_deck = qbr_view(load_account(heavy), program, TODAY, brand.spec.name)
-    t_heavy, _ = timed(lambda: deck_pptx(heavy_deck, brand, None, 15), args.runs)
+        heavy_deck = qbr_view(derive.of(load_account(heavy).account, program, TODAY),
+                              brand.spec.name)
+    t_heavy, _ = timed(lambda: deck_pptx(heavy_deck, brand, None), args.runs)
     print(f"load+check view : {t_view:.3f} s")
     print(f"plan PDF        : {t_pdf:.3f} s")
     print(f"plan DOCX       : {t_docx:.3f} s")

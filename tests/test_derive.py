@@ -116,7 +116,7 @@ def test_no_actuals_means_unknown():
 
 
 def test_northwind_qualifies_for_expansion(northwind):
-    verdict = derive.expansion_verdict(northwind, Program.default(), TODAY)
+    verdict = derive.of(northwind, Program.default(), TODAY).verdict
     assert verdict.qualifies and not verdict.unmet
     assert [c.detail for c in verdict.conditions] == [
         "health green for 84 consecutive days (needs 60)",
@@ -127,7 +127,7 @@ def test_northwind_qualifies_for_expansion(northwind):
 
 
 def test_brightwater_is_withheld_with_reasons(brightwater):
-    verdict = derive.expansion_verdict(brightwater, Program.default(), TODAY)
+    verdict = derive.of(brightwater, Program.default(), TODAY).verdict
     assert not verdict.qualifies
     assert [c.name for c in verdict.unmet] == ["health green", "business metric at target",
                                                "renewal far enough"]
@@ -135,24 +135,24 @@ def test_brightwater_is_withheld_with_reasons(brightwater):
 
 def test_the_gate_comes_from_the_program(northwind):
     longer = program(expansion_gate={"green_days": 90, "min_days_to_renewal": 130})
-    verdict = derive.expansion_verdict(northwind, longer, TODAY)
+    verdict = derive.of(northwind, longer, TODAY).verdict
     assert [c.detail for c in verdict.unmet] == [
         "health green for 84 consecutive days (needs 90)",
         "renewal in 128 days (needs more than 130)"]
     relaxed = program(expansion_gate={"business_metric_at_target": False,
                                       "champion_in_place": False})
-    names = [c.name for c in derive.expansion_verdict(northwind, relaxed, TODAY).conditions]
+    names = [c.name for c in derive.of(northwind, relaxed, TODAY).verdict.conditions]
     assert names == ["health green", "renewal far enough"]
 
 
 def test_default_agenda_is_sixty_minutes(northwind):
-    items = derive.agenda(derive.newest_qbr(northwind))
+    items = derive.of(northwind, Program.default(), TODAY).agenda
     assert sum(i.minutes for i in items) == 60 and len(items) == 6
     assert items[1].section == "Results: goals vs actuals" and items[1].minutes == 15
 
 
 def test_last_quarter_beside_what_happened(northwind):
-    look = derive.last_quarter(northwind, TODAY)
+    look = derive.of(northwind, Program.default(), TODAY).lookback
     assert look.previous.quarter == "2026-Q3"
     assert [(g.goal, g.evidence) for g in look.goals] == [
         ("Switch off two of the three legacy routing tools",
@@ -165,14 +165,22 @@ def test_last_quarter_beside_what_happened(northwind):
 
 def test_no_previous_qbr_means_no_lookback():
     kurier = load_account(ACCOUNTS / "kurierdienst-elbe.yaml").account
-    assert derive.last_quarter(kurier, TODAY) is None and derive.newest_qbr(kurier) is None
+    derived = derive.of(kurier, Program.default(), TODAY)
+    assert derived.lookback is None and derived.qbr is None and derived.slides == []
 
 
 def test_a_goal_answered_by_a_metric_reading_keeps_the_reading():
     bright = load_account(ACCOUNTS / "brightwater-clinics.yaml").account
-    look = derive.last_quarter(bright, TODAY)
+    look = derive.of(bright, Program.default(), TODAY).lookback
     by_goal = {g.goal: g for g in look.goals}
     no_show = by_goal["No-show rate below 14%"]
     assert no_show.source == "metric" and no_show.metric.id == "no-show"
-    assert no_show.reading == (date(2026, 10, 31), 16.8)
+    assert no_show.reading == (date(2026, 10, 31), 16.8) and not no_show.reached
     assert by_goal["All twelve clinics schedule in Fleetline"].source is None
+
+
+def test_the_stale_plan_verdict_counts_days_since_the_review(northwind, brightwater):
+    late = derive.of(brightwater, Program.default(), TODAY).review
+    assert (late.age, late.limit, late.stale) == (69, 45, True)
+    fresh = derive.of(northwind, program(checks={"stale_after_days": 5}), TODAY).review
+    assert (fresh.age, fresh.limit, fresh.stale) == (5, 5, False)

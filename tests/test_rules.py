@@ -3,20 +3,25 @@ Northwind itself, or a near miss, that keeps it quiet."""
 
 from __future__ import annotations
 
+import importlib
+import re
+import sys
 from datetime import date
 
 import pytest
 
+from csplan import derive
 from csplan.rules.engine import run_rules
 from csplan.inputs.loader import load_account
-from csplan.inputs.program import DEFAULTS, RULE_IDS, Program, merge
-from csplan.rules import RULES, summary
-from tests.conftest import NORTHWIND, TODAY, replace_once
+from csplan.inputs.program import DEFAULTS, Program, merge
+from csplan.rules import RULES, discover, summary
+from tests.conftest import NORTHWIND, ROOT, TODAY, replace_once
 
 
 def findings(write_account, text, today=TODAY, program=None):
     loaded = load_account(write_account(text), "a.yaml")
-    return [f.format() for f in run_rules(loaded, program or Program.default(), today)]
+    derived = derive.of(loaded.account, program or Program.default(), today)
+    return [f.format() for f in run_rules(loaded, derived)]
 
 
 def of(rule, lines):
@@ -134,14 +139,69 @@ FIRES = {
 
 
 def test_every_rule_has_a_firing_case_and_a_summary():
-    assert set(FIRES) == set(RULES) == set(RULE_IDS)
+    assert set(FIRES) == set(RULES)
     for rule in RULES.values():
         assert summary(rule) and rule.LEVEL in ("error", "warning")
 
 
+def _ids_in(folder) -> dict[str, str]:
+    """Return module name -> the ID it declares, for every module of ``folder`` with one."""
+    found = {}
+    for path in sorted(folder.glob("*.py")):
+        declared = re.search(r'^ID = "(\w+)"', path.read_text(), re.MULTILINE)
+        if declared:
+            found[path.stem] = declared.group(1)
+    return found
+
+
+def test_the_registry_is_every_rule_module_of_the_package_in_id_order():
+    modules = _ids_in(ROOT / "generator" / "rules")
+    assert modules and sorted(set(modules.values())) == sorted(modules.values())  # unique
+    assert list(RULES) == sorted(modules.values())
+    assert {m.__name__.rsplit(".", 1)[1]: rid for rid, m in RULES.items()} == modules
+    # named by what they check, not by number
+    assert not [name for name in modules if re.fullmatch(r"sp\d+", name)]
+
+
+RULE = 'ID = "{}"\nLEVEL = "warning"\n\n\ndef check(ctx):\n    return []\n'
+
+
+@pytest.fixture
+def package(tmp_path):
+    """Return a function that makes a package of rule modules and imports it."""
+    def make(files: dict[str, str]):
+        root = tmp_path / "extra_rules"
+        root.mkdir()
+        (root / "__init__.py").write_text("")
+        for name, text in files.items():
+            (root / f"{name}.py").write_text(text)
+        sys.path.insert(0, str(tmp_path))
+        try:
+            return importlib.import_module("extra_rules")
+        finally:
+            sys.path.remove(str(tmp_path))
+
+    yield make
+    for name in [n for n in sys.modules if n.split(".")[0] == "extra_rules"]:
+        del sys.modules[name]
+
+
+def test_a_rule_module_dropped_into_the_package_is_picked_up(package):
+    found = discover(package({"alpha": RULE.format("SP101"), "zeta": RULE.format("SP100"),
+                              "engine": "raise AssertionError('the engine is no rule')\n"}))
+    assert [(rid, m.__name__) for rid, m in found.items()] == [
+        ("SP100", "extra_rules.zeta"), ("SP101", "extra_rules.alpha")]  # by id, not by name
+
+
+def test_two_rules_with_one_id_are_refused(package):
+    with pytest.raises(RuntimeError, match=r"rules extra_rules\.one and extra_rules\.other "
+                                           r"share the id SP100"):
+        discover(package({"one": RULE.format("SP100"), "other": RULE.format("SP100")}))
+
+
 def test_northwind_is_quiet():
     loaded = load_account(NORTHWIND)
-    assert run_rules(loaded, Program.default(), TODAY) == []
+    assert run_rules(loaded, derive.of(loaded.account, Program.default(), TODAY)) == []
 
 
 @pytest.mark.parametrize("rule", sorted(FIRES))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from csplan.build import layout
+from csplan.derive import Derived
 from csplan.inputs.brand import Brand
 from csplan.exceptions import BrandError, BuildError
 from csplan.findings import Finding
@@ -73,9 +74,10 @@ def clashes(slugs: list[str]) -> dict[int, list[int]]:
             for group in by_folder.values() if len(group) > 1 for i in group}
 
 
-def render_account(checked: AccountResult, slug: str, program: Program, brand: Brand,
-                   out: Path, formats: tuple, today: date) -> BuildResult:
-    """Return the result of rendering every requested format of one checked account.
+def render_account(checked: AccountResult, slug: str, brand: Brand, out: Path,
+                   formats: tuple) -> BuildResult:
+    """Return the result of rendering every requested format of one checked account, from
+    the derived values its check computed (for its program and today).
 
     Each format comes from the registry (``csplan.render.FORMATS``); a view is made once and
     shared by the formats that take it.
@@ -84,14 +86,13 @@ def render_account(checked: AccountResult, slug: str, program: Program, brand: B
     path = Path(checked.file)
     result = BuildResult(file=checked.file, findings=list(checked.findings), slug=slug)
     try:
-        loaded = checked.loaded
-        assert loaded is not None
+        loaded, derived = checked.loaded, checked.derived
+        assert loaded is not None and derived is not None
         logo = None
         if loaded.logo_path is not None:
             logo = check_image(loaded.logo_path, [path.parent], "logo")
-        views = Views(Source(loaded, program, today, brand.spec.name,
-                             logo.path.as_uri() if logo else None))
-        ctx = RenderContext(brand, logo, path.parent, program.checks.max_deck_slides)
+        views = Views(Source(derived, brand.spec.name, logo.path.as_uri() if logo else None))
+        ctx = RenderContext(brand, logo, path.parent)
         for name in formats:
             format_started = time.perf_counter()
             fmt = FORMATS[name]
@@ -128,17 +129,15 @@ def file_of(fmt: Format, out: Path, slug: str, view) -> Path:
     return folder / fmt.filename(slug, view)
 
 
-def preflight(checked: AccountResult, program: Program, brand: Brand, today: date,
-              formats: tuple) -> None:
+def preflight(checked: AccountResult, brand: Brand, formats: tuple) -> None:
     """Run each format's preflight on one account (for the PDFs: render and discard its
     HTML), once before a book is built, so a broken brand template is found before any
     account is."""
-    loaded = checked.loaded
-    assert loaded is not None
+    loaded, derived = checked.loaded, checked.derived
+    assert loaded is not None and derived is not None
     logo = loaded.logo_path
-    views = Views(Source(loaded, program, today, brand.spec.name,
-                         logo.as_uri() if logo else None))
-    ctx = RenderContext(brand, None, Path(checked.file).parent, program.checks.max_deck_slides)
+    views = Views(Source(derived, brand.spec.name, logo.as_uri() if logo else None))
+    ctx = RenderContext(brand, None, Path(checked.file).parent)
     for name in formats:
         fmt = FORMATS[name]
         if fmt.preflight is not None:

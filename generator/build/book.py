@@ -293,7 +293,7 @@ def _check(path: Path, program: Program, options: BookOptions, shared: str) -> _
 
     checked = check_file(path, program, options.today)
     loaded = checked.loaded
-    row = index_row(BuildResult(file=str(path)), loaded, program, options.today, options.out)
+    row = index_row(BuildResult(file=str(path)), checked.derived, options.out)
     logo = loaded.logo_path if loaded else None
     return _Checked(str(path), program, _name(checked), checked.findings,
                     checked.failed(options.strict),
@@ -326,7 +326,7 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
     def record(index: int, result: BuildResult, facts: dict[str, str],
                entry: Optional[_Entry] = None) -> None:
         results[index] = result
-        row = index_row(result, None, programs.for_account(files[index]), options.today, out)
+        row = index_row(result, None, out)
         book.rows[result.file] = {**row, **facts}
         key = _key(files[index], options)
         if entry is not None:
@@ -430,7 +430,7 @@ def _try_brand_templates(account: _Checked, options: BookOptions) -> None:
         return
     try:
         checked = check_file(Path(account.file), account.program, options.today)
-        preflight(checked, account.program, options.brand, options.today, options.formats)
+        preflight(checked, options.brand, options.formats)
     except BrandError as exc:
         raise CsplanError(str(exc)) from None
     except Exception:  # noqa: BLE001 - anything else is the account's, reported by its build
@@ -504,8 +504,8 @@ def _worker(options: BookOptions, conn, inherited: list, parent: int) -> None:
             if checked.failed(options.strict):  # the file changed since it was checked
                 result = BuildResult(file=job.file, slug=job.slug, findings=checked.findings)
             else:
-                result = render_account(checked, job.slug, job.program, options.brand,
-                                        options.out, options.formats, options.today)
+                result = render_account(checked, job.slug, options.brand, options.out,
+                                        options.formats)
             del checked
             outputs = [{"path": p.relative_to(options.out).as_posix(),
                         "size": p.stat().st_size, "sha256": _sha256(p)}

@@ -12,13 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import Optional
 
-from csplan import __version__, derive
+from csplan import __version__
 
 from csplan.build import layout
 from csplan.build.account import BuildResult
-from csplan.inputs.loader import LoadedAccount
+from csplan.derive import Derived
 from csplan.paths import template_environment
-from csplan.inputs.program import Program
 from csplan.build.write import write_atomic
 
 REPORT_FILE = "build-report.json"
@@ -55,9 +54,8 @@ def write_report(results: list[BuildResult], out: Path, today: date, seconds: fl
                         inside=out)
 
 
-def index_row(result: BuildResult, loaded: Optional[LoadedAccount], program: Program,
-              today: date, out: Path) -> dict:
-    """Return what the index shows of one account."""
+def index_row(result: BuildResult, derived: Optional[Derived], out: Path) -> dict:
+    """Return what the index shows of one account (its ``derived`` values when it loaded)."""
     row = {"name": result.account or Path(result.file).stem, "file": result.file,
            "status": result.status, "segment": "", "renewal": "", "band": "", "score": "",
            "plan_status": "", "errors": sum(1 for f in result.findings if f.level == "error"),
@@ -66,13 +64,11 @@ def index_row(result: BuildResult, loaded: Optional[LoadedAccount], program: Pro
            result.findings else "",
            "documents": [(Path(p).suffix.lstrip(".").upper(), layout.relative(p, layout.internal(out)))
                          for p in result.outputs]}
-    if loaded is not None:
-        a = loaded.account
-        series = derive.health_series(a, program, today)
+    if derived is not None:
+        a, last = derived.account, derived.latest_health
         row.update(segment=a.account.segment, renewal=a.contract.renewal.isoformat(),
                    plan_status=a.status.replace("-", " "),
-                   band=series[-1].band if series else "", score=f"{series[-1].score:g}"
-                   if series else "")
+                   band=last.band if last else "", score=f"{last.score:g}" if last else "")
     return row
 
 

@@ -33,7 +33,6 @@ class RenderContext:
     brand: Any  # csplan.inputs.brand.Brand
     logo: Any = None  # Optional[csplan.inputs.images.CheckedImage]
     account_folder: Optional[Path] = None
-    max_slides: Optional[int] = None  # the program's limit on deck slides
 
 
 def verify_zip(path: Path) -> None:

@@ -26,7 +26,6 @@ from csplan.inputs.brand import Brand
 from csplan.views.docinfo import office_package
 from csplan.inputs.images import CheckedImage
 from csplan.exceptions import BuildError
-from csplan.views.storyline import metrics_per_slide
 from csplan.render.fit import EMU_PER_PT, INSET_X, INSET_Y, Measure, Para, measure_for
 from csplan.render import officelang
 from csplan.render.xpath import compile_office_xpath
@@ -60,8 +59,7 @@ class Box:
 
 
 class _Deck:
-    def __init__(self, view: QbrView, brand: Brand, logo: Optional[CheckedImage],
-                 max_slides: int):
+    def __init__(self, view: QbrView, brand: Brand, logo: Optional[CheckedImage]):
         # The master as load_brand checked and cleaned it (and opened once), never the file.
         if brand.pptx_master is None:
             raise BuildError("the brand has no pptx_master; add one to brand.yaml")
@@ -84,8 +82,9 @@ class _Deck:
         self.colours = brand.colours
         self.family = brand.spec.fonts.family
         self.floor = brand.spec.min_font_pt
-        self.max_slides = max_slides
         self.section_of: dict[str, tuple[str, int]] = _sections(view)
+        # the storyline: the kinds of slide the view says the deck has (first of each kind)
+        self.kinds = {s.kind: s for s in reversed(view.slides)}
 
     @property
     def tones(self) -> dict[str, str]:
@@ -297,7 +296,7 @@ class _Deck:
                              [_("No success metrics are agreed yet: agree them in this QBR.")],
                              _("No success metrics are agreed yet."))
             return
-        per = metrics_per_slide(len(metrics))
+        per = self.kinds["results"].per_slide
         pages = [metrics[i:i + per] for i in range(0, len(metrics), per)]
         for number, page in enumerate(pages):
             shown = title if number == 0 else _continued(title)
@@ -390,7 +389,7 @@ class _Deck:
         self.title_slide()
         self.agenda_slide()
         tone = self.tones
-        if v.previous_quarter:
+        if "lookback" in self.kinds:
             self.table_slides(
                 _("Last quarter ({quarter}): what we committed, what happened").format(
                     quarter=v.previous_quarter),
@@ -400,7 +399,7 @@ class _Deck:
                 _("Nothing was committed at the last QBR."),
                 tones=[{1: tone[t]} for _c, _h, t in v.committed])
         self.metric_slides()
-        if v.value:
+        if "value" in self.kinds:
             self.table_slides(_("Value realized"), "value",
                               (_("What we achieved"), _("Value"), _("Basis")),
                               list(v.value), (38, 22, 40),
@@ -432,12 +431,12 @@ class _Deck:
                          [_("Agree each goal with the champion; each needs an owner and a "
                             "number.")] + list(v.goals),
                          _("No goals for next quarter are set yet."))
-        if v.roadmap:
+        if "roadmap" in self.kinds:
             self.table_slides(_("Roadmap"), "roadmap",
                               (_("Coming"), _("Why it matters to you"), _("When")),
                               list(v.roadmap), (34, 50, 16),
                               [f"{i}: {w}" for i, w, _eta in v.roadmap], "")
-        if v.expansion:
+        if "expansion" in self.kinds and v.expansion:
             opportunity, basis = v.expansion
             paras = [Para(opportunity, 24, bold=True, space_after=12)]
             if basis:
@@ -450,9 +449,6 @@ class _Deck:
                           [_("Confirm each owner and date before closing.")]
                           + [f"{a} ({o}, {d})" for a, o, d in v.actions],
                           _("No action items yet: agree them before closing."))
-        if len(self.prs.slides) > self.max_slides:
-            raise BuildError(f"the deck has {len(self.prs.slides)} slides, more than "
-                             f"{self.max_slides} (SP023); trim milestones, metrics or actions")
         problems = overflows(self.prs, self.measure)
         if problems:
             raise BuildError("layout check: " + "; ".join(problems[:3]))
@@ -614,11 +610,11 @@ def _paras(text_frame) -> list[Para]:
     return out
 
 
-def deck_pptx(view: QbrView, brand: Brand, logo: Optional[CheckedImage],
-              max_slides: int) -> bytes:
-    """Return the QBR deck as PPTX bytes; raise BuildError naming what does not fit."""
+def deck_pptx(view: QbrView, brand: Brand, logo: Optional[CheckedImage]) -> bytes:
+    """Return the QBR deck as PPTX bytes, with the slides of the view's storyline (the SP023
+    rule has checked their number); raise BuildError naming what does not fit."""
     compile_office_xpath()
-    return _Deck(view, brand, logo, max_slides).build()
+    return _Deck(view, brand, logo).build()
 
 
 __all__ = ["deck_pptx", "overflows"]
@@ -626,4 +622,4 @@ __all__ = ["deck_pptx", "overflows"]
 
 def render(view: QbrView, ctx) -> bytes:
     """The registry's entry point for ``pptx``: the QBR deck."""
-    return deck_pptx(view, ctx.brand, ctx.logo, ctx.max_slides)
+    return deck_pptx(view, ctx.brand, ctx.logo)

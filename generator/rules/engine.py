@@ -9,60 +9,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from csplan import derive
+from csplan.derive import Derived
 from csplan.exceptions import CsplanError, SourceError
 from csplan.findings import Finding
 from csplan.system import internal_error
 from csplan.inputs.loader import LoadedAccount, account_files, load_account
-from csplan.inputs.model import Account
 from csplan.inputs.program import Program, Programs
 
 
-@dataclass
-class Context:
-    """What a rule may look at: the account and its positions, the program, today, and
-    derived values computed once per account."""
+def run_rules(loaded: LoadedAccount, derived: Derived) -> list[Finding]:
+    """Return every rule's findings for ``loaded``, at the level its program sets, sorted.
 
-    loaded: LoadedAccount
-    program: Program
-    today: date
-
-    @property
-    def account(self) -> Account:
-        return self.loaded.account
-
-    @cached_property
-    def health(self) -> list[derive.WeekHealth]:
-        return derive.health_series(self.account, self.program, self.today)
-
-    @cached_property
-    def verdict(self) -> derive.ExpansionVerdict:
-        return derive.expansion_verdict(self.account, self.program, self.today)
-
-    @cached_property
-    def progress(self) -> dict[str, derive.MetricProgress]:
-        start = self.account.contract.start
-        return {m.id: derive.metric_progress(m, start, self.today) for m in self.account.metrics}
-
-
-def run_rules(loaded: LoadedAccount, program: Program, today: date) -> list[Finding]:
-    """Return every rule's findings for ``loaded``, at the level the program sets, sorted.
-
-    A rule the program switches ``off`` is not run.
+    Each rule reads the account's ``derived`` values (``derive.of``); a rule the program
+    switches ``off`` is not run.
     """
     from csplan.rules import RULES
 
-    ctx = Context(loaded, program, today)
     findings: list[Finding] = []
     for rule_id, rule in RULES.items():
-        level = program.checks.levels.get(rule_id, rule.LEVEL)
+        level = derived.program.checks.levels.get(rule_id, rule.LEVEL)
         if level == "off":
             continue
-        for path, message in rule.check(ctx):
+        for path, message in rule.check(derived):
             findings.append(loaded.finding(tuple(path), level, rule_id, message))
     return sorted(findings)
 
@@ -79,6 +51,7 @@ class AccountResult:
     file: str
     findings: list[Finding] = field(default_factory=list)
     loaded: Optional[LoadedAccount] = None
+    derived: Optional[Derived] = None  # what the rules read, for the documents and the index
 
     def failed(self, strict: bool = False) -> bool:
         return self.loaded is None or failed(self.findings, strict)
@@ -93,8 +66,9 @@ def check_file(path: Path, program: Program, today: date) -> AccountResult:
     result = AccountResult(file=str(path))
     try:
         loaded = load_account(path)
-        result.findings = sorted(loaded.warnings + run_rules(loaded, program, today))
-        result.loaded = loaded
+        derived = derive.of(loaded.account, program, today)
+        result.findings = sorted(loaded.warnings + run_rules(loaded, derived))
+        result.loaded, result.derived = loaded, derived
     except SourceError as exc:
         result.findings = sorted(exc.findings)
     except Exception:  # noqa: BLE001 - one account's crash must not stop the others

@@ -10,18 +10,16 @@ internal and rendered only into ``OUT/_internal/``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from importlib import import_module
 from typing import Any, Callable, Optional
 
 
 @dataclass(frozen=True)
 class Source:
-    """What a view is made from: one checked account on one day, for one vendor."""
+    """What a view is made from: one checked account's derived values (its account, program
+    and today included, ``csplan.derive.Derived``), for one vendor."""
 
-    loaded: Any  # csplan.inputs.loader.LoadedAccount
-    program: Any  # csplan.inputs.program.Program
-    today: date
+    derived: Any  # csplan.derive.Derived
     vendor_name: str
     logo_uri: Optional[str] = None
 

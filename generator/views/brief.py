@@ -1,7 +1,8 @@
 """The internal view: what the CSM and their manager see, health and notes included.
 
-Kept apart from ``view`` (the customer-safe view) on purpose: the QBR prep brief and the
-portfolio are built from here, and no customer document ever is.
+Kept apart from ``customer`` (the customer-safe views) on purpose: the QBR prep brief and
+the portfolio are built from an account's ``Derived`` values, health included, and no
+customer document ever is.
 """
 
 from __future__ import annotations
@@ -9,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from csplan import derive
+from csplan.derive import Derived
 from csplan.views.docinfo import DocInfo
 from csplan.views.fmt import Formatter
-from csplan.inputs.loader import LoadedAccount
-from csplan.inputs.program import Program
 from csplan.views.customer import Row, author, label
 from csplan.views.words import N_, _, language, ngettext
 
@@ -55,14 +54,13 @@ class BriefView:
         return _(BANDS[self.band])
 
 
-def brief_view(loaded: LoadedAccount, program: Program, today: date,
-               vendor_name: str) -> BriefView:
-    """Return the internal QBR prep brief of one account on ``today``."""
-    a = loaded.account
+def brief_view(derived: Derived, vendor_name: str) -> BriefView:
+    """Return the internal QBR prep brief of one account on its ``today``."""
+    a, program, today = derived.account, derived.program, derived.today
     fmt = Formatter(a.account.locale, a.account.currency)
-    series = derive.health_series(a, program, today)
-    last = series[-1] if series else None
-    weights = derive.health_weights(a, program)
+    series = derived.health
+    last = derived.latest_health
+    weights = derived.weights
     dims = []
     for name, weight in weights.items():
         now = last.scores.get(name) if last else None
@@ -70,8 +68,8 @@ def brief_view(loaded: LoadedAccount, program: Program, today: date,
         change = "" if now is None or before is None else f"{now - before:+g}"
         dims.append(Row((label(name), f"{weight:g}%", "–" if now is None else f"{now:g}",
                          change)))
-    alerts = _grouped_alerts(derive.health_alerts(series, program), series, fmt)
-    call = derive.playbook_call(a, program, today)
+    alerts = _grouped_alerts(derived.alerts, series, fmt)
+    call = derived.playbook
     steps: tuple[Row, ...] = ()
     playbook, reason = _("No playbook: health calls for no action this week"), ""
     if call is not None:
@@ -83,8 +81,8 @@ def brief_view(loaded: LoadedAccount, program: Program, today: date,
                            _(ROLE_NAMES[s.owner]) if s.owner in ROLE_NAMES else label(s.owner),
                            s.action))
                       for s in book.steps)
-    verdict = derive.expansion_verdict(a, program, today)
-    qbr = derive.newest_qbr(a)
+    verdict = derived.verdict
+    qbr = derived.qbr
     upcoming = qbr if qbr is not None and qbr.date >= today else None
     actions = []
     for q in a.qbrs_by_date():
@@ -139,7 +137,7 @@ def brief_view(loaded: LoadedAccount, program: Program, today: date,
         playbook_reason=reason, playbook_steps=steps,
         expansion="qualifies" if verdict.qualifies else "withheld",
         conditions=tuple((c.detail, c.met) for c in verdict.conditions),
-        churn=tuple(churn_indicators(loaded, program, today)),
+        churn=tuple(churn_indicators(derived)),
         actions=tuple(actions), notes=(a.internal.notes or "") if a.internal else "",
         checklist=tuple(checklist),
         info=DocInfo.on(today, title=_("{account}: QBR prep brief (internal)").format(
@@ -177,21 +175,20 @@ def _grouped_alerts(alerts, series, fmt: Formatter) -> list[str]:
     return out
 
 
-def churn_indicators(loaded: LoadedAccount, program: Program, today: date) -> list[str]:
+def churn_indicators(derived: Derived) -> list[str]:
     """Return the churn indicators present: champion gone, missed touchpoints, metrics off
     track, renewal within 90 days with no QBR scheduled."""
-    a = loaded.account
+    a, today = derived.account, derived.today
     found = []
     if not a.stakeholders_with("champion"):
         found.append(_("Champion gone: no stakeholder has role champion"))
-    stale = program.checks.stale_after_days
-    if a.last_reviewed is None or (today - a.last_reviewed).days > stale:
+    stale = derived.review.limit
+    if derived.review.stale:
         found.append(ngettext(
             "Missed touchpoints: plan not reviewed with the champion in {days} day",
             "Missed touchpoints: plan not reviewed with the champion in {days} days",
             stale).format(days=stale))
-    off = [m.name for m in a.metrics
-           if derive.metric_progress(m, a.contract.start, today).on_track is False]
+    off = [m.name for m in a.metrics if derived.progress[m.id].on_track is False]
     if off:
         found.append(_("Metrics off track: {metrics}").format(metrics=", ".join(off)))
     to_renewal = (a.contract.renewal - today).days
@@ -205,4 +202,4 @@ def churn_indicators(loaded: LoadedAccount, program: Program, today: date) -> li
 
 def brief_of(source) -> BriefView:
     """The brief view of a ``csplan.views.Source`` (the registry's entry point)."""
-    return brief_view(source.loaded, source.program, source.today, source.vendor_name)
+    return brief_view(source.derived, source.vendor_name)

@@ -1,8 +1,10 @@
 """The customer-safe view: everything a customer document shows, already written out.
 
-Renderers take a ``PlanView`` and nothing else. It is built from a copy of the account with
-``health`` and ``internal`` removed, so no renderer can print them, and every date, number
-and amount is formatted here once, so the DOCX and the PDF show the same text.
+Renderers take a ``PlanView`` (or a ``QbrView``) and nothing else. It is built from the
+account's derived values (``csplan.derive.Derived``) and a copy of the account with ``health``
+and ``internal`` removed; it holds only written-out text and numbers, never the account or its
+internal values, so no renderer can print them. Every date, number and amount is formatted
+here once, so the DOCX and the PDF show the same text.
 """
 
 from __future__ import annotations
@@ -11,10 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
-from csplan import derive
+from csplan.derive import Derived, MetricProgress, SlideSpec
 from csplan.views.docinfo import DocInfo
 from csplan.views.fmt import Formatter
-from csplan.inputs.loader import LoadedAccount
 from csplan.inputs.model import Account, Metric
 from csplan.views.words import N_, _, ngettext, pgettext
 
@@ -219,10 +220,9 @@ def customer_safe(account: Account) -> Account:
     return account.model_copy(update={"health": None, "internal": None}, deep=True)
 
 
-def plan_view(loaded: LoadedAccount, today: date, vendor_name: str,
-              logo: Optional[str] = None) -> PlanView:
-    """Return the customer-safe view of the account's joint success plan on ``today``."""
-    a = customer_safe(loaded.account)
+def plan_view(derived: Derived, vendor_name: str, logo: Optional[str] = None) -> PlanView:
+    """Return the customer-safe view of the account's joint success plan on its ``today``."""
+    a, today = customer_safe(derived.account), derived.today
     fmt = Formatter(a.account.locale, a.account.currency)
 
     def name(person_id: Optional[str]) -> str:
@@ -266,9 +266,10 @@ def plan_view(loaded: LoadedAccount, today: date, vendor_name: str,
         secondary_goals=tuple(a.objectives.secondary_goals),
         success_quote=(statement.quote or "") if statement else "",
         success_by=name(statement.by) if statement and statement.by else "",
-        metrics=tuple(_metric_row(m, a, fmt, today, name) for m in a.metrics),
+        metrics=tuple(_metric_row(m, derived.progress[m.id], a, fmt, today, name)
+                      for m in a.metrics),
         indicators=tuple(a.leading_indicators),
-        phases=_phases(a, fmt, today, name),
+        phases=_phases(a, derived.milestone_states, fmt, name),
         commitments_vendor=tuple(a.commitments.vendor),
         commitments_customer=tuple(a.commitments.customer),
         stakeholders=Table(
@@ -301,8 +302,8 @@ def plan_view(loaded: LoadedAccount, today: date, vendor_name: str,
     )
 
 
-def _metric_row(m: Metric, a: Account, fmt: Formatter, today: date, name) -> MetricRow:
-    p = derive.metric_progress(m, a.contract.start, today)
+def _metric_row(m: Metric, p: MetricProgress, a: Account, fmt: Formatter, today: date,
+                name) -> MetricRow:
     # Translators: the state of a success metric
     if p.latest is None:
         state, tone = _("No data yet"), "neutral"
@@ -334,13 +335,13 @@ def _metric_row(m: Metric, a: Account, fmt: Formatter, today: date, name) -> Met
         state=state, tone=tone, chart=chart)
 
 
-def _phases(a: Account, fmt: Formatter, today: date, name) -> tuple[Phase, ...]:
+def _phases(a: Account, states: dict[str, str], fmt: Formatter, name) -> tuple[Phase, ...]:
     phases = []
     for key, title in PHASES.items():
         rows = []
         for m in sorted((m for m in a.milestones if m.phase == key),
                         key=lambda m: (m.due or date.max, m.title)):
-            state = derive.milestone_state(m, today)
+            state = states[m.id]
             done_on = fmt.date(m.done_on) if m.status == "done" else ""
             rows.append(MilestoneRow(m.title, name(m.owner), fmt.date(m.due), done_on,
                                      _(STATES[state]), STATE_TONE[state], m.time_to_value))
@@ -393,19 +394,19 @@ class QbrView:
     expansion: Optional[tuple[str, str]]  # (opportunity, basis) only when the account qualifies
     actions: tuple[tuple[str, str, str], ...]  # (action, owner, due)
     info: DocInfo  # the file's properties: title, subject, author, language, date
+    slides: tuple[SlideSpec, ...] = ()  # the storyline: the slides the deck has, in order
     logo: Optional[str] = None
 
 
-def qbr_view(loaded: LoadedAccount, program, today: date, vendor_name: str,
+def qbr_view(derived: Derived, vendor_name: str,
              logo: Optional[str] = None) -> Optional[QbrView]:
     """Return the customer-safe view of the newest QBR's deck, or None with no QBR.
 
-    The expansion verdict is computed from the full account (it needs health) and only its
+    The expansion verdict is derived from the full account (it needs health) and only its
     yes/no reaches the view: an expansion is shown only when the account qualifies.
     """
-    qualifies = derive.expansion_verdict(loaded.account, program, today).qualifies
-    a = customer_safe(loaded.account)
-    qbr = derive.newest_qbr(a)
+    qualifies = derived.verdict.qualifies
+    a, today, qbr = customer_safe(derived.account), derived.today, derived.qbr
     if qbr is None:
         return None
     fmt = Formatter(a.account.locale, a.account.currency)
@@ -413,7 +414,7 @@ def qbr_view(loaded: LoadedAccount, program, today: date, vendor_name: str,
     def name(person_id: Optional[str]) -> str:
         return (a.person_name(person_id) or _(UNKNOWN_PERSON)) if person_id else ""
 
-    look = derive.last_quarter(a, today)
+    look = derived.lookback
     committed: list[tuple[str, str, str]] = []
     if look is not None:
         for goal in look.goals:
@@ -423,7 +424,7 @@ def qbr_view(loaded: LoadedAccount, program, today: date, vendor_name: str,
                 happened = _("{metric}: {value} ({day})").format(
                     metric=goal.metric.name, value=fmt.value(value, goal.metric.unit),
                     day=fmt.date(on))
-                tone = "good" if derive.reached(goal.metric, value) else "neutral"
+                tone = "good" if goal.reached else "neutral"
             elif goal.evidence:
                 happened = goal.evidence if goal.source == "win" else _(
                     "Done: {milestone}").format(milestone=goal.evidence)
@@ -444,22 +445,23 @@ def qbr_view(loaded: LoadedAccount, program, today: date, vendor_name: str,
                               {"done": "good", "open": "neutral", "overdue": "warning"}[
                                   action.state]))
     # the same rows the plan shows (owner "(not named)" as there), so the numbers agree
-    metrics = [DeckMetric(_metric_row(m, a, fmt, today, lambda p: _plan_name(a, p)),
+    metrics = [DeckMetric(_metric_row(m, derived.progress[m.id], a, fmt, today,
+                                      lambda p: _plan_name(a, p)),
                           _deck_chart(m, a, fmt, today)) for m in a.metrics]
-    chosen = derive.qbr_milestones(a)
+    chosen = derived.qbr_milestones
+    states = derived.milestone_states
     done = sum(1 for m in a.milestones if m.status == "done")
     later = sum(1 for m in a.milestones if m.status != "done") - sum(
         1 for m in chosen if m.status != "done")
     milestones = tuple(
         (m.title, _(PHASES[m.phase]), name(m.owner), fmt.date(m.due),
-         _(STATES[derive.milestone_state(m, today)]),
-         STATE_TONE[derive.milestone_state(m, today)])
+         _(STATES[states[m.id]]), STATE_TONE[states[m.id]])
         for m in chosen)
     return QbrView(
         account_name=a.account.name, vendor_name=vendor_name, quarter=qbr.quarter,
         date=fmt.date(qbr.date), attendees=tuple(name(p) for p in qbr.attendees),
         agenda=tuple((item.section if qbr.agenda else _(item.section), item.minutes,
-                      name(item.owner)) for item in derive.agenda(qbr)),
+                      name(item.owner)) for item in derived.agenda),
         previous_quarter=look.previous.quarter if look else "",
         committed=tuple(committed), metrics=tuple(metrics),
         value=tuple((v.claim, v.value, v.basis or "") for v in qbr.value),
@@ -480,6 +482,7 @@ def qbr_view(loaded: LoadedAccount, program, today: date, vendor_name: str,
         info=document_info(a, today, vendor_name, _("QBR {quarter}").format(quarter=qbr.quarter),
                            _("Quarterly business review {quarter}").format(
                                quarter=qbr.quarter)),
+        slides=tuple(derived.slides),
         logo=logo,
     )
 
@@ -506,9 +509,9 @@ def _deck_chart(m: Metric, a: Account, fmt: Formatter, today: date) -> Optional[
 
 def plan_of(source) -> PlanView:
     """The plan view of a ``csplan.views.Source`` (the registry's entry point)."""
-    return plan_view(source.loaded, source.today, source.vendor_name, source.logo_uri)
+    return plan_view(source.derived, source.vendor_name, source.logo_uri)
 
 
 def deck_of(source) -> Optional[QbrView]:
     """The deck view of a ``csplan.views.Source``, or None when the account has no QBR."""
-    return qbr_view(source.loaded, source.program, source.today, source.vendor_name)
+    return qbr_view(source.derived, source.vendor_name)

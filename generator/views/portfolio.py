@@ -1,6 +1,7 @@
 """The portfolio: where the risk, the renewals and the capacity are across a book (internal).
 
-Every number comes from the same derived values ``check`` uses, for the same date.
+Every number comes from each account's ``Derived`` values, the ones ``check`` reads, for the
+same date.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from datetime import date
 from typing import Optional
 
 from csplan import derive
+from csplan.derive import WeekHealth
 from csplan.derive.capacity import capacity, csm_of
 from csplan.findings import Finding
 from csplan.inputs.loader import LoadedAccount
@@ -63,7 +65,7 @@ def segment_for_arr(arr: float, program: Program) -> str:
         program.segments.items(), key=lambda kv: kv[1].arr_min)[0]
 
 
-def _trend(series: list[derive.WeekHealth]) -> str:
+def _trend(series: list[WeekHealth]) -> str:
     if len(series) < 2:
         return "none"
     change = series[-1].score - series[-2].score
@@ -73,19 +75,18 @@ def _trend(series: list[derive.WeekHealth]) -> str:
 def _line(item: LoadedAccount, program: Program, today: date) -> AccountLine:
     """Return one account's line of the portfolio."""
     a = item.account
-    series = derive.health_series(a, program, today)
-    band = series[-1].band if series else "none"
+    derived = derive.of(a, program, today)
+    series = derived.health
+    band = derived.band or "none"
     days = (a.contract.renewal - today).days
-    stale = a.last_reviewed is None or (
-        today - a.last_reviewed).days > program.checks.stale_after_days
-    stalled = [m.title for m in a.milestones
-               if derive.milestone_state(m, today) == "stalled"]
+    stale = derived.review.stale
+    stalled = [m.title for m in a.milestones if derived.milestone_states[m.id] == "stalled"]
     return AccountLine(
         name=a.account.name, file=item.name, segment=a.account.segment, csm=csm_of(a),
         arr=a.account.arr, currency=a.account.currency, band=band,
         score=series[-1].score if series else None, trend=_trend(series),
         renewal=a.contract.renewal.isoformat(), days_to_renewal=days, stale=stale,
-        stalled=stalled, expansion_qualifies=derive.expansion_verdict(a, program, today).qualifies,
+        stalled=stalled, expansion_qualifies=derived.verdict.qualifies,
         arr_segment=segment_for_arr(a.account.arr, program))
 
 

@@ -215,10 +215,10 @@ def test_document_title_properties_are_cut_to_255_characters():
     loaded = load_account(NORTHWIND)
     loaded.account.account.name = "N" * 400  # past the model's bound, as a bug might do
     brand = load_brand(BRAND)
-    data = plan_docx(plan_view(loaded, TODAY, brand.spec.name, None), brand, None)
+    derived = derive.of(loaded.account, Program.default(), TODAY)
+    data = plan_docx(plan_view(derived, brand.spec.name, None), brand, None)
     assert docx.Document(io.BytesIO(data)).core_properties.title == "N" * 255
-    deck = qbr_view(loaded, Program.default(), TODAY, brand.spec.name)
-    deck = deck_pptx(deck, brand, None, 30)
+    deck = deck_pptx(qbr_view(derived, brand.spec.name), brand, None)
     assert Presentation(io.BytesIO(deck)).core_properties.title == "N" * 255
 
 

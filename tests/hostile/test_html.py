@@ -125,8 +125,7 @@ def test_every_html_handed_to_weasyprint_has_the_policy_and_still_renders(tmp_pa
     checked = check_file(book / "northwind-freight.yaml", Programs().for_account(book / "x"),
                          TODAY)
     out = tmp_path / "out"
-    result = build_module.render_account(checked, "northwind", program, brand, out,
-                                         ("pdf", "brief"), TODAY)
+    result = build_module.render_account(checked, "northwind", brand, out, ("pdf", "brief"))
     assert result.status == "built", result.findings
     written, problems = build_module.program_documents([], program, brand, out, TODAY, ("pdf",))
     assert [p.name for p in written] == ["cs-program.pdf"] and not problems

@@ -53,8 +53,8 @@ def test_a_build_reads_only_allowed_files_and_opens_no_connection(book, tmp_path
     CONNECTS.clear()
     _active = True
     try:
-        result = render_account(checked, "northwind-freight", program, brand, out,
-                                ("docx", "pdf", "pptx"), date(2026, 11, 23))
+        result = render_account(checked, "northwind-freight", brand, out,
+                                ("docx", "pdf", "pptx"))
     finally:
         _active = False
     assert result.status == "built", result.findings

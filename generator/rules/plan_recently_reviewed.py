@@ -8,13 +8,10 @@ LEVEL = "warning"
 
 
 def check(ctx):
-    limit = ctx.program.checks.stale_after_days
-    reviewed = ctx.account.last_reviewed
-    if reviewed is None:
+    review = ctx.review
+    if review.age is None:
         yield ("last_reviewed",), "last_reviewed is not set; go through the plan with the champion " \
                           "and record the date"
-        return
-    age = (ctx.today - reviewed).days
-    if age > limit:
-        yield ("last_reviewed",), (f"plan last reviewed {age} days ago (more than {limit}); "
-                                   "review it with the champion")
+    elif review.stale:
+        yield ("last_reviewed",), (f"plan last reviewed {review.age} days ago (more than "
+                                   f"{review.limit}); review it with the champion")

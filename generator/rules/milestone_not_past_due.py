@@ -3,16 +3,14 @@
 Plan status comes from due dates, not from how it feels.
 """
 
-from csplan import derive
-
 ID = "SP017"
 LEVEL = "warning"
 
 
 def check(ctx):
     for i, m in enumerate(ctx.account.milestones):
-        late = derive.days_late(m, ctx.today)
+        late = ctx.days_late[m.id]
         if late:
-            state = derive.milestone_state(m, ctx.today).replace("-", " ")
+            state = ctx.milestone_states[m.id].replace("-", " ")
             yield ("milestones", i, "due"), (f"milestone '{m.id}' is {late} days past due "
                                              f"({state}); finish it or agree a new date")

@@ -3,14 +3,12 @@
 Expansion is earned, not sold: the message names each unmet condition of the expansion gate.
 """
 
-from csplan import derive
-
 ID = "SP015"
 LEVEL = "warning"
 
 
 def check(ctx):
-    qbr = derive.newest_qbr(ctx.account)
+    qbr = ctx.qbr
     if qbr is None or qbr.expansion is None or ctx.verdict.qualifies:
         return
     index = ctx.account.qbrs.index(qbr)
