@@ -10,7 +10,7 @@ folder whose name no account slug can take (slugs are ``[a-z0-9-]``)::
     OUT/_internal/build-report.json               every account's status, files and findings
     OUT/_internal/portfolio.html                  risk, renewals and capacity
     OUT/_internal/briefs/<slug>-qbr-prep-internal.pdf
-    OUT/_internal/.csplan-cache.json              the incremental build's fingerprints
+    OUT/_internal/cache/<sha256>.json             one account's incremental build fingerprints
 """
 
 from __future__ import annotations
