@@ -158,6 +158,15 @@ def _formats(ctx, param, value: str) -> tuple:
     return chosen
 
 
+def _shard(ctx, param, value):
+    from csplan.build.shards import Shard
+
+    try:
+        return None if value is None else Shard.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
@@ -175,8 +184,11 @@ def _formats(ctx, param, value: str) -> tuple:
               help="Seconds one account may take before it is stopped and failed.")
 @click.option("--force", is_flag=True, help="Rebuild every account, changed or not.")
 @click.option("--strict", is_flag=True, help="Warnings fail the account too.")
+@click.option("--shard", callback=_shard, metavar="K/N", envvar="CSPLAN_SHARD",
+              show_envvar=True, help="Build shard K of N of the book (a stable part of the "
+              "accounts) and write its report part; `csplan report merge` joins the parts.")
 @shared_options
-def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs, today,
+def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, shard, programs, today,
           output_format, quiet, verbose):
     """Check, then render each account's documents.
 
@@ -187,7 +199,8 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
     accounts are still built, in parallel (--jobs). An account whose inputs have not changed
     since its last successful build is skipped (--force rebuilds). Files are written
     atomically, so a failed build never replaces a good file. Writes
-    OUT/_internal/build-report.json and OUT/_internal/index.html.
+    OUT/_internal/build-report.json and OUT/_internal/index.html (with --shard K/N: the
+    report part OUT/_internal/report-parts/shard-K-of-N.json, for `csplan report merge`).
 
     \b
     Example:
@@ -198,8 +211,8 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
     from csplan.inputs.brand import load_brand
     from csplan.inputs.loader import account_files
     from csplan.paths import BRAND
-    from csplan.build.report import write_index, write_report
     from csplan.build.progress import Reporter
+    from csplan.build.shards import select, write_results
 
     brand = load_brand(brand_dir or BRAND)
     files = account_files(list(paths) or [Path("accounts")])
@@ -207,23 +220,50 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, programs
         raise CsplanError("no account files (*.yaml) found")
     options = BookOptions(out=out, formats=formats, brand=brand, today=today, strict=strict,
                           jobs=jobs, timeout=timeout, force=force)
-    reporter = Reporter(len(files), out, quiet, verbose, silent=output_format == "json")
+    mine = select(files, shard) if shard else files
+    reporter = Reporter(len(mine), out, quiet, verbose, silent=output_format == "json")
     with reporter:
-        book = build_book(files, programs, options, reporter.result)
+        book = build_book(mine, programs, options, reporter.result)
     for warning in book.warnings:
         echo(warning, err=True)
-    rows = [book.rows[r.file] for r in book.results]
-    try:
-        report = write_report(book.results, out, today, book.seconds)
-        write_index(rows, out, today)
-    except Exception as exc:  # noqa: BLE001 - the reports are written last; say why not
-        raise CsplanError(f"cannot write the build report in {out}: {exc}") from None
+    report = write_results(book, files, options, shard)
     if output_format == "json":
         click.echo(report.read_text(encoding="utf-8"))
     else:
         reporter.summary(book.results, book.seconds, report)
     sys.exit(exit_code((f for r in book.results for f in r.findings),
                        any(r.status == "failed" for r in book.results)))
+
+
+@main.group("report")
+def report_group() -> None:
+    """The report of a book built in shards (`csplan build --shard K/N`)."""
+
+
+@report_group.command("merge")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, envvar="CSPLAN_OUT", show_envvar=True,
+              help="The output folder the shards were built into.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def merge_report(out, quiet):
+    """Join the report parts of every shard into OUT/_internal/build-report.json and
+    index.html, as a full build writes them.
+
+    Refuses (exit 2) when a part is missing, damaged, of another shard count or another
+    build, or two parts claim one account. Exits like the build of the whole book: 1 when
+    an account failed, 0 when none did.
+
+    \b
+    Example:
+      csplan build accounts/ --shard 1/2 && csplan build accounts/ --shard 2/2
+      csplan report merge
+    """
+    from csplan.build.shards import merge
+
+    merged = merge(out)
+    if not quiet:
+        echo(merged.summary(), err=True)
+    sys.exit(merged.exit_code())
 
 
 @main.command()

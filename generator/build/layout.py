@@ -11,6 +11,7 @@ folder whose name no account slug can take (slugs are ``[a-z0-9-]``)::
     OUT/_internal/portfolio.html                  risk, renewals and capacity
     OUT/_internal/briefs/<slug>-qbr-prep-internal.pdf
     OUT/_internal/cache/<sha256>.json             one account's incremental build fingerprints
+    OUT/_internal/report-parts/shard-K-of-N.json  a shard's part of the report (build --shard)
 """
 
 from __future__ import annotations
