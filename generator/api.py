@@ -26,6 +26,7 @@ from csplan.rules.engine import AccountResult, check_paths
 
 if TYPE_CHECKING:
     from csplan.build.account import BuildResult
+    from csplan.build.shards import Merged, Shard
     from csplan.inputs.brand import Brand
     from csplan.views.portfolio import Portfolio
 
@@ -85,15 +86,18 @@ def build(paths: list[Path], *, out: Path = DEFAULT_OUT, formats: Optional[tuple
           brand: Optional[Path] = None, program: Optional[Path] = None,
           today: Optional[date] = None, strict: bool = False, jobs: int = 1,
           timeout: float = 300.0, force: bool = False, report: bool = True,
+          shard: Optional["Shard"] = None,
           on_start: Callable[[int], None] = lambda total: None,
           on_result: Callable[["BuildResult"], None] = lambda result: None) -> BuildOutcome:
     """Check, then render every account under ``paths`` into ``out`` (see ``csplan build``).
 
     ``on_start`` is told how many accounts there are, ``on_result`` each account's result as
-    it finishes. With ``report``, build-report.json and index.html are written last.
+    it finishes. With ``report``, build-report.json and index.html are written last. With a
+    ``shard`` (K of N), only that stable part of the book is built, and its report part is
+    written instead (``merge_report`` joins the parts).
     """
     from csplan.build.book import BookOptions, build_book
-    from csplan.build.report import write_index, write_report
+    from csplan.build.shards import select, write_results
     from csplan.render import customer_formats
 
     the_brand = _brand(brand)  # a brand problem stops the build before any account
@@ -102,16 +106,21 @@ def build(paths: list[Path], *, out: Path = DEFAULT_OUT, formats: Optional[tuple
     today = today or date.today()
     options = BookOptions(out=out, formats=formats or customer_formats(), brand=the_brand,
                           today=today, strict=strict, jobs=jobs, timeout=timeout, force=force)
-    on_start(len(files))
-    book = build_book(files, team, options, on_result)
+    mine = select(files, shard) if shard else files
+    on_start(len(mine))
+    book = build_book(mine, team, options, on_result)
     outcome = BuildOutcome(book.results, book.seconds, book.warnings)
     if report:
-        try:
-            outcome.report = write_report(book.results, out, today, book.seconds)
-            write_index([book.rows[r.file] for r in book.results], out, today)
-        except Exception as exc:  # noqa: BLE001 - the reports are written last; say why not
-            raise CsplanError(f"cannot write the build report in {out}: {exc}") from None
+        outcome.report = write_results(book, files, options, shard)
     return outcome
+
+
+def merge_report(out: Path = DEFAULT_OUT) -> "Merged":
+    """Join the report parts of a book built in shards into build-report.json and index.html;
+    raise CsplanError when a part is missing, damaged or of another build."""
+    from csplan.build.shards import merge
+
+    return merge(out)
 
 
 def brief(paths: list[Path], *, out: Path = DEFAULT_OUT, brand: Optional[Path] = None,

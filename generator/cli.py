@@ -154,6 +154,15 @@ def _formats_help() -> str:
     return "Comma-separated: " + "; ".join(f"{f.name} ({f.help})" for f in FORMATS.values())
 
 
+def _shard(ctx, param, value):
+    from csplan.build.shards import Shard
+
+    try:
+        return None if value is None else Shard.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
@@ -170,8 +179,11 @@ def _formats_help() -> str:
               help="Seconds one account may take before it is stopped and failed.")
 @click.option("--force", is_flag=True, help="Rebuild every account, changed or not.")
 @click.option("--strict", is_flag=True, help="Warnings fail the account too.")
+@click.option("--shard", callback=_shard, metavar="K/N", envvar="CSPLAN_SHARD",
+              show_envvar=True, help="Build shard K of N of the book (a stable part of the "
+              "accounts) and write its report part; `csplan report merge` joins the parts.")
 @shared_options
-def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, program, today,
+def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, shard, program, today,
           output_format, quiet, verbose):
     """Check, then render each account's documents.
 
@@ -182,7 +194,8 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, program,
     accounts are still built, in parallel (--jobs). An account whose inputs have not changed
     since its last successful build is skipped (--force rebuilds). Files are written
     atomically, so a failed build never replaces a good file. Writes
-    OUT/_internal/build-report.json and OUT/_internal/index.html.
+    OUT/_internal/build-report.json and OUT/_internal/index.html (with --shard K/N: the
+    report part OUT/_internal/report-parts/shard-K-of-N.json, for `csplan report merge`).
 
     \b
     Example:
@@ -192,8 +205,8 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, program,
     with _Progress(out, quiet, verbose, output_format) as progress:
         outcome = api.build(list(paths), out=out, formats=formats, brand=brand_dir,
                             program=program, today=today, strict=strict, jobs=jobs,
-                            timeout=timeout, force=force, on_start=progress.start,
-                            on_result=progress.result)
+                            timeout=timeout, force=force, shard=shard,
+                            on_start=progress.start, on_result=progress.result)
     for warning in outcome.warnings:
         echo(warning, err=True)
     if output_format == "json":
@@ -229,6 +242,35 @@ class _Progress:
     def __exit__(self, *exc) -> None:
         if self.reporter is not None:
             self.reporter.__exit__(*exc)
+
+
+@main.group("report")
+def report_group() -> None:
+    """The report of a book built in shards (`csplan build --shard K/N`)."""
+
+
+@report_group.command("merge")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, envvar="CSPLAN_OUT", show_envvar=True,
+              help="The output folder the shards were built into.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def merge_report(out, quiet):
+    """Join the report parts of every shard into OUT/_internal/build-report.json and
+    index.html, as a full build writes them.
+
+    Refuses (exit 2) when a part is missing, damaged, of another shard count or another
+    build, or two parts claim one account. Exits like the build of the whole book: 1 when
+    an account failed, 0 when none did.
+
+    \b
+    Example:
+      csplan build accounts/ --shard 1/2 && csplan build accounts/ --shard 2/2
+      csplan report merge
+    """
+    merged = api.merge_report(out)
+    if not quiet:
+        echo(merged.summary(), err=True)
+    sys.exit(merged.exit_code())
 
 
 @main.command()

@@ -53,11 +53,15 @@ def book(tmp_path) -> Path:
     return folder
 
 
+def cache_entries(out: Path) -> list[Path]:
+    """Return the build cache's files: one per account, in ``_internal/cache/``."""
+    return sorted((internal(out) / "cache").iterdir())
+
+
 def _entries_with(key: str, value):
     def damage(path: Path) -> None:
         data = json.loads(path.read_text())
-        for entry in data["accounts"].values() if "accounts" in data else data.values():
-            entry[key] = value
+        data["entry"][key] = value
         path.write_text(json.dumps(data))
     return damage
 
@@ -80,21 +84,24 @@ def _directory(path: Path) -> None:
 def test_a_damaged_cache_rebuilds_everything_with_one_warning(book, tmp_path, damage, why):
     out = tmp_path / "out"
     assert build(book, "--out", out).exit_code == 0
-    cache = internal(out) / ".csplan-cache.json"
-    damage(cache)
+    entries = cache_entries(out)
+    assert len(entries) == 3
+    for entry in entries:
+        damage(entry)
     result = build(book, "--out", out)
     assert result.exit_code == 0, result.output
     assert set(statuses(out).values()) == {"built"}
-    warnings = [line for line in result.stderr.splitlines() if ".csplan-cache.json" in line]
-    assert len(warnings) == 1, result.stderr
-    assert warnings[0].startswith(f"{cache}: warning: ") and why in warnings[0]
-    assert "every account is rebuilt" in warnings[0]
+    warnings = [line for line in result.stderr.splitlines() if "build cache" in line]
+    assert len(warnings) == 1, result.stderr  # one warning, not one per account
+    assert re.match(rf"{re.escape(str(internal(out) / 'cache'))}/[0-9a-f]{{64}}\.json: "
+                    "warning: ", warnings[0]) and why in warnings[0]
+    assert "rebuilt" in warnings[0] and "2 more" in warnings[0]
     again = build(book, "--out", out)
     if why == "a folder":  # csplan does not remove a folder it did not make: it says so
         assert "remove that folder" in again.stderr
         assert set(statuses(out).values()) == {"built"}
-    else:  # the damaged cache was replaced by a good one
-        assert ".csplan-cache.json" not in again.stderr
+    else:  # the damaged entries were replaced by good ones
+        assert "build cache" not in again.stderr
         assert set(statuses(out).values()) == {"skipped"}
 
 
@@ -102,7 +109,8 @@ def test_a_damaged_cache_rebuilds_everything_with_one_warning(book, tmp_path, da
 def test_an_unreadable_cache_rebuilds_everything_with_one_warning(book, tmp_path):
     out = tmp_path / "out"
     build(book, "--out", out)
-    (internal(out) / ".csplan-cache.json").chmod(0)
+    for entry in cache_entries(out):
+        entry.chmod(0)
     result = build(book, "--out", out)
     assert set(statuses(out).values()) == {"built"}
     assert "cannot be read" in result.stderr
@@ -148,8 +156,9 @@ def test_a_moved_book_is_still_skipped_from_another_folder(tmp_path, monkeypatch
     index = internal(out) / "index.html"
     links = re.findall(r'href="([^"]+)"', index.read_text())
     assert len(links) == 8 and all((index.parent / link).is_file() for link in links)
-    cache = (internal(out) / ".csplan-cache.json").read_text()
-    assert str(tmp_path) not in cache  # nothing in it depends on where the book was
+    cache = [entry.read_text() for entry in cache_entries(out)]
+    assert len(cache) == 3  # nothing in it depends on where the book was
+    assert not any(str(tmp_path) in entry for entry in cache)
 
 
 def test_a_change_to_csplan_or_its_libraries_rebuilds(book, tmp_path, monkeypatch):
@@ -348,10 +357,32 @@ def test_ctrl_c_stops_the_workers_and_says_what_was_written(tmp_path):
 def test_the_cache_records_each_document_by_size_and_hash(book, tmp_path):
     out = tmp_path / "out"
     build(book, "--out", out)
-    data = json.loads((internal(out) / ".csplan-cache.json").read_text())
-    entry = next(e for k, e in data["accounts"].items() if "northwind" in k)
+    data = [json.loads(path.read_text()) for path in cache_entries(out)]
+    entry = next(e["entry"] for e in data if "northwind" in e["key"])
     recorded = {o["path"]: (o["size"], o["sha256"]) for o in entry["outputs"]}
     northwind = next(a for a in report(out)["accounts"] if a["slug"] == "northwind-freight")
     for name in northwind["files"]:
         body = (out / name).read_bytes()
         assert recorded[name] == (len(body), hashlib.sha256(body).hexdigest())
+
+
+def test_the_cache_is_one_file_per_account_and_a_failed_account_loses_its_own(book, tmp_path):
+    out = tmp_path / "out"
+    old = out / "_internal" / ".csplan-cache.json"  # the one cache file of earlier versions
+    old.parent.mkdir(parents=True)
+    old.write_text("{}")
+    build(book, "--out", out)
+    assert not old.exists()
+    entries = {json.loads(p.read_text())["key"]: p for p in cache_entries(out)}
+    assert sorted(k.split("|")[0].rsplit("/", 1)[-1] for k in entries) == [
+        "brightwater-clinics.yaml", "kurierdienst-elbe.yaml", "northwind-freight.yaml"]
+    for key, path in entries.items():  # named by a SHA-256 of its key
+        assert path.name == hashlib.sha256(key.encode()).hexdigest() + ".json"
+    northwind = book / "northwind-freight.yaml"
+    northwind.write_text(northwind.read_text().replace("schema: 1", "schema: 1\nbogus: 1"))
+    assert build(book, "--out", out).exit_code == 1
+    left = {json.loads(p.read_text())["key"] for p in cache_entries(out)}
+    assert left == {k for k in entries if "northwind" not in k}
+    assert statuses(out) == {"brightwater-clinics.yaml": "skipped",
+                             "kurierdienst-elbe.yaml": "skipped",
+                             "northwind-freight.yaml": "failed"}

@@ -59,8 +59,14 @@ def assign_slugs(names: list[str]) -> list[str]:
     owners: dict[str, set[str]] = {}
     for name, slug in zip(names, slugs):
         owners.setdefault(slug, set()).add(name)
-    return [f"{slug}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
-            if len(owners[slug]) > 1 else slug for name, slug in zip(names, slugs)]
+    return [hashed_slug(name) if len(owners[slug]) > 1 else slug
+            for name, slug in zip(names, slugs)]
+
+
+def hashed_slug(name: str) -> str:
+    """Return the folder name of ``name`` (in NFC) when another name shares its slug: the
+    slug and a short hash of the name."""
+    return f"{slugify(name)}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
 
 
 def clashes(slugs: list[str]) -> dict[int, list[int]]:

@@ -19,9 +19,11 @@ folder, the program, csplan's version and code (its Python files, templates and 
 brand), the versions of the libraries that write the documents, ``--today``, the formats and
 ``--strict``) matches its last successful build, and whose documents are all still there with
 the size and SHA-256 they were written with, is skipped. Fingerprints are content hashes kept
-in ``<out>/_internal/.csplan-cache.json``, every path in it relative to ``<out>``, so a book moved
-together with its output folder is still up to date. A cache that cannot be read or is
-damaged means a full rebuild with one warning, and the build writes a good one.
+in one small file per account, ``<out>/_internal/cache/<sha256 of its key>.json``, written as
+the account finishes, every path in it relative to ``<out>``: a book moved together with its
+output folder is still up to date, and shards of a book built at the same time into one
+output folder never write the same file. An entry that cannot be read or is damaged means
+its account is rebuilt (one warning for all such entries), and the build writes a good one.
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ from csplan.inputs.program import Program
 from csplan.render.pdf import release_fonts, remove_fonts_of
 from csplan.build.write import write_atomic
 
-CACHE_FILE = ".csplan-cache.json"
+CACHE_FORMAT = 3
+OLD_CACHE_FILE = ".csplan-cache.json"  # the single cache file of csplan before 3: removed
 # The libraries whose version changes how a document comes out.
 RENDERING_LIBRARIES = ("python-docx", "python-pptx", "weasyprint", "pydyf", "pillow",
                        "fonttools", "uharfbuzz", "babel", "jinja2")
@@ -109,7 +112,7 @@ class Interrupted(click.ClickException):
         click.echo(self.message, err=True)
 
 
-# --- the cache: one strictly checked JSON file, every path relative to the output folder ---
+# --- the cache: one strictly checked JSON file per account, paths relative to the output ---
 
 class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
@@ -142,44 +145,90 @@ class _Entry(_Strict):
     facts: dict[str, str]
 
 
-class _Cache(_Strict):
-    format: Literal[2]
-    accounts: dict[str, _Entry]
+class _CacheFile(_Strict):
+    format: Literal[3]
+    key: str  # the account and formats it is for (see ``_key``)
+    entry: _Entry
 
 
-def _read_cache(path: Path) -> tuple[dict[str, _Entry], Optional[str]]:
-    """Return the cache's entries, and a warning when a cache is there but cannot be used."""
-    rebuilt = "every account is rebuilt"
-    if path.is_dir():
-        return {}, (f"{path}: warning: the build cache is a folder, not a file, so {rebuilt} "
-                    "each time; remove that folder to make builds incremental again")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return {}, None
-    except OSError as exc:
-        why = f"it cannot be read: {exc.strerror or exc}"
-    else:
+class _Cache:
+    """The build cache of an output folder: ``_internal/cache/<sha256 of key>.json`` per
+    account and set of formats. Problems are collected, and said once (``warnings``)."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.folder = layout.internal(out) / "cache"
+        self.unusable: dict[str, list[Path]] = {}  # why -> the entries that cannot be used
+        self.unwritten: list[str] = []  # why each entry that could not be written was not
+
+    def path(self, key: str) -> Path:
+        return self.folder / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
+
+    def read(self, key: str) -> Optional[_Entry]:
+        """Return the entry of ``key``, or None when there is none or it cannot be used."""
+        path = self.path(key)
+        if path.is_dir():
+            self.unusable.setdefault("a folder", []).append(path)
+            return None
         try:
-            return _Cache.model_validate_json(data).accounts, None
-        except ValidationError as exc:
-            why = ("it is not valid JSON" if any(e["type"] == "json_invalid"
-                                                 for e in exc.errors())
-                   else "it is damaged or was written by another csplan version")
-    return {}, f"{path}: warning: the build cache cannot be used ({why}); {rebuilt} and a " \
-               "new cache is written"
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            why = f"it cannot be read: {exc.strerror or exc}"
+        else:
+            try:
+                cached = _CacheFile.model_validate_json(data)
+                if cached.key == key:
+                    return cached.entry
+                why = "it is damaged or was written by another csplan version"
+            except ValidationError as exc:
+                why = ("it is not valid JSON" if any(e["type"] == "json_invalid"
+                                                     for e in exc.errors())
+                       else "it is damaged or was written by another csplan version")
+        self.unusable.setdefault(why, []).append(path)
+        return None
+
+    def write(self, key: str, entry: Optional[_Entry]) -> None:
+        """Record ``entry`` for ``key``, or forget what was recorded when it is None."""
+        path = self.path(key)
+        if path.is_dir():
+            return  # said when it was read
+        try:
+            if entry is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, _CacheFile(format=CACHE_FORMAT, key=key, entry=entry)
+                             .model_dump_json(indent=1).encode(), inside=self.out)
+        except (BuildError, OSError) as exc:
+            self.unwritten.append(f"{path}: warning: {exc}")
+
+    def warnings(self) -> list[str]:
+        """Return one warning per kind of problem met, naming its first entry."""
+        said = []
+        for why, paths in self.unusable.items():
+            more = f" (and {len(paths) - 1} more in {self.folder})" if len(paths) > 1 else ""
+            if why == "a folder":
+                said.append(f"{paths[0]}: warning: a build cache entry is a folder, not a "
+                            f"file{more}, so its account is rebuilt each time; remove that "
+                            "folder to make builds incremental again")
+            else:
+                said.append(f"{paths[0]}: warning: a build cache entry cannot be used "
+                            f"({why}){more}; its account is rebuilt and a new entry written")
+        if self.unwritten:
+            more = f" (and {len(self.unwritten) - 1} more)" if len(self.unwritten) > 1 else ""
+            said.append(f"{self.unwritten[0]}{more}; the next build rebuilds those accounts")
+        return said
 
 
-def _write_cache(path: Path, accounts: dict[str, _Entry], out: Path) -> Optional[str]:
-    """Write the cache; return a warning when it cannot be written."""
-    if path.is_dir():
-        return None  # said when it was read
+def _remove_old_cache(out: Path) -> None:
+    """Remove the single cache file csplan wrote before the cache had one file per account."""
+    old = layout.internal(out) / OLD_CACHE_FILE
     try:
-        write_atomic(path, _Cache(format=2, accounts=accounts).model_dump_json(
-            indent=1).encode(), inside=out)
-    except (BuildError, OSError) as exc:
-        return f"{path}: warning: {exc}; the next build rebuilds every account"
-    return None
+        if old.is_file() and not old.is_symlink():
+            old.unlink()
+    except OSError:
+        pass  # a stale file that does no harm
 
 
 # --- fingerprints --------------------------------------------------------------------------
@@ -317,10 +366,8 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
     out = options.out
     book = Book()
     shared = _shared(options)
-    cache_path = layout.internal(out) / CACHE_FILE
-    cache, warning = _read_cache(cache_path)
-    if warning and not options.force:
-        book.warnings.append(warning)
+    cache = _Cache(out)
+    _remove_old_cache(out)
     results: dict[int, BuildResult] = {}
 
     def record(index: int, result: BuildResult, facts: dict[str, str],
@@ -328,17 +375,14 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
         results[index] = result
         row = index_row(result, None, out)
         book.rows[result.file] = {**row, **facts}
-        key = _key(files[index], options)
-        if entry is not None:
-            cache[key] = entry
-        elif result.status != "skipped":
-            cache.pop(key, None)
+        if entry is not None or result.status != "skipped":
+            cache.write(_key(files[index], options), entry)
         on_result(result)
 
     try:
         fresh: dict[int, _Entry] = {}
         for index, path in enumerate(files):
-            entry = None if options.force else cache.get(_key(path, options))
+            entry = None if options.force else cache.read(_key(path, options))
             if entry and _unchanged(path, entry, programs.for_account(path), shared, out):
                 fresh[index] = entry
         checked = {index: _check(path, programs.for_account(path), options, shared)
@@ -392,15 +436,12 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
         _run([Job(checked[i].file, checked[i].program, slugs[i], checked[i].findings)
               for i in order], options, done)
     except KeyboardInterrupt:
-        _write_cache(cache_path, cache, out)
         built = sum(1 for r in results.values() if r.status == "built")
         raise Interrupted(
             f"Interrupted: {built} of {len(files)} accounts built; their documents and the "
             "build cache are written, nothing half-written was left, build-report.json and "
             "index.html were not updated; run the same command again to finish") from None
-    problem = _write_cache(cache_path, cache, out)
-    if problem:
-        book.warnings.append(problem)
+    book.warnings += cache.warnings()
     book.results = [results[i] for i in sorted(results)]
     book.seconds = round(time.perf_counter() - started, 3)
     return book

@@ -41,13 +41,18 @@ def report_entry(result: BuildResult, out: Path) -> dict:
 
 
 def write_report(results: list[BuildResult], out: Path, today: date, seconds: float) -> Path:
+    return write_entries([report_entry(r, out) for r in results], out, today, seconds)
+
+
+def write_entries(entries: list[dict], out: Path, today: date, seconds: float) -> Path:
+    """Write build-report.json from every account's ``report_entry``, in the book's order."""
     data = {
         "csplan": __version__,
         "today": today.isoformat(),
         "seconds": seconds,
-        "summary": {status: sum(1 for r in results if r.status == status)
+        "summary": {status: sum(1 for e in entries if e["status"] == status)
                     for status in ("built", "skipped", "failed")},
-        "accounts": [report_entry(r, out) for r in results],
+        "accounts": entries,
     }
     return write_atomic(layout.internal(out) / REPORT_FILE,
                         json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"),

@@ -111,6 +111,56 @@ def read_yaml(path: Path, name: str | None = None) -> Document:
     return parse_yaml(read_text(path, name), name)
 
 
+def read_scalar(path: Path, keys: tuple[str, ...]) -> str | None:
+    """Return the text at ``keys`` (mapping keys from the top, e.g. ``("account", "name")``)
+    of the YAML file at ``path``, cleaned as ``read_yaml`` cleans it, reading the file no
+    further than that value; None when the file cannot be read or has no text there.
+
+    A quick look at one value, about 30 times faster than ``read_yaml`` for an account's
+    name near the top (a book's shards read every account's name). It refuses nothing: for
+    a file ``read_yaml`` accepts it returns what ``read_yaml`` would; for any other file
+    some text or None, which its caller must not trust any further.
+    """
+    try:
+        text = read_text(path, str(path))
+    except SourceError:
+        return None
+    expect_key = object()
+    stack: list[list] = []  # open containers: [path or None when off the way, mapping?, key]
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionEndEvent):
+                stack.pop()
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            top = stack[-1] if stack else None
+            if top is not None and top[1] and top[2] is expect_key:  # a mapping's key
+                top[2] = (clean(event.value)[0] if isinstance(event, yaml.ScalarEvent)
+                          else None)
+                if isinstance(event, yaml.CollectionStartEvent):
+                    stack.append([None, isinstance(event, yaml.MappingStartEvent), expect_key])
+                continue
+            here: tuple | None = ()
+            if top is not None:
+                here = top[0] + (top[2],) if top[0] is not None and top[1] else None
+                if top[1]:
+                    top[2] = expect_key
+            if isinstance(event, yaml.ScalarEvent):
+                if here == keys:
+                    if event.implicit[0] and event.value in _NULLS:
+                        return None
+                    value = clean(event.value)[0]
+                    return value if value.strip() else None
+            elif isinstance(event, yaml.CollectionStartEvent):
+                on_the_way = here is not None and keys[:len(here)] == here
+                stack.append([here if on_the_way else None,
+                              isinstance(event, yaml.MappingStartEvent), expect_key])
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 # What YAML 1.1 allows in a stream (its "printable" set); anything else is refused up front
 # so the message can name the character and its position.
 _NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd"
