@@ -46,7 +46,11 @@ def _brand(folder: Optional[Path]) -> "Brand":
     from csplan.inputs.brand import load_brand
     from csplan.paths import BRAND
 
-    return load_brand(folder or BRAND)
+    from csplan.render.html import check_brand_templates
+
+    brand = load_brand(folder or BRAND)
+    check_brand_templates(brand.folder)  # a template error: once, before any account
+    return brand
 
 
 def programs(program_file: Optional[Path] = None) -> Programs:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from csplan.views import words
+from csplan import words
 
 
 def _folder(package: str) -> Path:
@@ -40,7 +40,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-s
 def template_environment() -> jinja2.Environment:
     """Return a Jinja2 environment over ``templates/`` that fails on undefined names.
 
-    Fixed texts go through ``csplan.views.words`` (``{% trans %}``, ``_()``). Every template
+    Fixed texts go through ``csplan.words`` (``{% trans %}``, ``_()``). Every template
     is HTML-escaped except the YAML ones (``*.yaml.j2``, which quote their
     values with a filter of their own): escaping is the default, so a new HTML template
     cannot be added unescaped by its name.

@@ -15,7 +15,7 @@ from pptx import Presentation
 
 from csplan import api
 from csplan.cli import main
-from csplan.views import words
+from csplan import words
 from tests.conftest import ACCOUNTS, ROOT
 
 TODAY = date(2026, 11, 23)

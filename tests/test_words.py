@@ -1,4 +1,4 @@
-"""Every fixed word of the documents goes through the message catalog (csplan.views.words).
+"""Every fixed word of the documents goes through the message catalog (csplan.words).
 
 Three promises: the committed ``messages.pot`` is exactly what extraction finds in the code
 and templates; a build in a pseudo-language (every message rewritten letter by letter) leaves
@@ -28,7 +28,7 @@ from lxml import etree, html
 import csplan.build.book as book_module
 from csplan.cli import main
 from csplan.inputs.program import DEFAULTS
-from csplan.views import words
+from csplan import words
 from tests.conftest import ACCOUNTS, ROOT
 
 TODAY = ["--today", "2026-11-23"]
@@ -53,7 +53,7 @@ def test_the_committed_pot_holds_exactly_the_messages_of_the_code(tmp_path, monk
     found, kept = _ids(fresh), _ids(committed)
     assert len(found) > 300  # the plan, deck, brief, program, portfolio and index
     assert found - kept == set(), ("messages missing from generator/locale/messages.pot; "
-                                   "run the pybabel extract of csplan/views/words.py")
+                                   "run the pybabel extract of csplan/words.py")
     assert kept - found == set(), "messages.pot holds messages the code no longer has"
 
 

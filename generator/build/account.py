@@ -12,14 +12,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 from csplan.build import layout
-from csplan.derive import Derived
 from csplan.inputs.brand import Brand
 from csplan.exceptions import BrandError, BuildError
 from csplan.findings import Finding
-from csplan.inputs.images import CheckedImage, check_image
+from csplan.inputs.images import check_image
 from csplan.rules.engine import AccountResult
 from csplan.inputs.program import Program
 from csplan.inputs.slug import slugify
@@ -28,7 +27,7 @@ from csplan.build.write import write_atomic
 from csplan.render import FORMATS, Format, RenderContext, verify_pdf, verify_zip
 from csplan.render import preflight as render_preflight
 from csplan.views import VIEWS, Source, Views
-from csplan.views.words import SOURCE_LANGUAGE, speaking
+from csplan.words import SOURCE_LANGUAGE, speaking
 
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from csplan.derive.metrics import MetricProgress
 from csplan.inputs.model import Account
 from csplan.inputs.program import Program
-from csplan.views.words import _, ngettext
+from csplan.words import _, ngettext
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Literal, Optional
 
 from csplan.inputs.model import Account
 from csplan.inputs.program import Program
-from csplan.views.words import _, ngettext
+from csplan.words import _, ngettext
 
 Band = Literal["green", "yellow", "red"]
 

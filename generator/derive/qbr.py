@@ -10,7 +10,7 @@ from typing import Literal, Optional
 
 from csplan.derive.metrics import MetricProgress
 from csplan.inputs.model import Account, ActionItem, AgendaItem, Metric, Milestone, Qbr
-from csplan.views.words import N_
+from csplan.words import N_
 
 DEFAULT_AGENDA: tuple[tuple[str, int], ...] = (
     (N_("Welcome and objectives"), 5),

@@ -176,7 +176,6 @@ def load_brand(folder: Path) -> Brand:
             dropped.append(f"{target}: warning BRAND dropped external links that every document "
                            f"would carry: {', '.join(package.dropped)}; remove them from the "
                            "file to silence this warning")
-    _check_templates(folder)
     logo = None
     if spec.logo:
         try:
@@ -204,26 +203,3 @@ def _open_package(data: bytes, kind: str, where: str) -> None:
     except Exception as exc:  # noqa: BLE001 - any failure means the brand must fix the file
         raise CsplanError(f"{where} cannot be opened ({type(exc).__name__}: {exc}); open it "
                           "and save it again from Word or PowerPoint") from None
-
-
-def _check_templates(folder: Path) -> None:
-    """Compile the brand's own templates: a syntax error is a configuration error naming the
-    file and line, found before any account is built."""
-    import jinja2
-
-    from csplan.render.html import environment
-
-    templates = folder / "templates"
-    if not templates.is_dir():
-        return
-    env = environment(templates)
-    for path in sorted(templates.rglob("*.j2")):
-        name = path.relative_to(templates).as_posix()
-        try:
-            env.get_template(name)
-        except jinja2.TemplateSyntaxError as exc:
-            raise CsplanError(f"{path}:{exc.lineno}: brand template error: {exc.message}; "
-                              "fix the template or remove it") from None
-        except jinja2.TemplateError as exc:
-            raise CsplanError(f"{path}: brand template error: {exc}; fix the template or "
-                              "remove it") from None

@@ -16,7 +16,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from csplan.views.customer import Chart
-from csplan.views.words import _
+from csplan.words import _
 
 WIDTH, HEIGHT = 320, 140
 LEFT, RIGHT, TOP, BOTTOM = 8, 12, 18, 22

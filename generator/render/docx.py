@@ -27,7 +27,7 @@ from csplan.inputs.images import CheckedImage
 from csplan.render import officelang
 from csplan.render.xpath import compile_office_xpath
 from csplan.views.customer import PlanView, Table
-from csplan.views.words import _, pgettext
+from csplan.words import _, pgettext
 
 PAGE = {"A4": (Mm(210), Mm(297)), "Letter": (Mm(215.9), Mm(279.4))}
 MARGIN = Mm(18)

@@ -17,11 +17,11 @@ from markupsafe import Markup
 
 from csplan.render import charts
 from csplan.inputs.brand import Brand
-from csplan.exceptions import BrandError
+from csplan.exceptions import BrandError, CsplanError
 from csplan.paths import TEMPLATES, with_html_globals
-from csplan.views import words
+from csplan import words
 from csplan.views.customer import PlanView
-from csplan.views.words import _
+from csplan.words import _
 
 _CSS_PLAIN = frozenset(" -.,:;!?()'·/%+")  # written as they are in a CSS string
 _FACES = (("regular", 400, "normal"), ("bold", 700, "normal"), ("italic", 400, "italic"),
@@ -199,3 +199,22 @@ def check_plan(view: PlanView, ctx) -> None:
 def check_brief(view, ctx) -> None:
     """Render (and discard) the brief's HTML: a broken brand template fails before a book."""
     brief_html(view, ctx.brand)
+
+
+def check_brand_templates(folder: Path) -> None:
+    """Compile the brand's own templates: a syntax error is a configuration error naming the
+    file and line, found before any account is built."""
+    templates = folder / "templates"
+    if not templates.is_dir():
+        return
+    env = environment(templates)
+    for path in sorted(templates.rglob("*.j2")):
+        name = path.relative_to(templates).as_posix()
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            raise CsplanError(f"{path}:{exc.lineno}: brand template error: {exc.message}; "
+                              "fix the template or remove it") from None
+        except jinja2.TemplateError as exc:
+            raise CsplanError(f"{path}: brand template error: {exc}; fix the template or "
+                              "remove it") from None

@@ -30,7 +30,7 @@ from csplan.render.fit import EMU_PER_PT, INSET_X, INSET_Y, Measure, Para, measu
 from csplan.render import officelang
 from csplan.render.xpath import compile_office_xpath
 from csplan.views.customer import DeckMetric, QbrView
-from csplan.views.words import _, ngettext
+from csplan.words import _, ngettext
 
 DEFAULT_LAYOUTS = {"title": "Title Slide", "content": "Title and Content",
                    "title_only": "Title Only"}

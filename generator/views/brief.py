@@ -14,7 +14,7 @@ from csplan.derive import Derived
 from csplan.views.docinfo import DocInfo
 from csplan.views.fmt import Formatter
 from csplan.views.customer import Row, author, label
-from csplan.views.words import N_, _, language, ngettext
+from csplan.words import N_, _, language, ngettext
 
 ROLE_NAMES = {"csm": N_("CSM"), "ae": N_("Account executive"), "cs-manager": N_("CS manager"),
               "executive": N_("Executive")}

@@ -17,7 +17,7 @@ from csplan.derive import Derived, MetricProgress, SlideSpec
 from csplan.views.docinfo import DocInfo
 from csplan.views.fmt import Formatter
 from csplan.inputs.model import Account, Metric
-from csplan.views.words import N_, _, ngettext, pgettext
+from csplan.words import N_, _, ngettext, pgettext
 
 # Marked with N_ and translated where shown, with _(): read once, shown in many languages.
 PHASES = {"onboard": N_("Onboard"), "adopt": N_("Adopt"), "value": N_("Value"),

@@ -15,7 +15,7 @@ from csplan.views.docinfo import DocInfo
 from csplan.views.fmt import Formatter
 from csplan.inputs.program import Program
 from csplan.views.customer import Row, label
-from csplan.views.words import N_, _, language, ngettext
+from csplan.words import N_, _, language, ngettext
 
 ROLES = {"csm": N_("CSM"), "ae": N_("Account executive"), "cs-manager": N_("CS manager"),
          "executive": N_("Executive"), "it-contact": N_("Customer IT contact"),

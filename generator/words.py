@@ -3,7 +3,7 @@
 Code writes a fixed text as a whole sentence with named placeholders and lets this module
 pick the words::
 
-    from csplan.views.words import _, ngettext, N_
+    from csplan.words import _, ngettext, N_
 
     _("{done} of {total} milestones done").format(done=3, total=9)
     ngettext("{count} week", "{count} weeks", n).format(count=n)
