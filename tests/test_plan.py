@@ -192,7 +192,7 @@ def test_german_account_in_de_locale_and_euros_on_a4(copy_of, tmp_path):
     pdf = folder / "kurierdienst-elbe-gmbh-success-plan.pdf"
     for text in (docx_text(folder / "kurierdienst-elbe-gmbh-success-plan.docx"), pdf_text(pdf)):
         flat = squash(text)
-        for fact in ("02.11.2026 to 01.11.2027", "88 %", "95 %", "89,5 %", "Jürgen Weiß",
+        for fact in ("02.11.2026 bis 01.11.2027", "88 %", "95 %", "89,5 %", "Jürgen Weiß",
                      "Anna Schröder", "90", "Erfolg ist, wenn um 18 Uhr"):
             assert squash(fact) in flat, fact
     box = PdfReader(str(pdf)).pages[0].mediabox

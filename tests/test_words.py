@@ -264,7 +264,7 @@ def _write_catalog(tmp_path: Path) -> Path:
                  "{done} von {total} Meilensteinen erledigt"))
     catalog.add("Agenda", "Tagesordnung")
     po = tmp_path / "de" / "LC_MESSAGES" / "messages.po"
-    po.parent.mkdir(parents=True)
+    po.parent.mkdir(parents=True, exist_ok=True)
     with po.open("wb") as fp:
         write_po(fp, catalog)
     return po
@@ -306,6 +306,6 @@ def test_a_catalog_changes_the_code_hash(tmp_path):
     roots = (package, ROOT / "templates", ROOT / "brand")
     before = book_module.hash_code(*roots)
     po = package / "locale" / "de" / "LC_MESSAGES" / "messages.po"
-    po.parent.mkdir(parents=True)
+    po.parent.mkdir(parents=True, exist_ok=True)
     po.write_text('msgid "Agenda"\nmsgstr "Tagesordnung"\n', encoding="utf-8")
     assert book_module.hash_code(*roots) != before
