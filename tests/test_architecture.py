@@ -139,3 +139,37 @@ def test_the_deck_slide_limit_is_checked_by_its_rule_alone(tmp_path):
     deck = Presentation(str(out / "northwind-freight" / "northwind-freight-qbr-2026-Q4.pptx"))
     derived = derive.of(load_account(NORTHWIND).account, Program.default(), TODAY)
     assert len(deck.slides) == derived.slide_count == 13
+
+
+# The pipeline's stages, in order; a stage imports only from itself, the stages before it
+# and the shared modules (words, text, findings, exceptions, system, paths, locale).
+STAGES = ["inputs", "derive", "rules", "views", "render", "build", "api", "cli", "__main__"]
+# The one deferred import against the flow: a program file's check levels name rules, and
+# only the rules registry knows their ids (it is imported when the program is validated).
+ALLOWED_UPWARD = {("csplan.inputs.program", "csplan.rules")}
+
+
+def _stage(module: str):
+    parts = module.split(".")
+    if parts[0] != "csplan" or len(parts) < 2:
+        return None
+    return parts[1] if parts[1] in STAGES else "shared"
+
+
+def test_every_import_follows_the_pipeline():
+    root = ROOT / "generator"
+    wrong = []
+    for path in sorted(root.rglob("*.py")):
+        module = "csplan." + ".".join(path.relative_to(root).with_suffix("").parts)
+        module = module.removesuffix(".__init__")
+        mine = _stage(module)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module] if isinstance(node, ast.ImportFrom) and node.module else (
+                [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            for name in names:
+                theirs = _stage(name)
+                if theirs is None or theirs == "shared" or (module, name) in ALLOWED_UPWARD:
+                    continue
+                if mine == "shared" or STAGES.index(theirs) > STAGES.index(mine):
+                    wrong.append(f"{module} imports {name}")
+    assert not wrong, wrong
