@@ -76,3 +76,35 @@ def test_the_pdf_and_its_html_name_the_language(write_account, northwind_text, t
     files = _build(write_account, northwind_text, "de-DE", tmp_path, ("pdf",))
     reader = PdfReader(io.BytesIO(files[".pdf"].read_bytes()))
     assert reader.trailer["/Root"]["/Lang"] == "de-DE"
+
+
+@pytest.mark.parametrize("locale, expected", [
+    ("sv-SE", "locale 'sv-SE': csplan has no Swedish wording, so the documents' fixed texts "
+              "are in English"),
+    ("pt-PT", "locale 'pt-PT' is written with the pt-BR wording (Portuguese (Brazil))"),
+    ("de-AT", None),
+    ("ja-JP", None),
+    ("en-GB", None),
+])
+def test_a_locale_without_its_own_catalog_is_a_warning(write_account, northwind_text, locale,
+                                                         expected):
+    text = replace_once(northwind_text, "locale: en-US", f"locale: {locale}")
+    [result] = api.check([write_account(text)], today=TODAY)
+    found = [f for f in result.findings if f.rule == "SP024"]
+    if expected is None:
+        assert not found
+    else:
+        [finding] = found
+        assert finding.level == "warning" and expected in finding.message
+        assert finding.line == text.splitlines().index(
+            next(line for line in text.splitlines() if line.strip().startswith("locale:"))) + 1
+
+
+def test_a_locale_without_a_catalog_still_builds_in_english(write_account, northwind_text,
+                                                            tmp_path):
+    files = _build(write_account, northwind_text, "sv-SE", tmp_path, ("docx",))
+    import docx
+
+    headings = [p.text for p in docx.Document(str(files[".docx"])).paragraphs
+                if p.style.name.startswith("Heading")]
+    assert any("Success metrics" in h for h in headings), headings

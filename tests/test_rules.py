@@ -135,6 +135,10 @@ FIRES = {
                                 for i in range(17)))],
               ["a.yaml:267:5: error SP023 the deck would have 14 slides (more than 13); trim "
                "milestones, metrics or action items"]),
+    "SP024": ([("locale: en-US", "locale: sv-SE")],
+              ["a.yaml:12:3: warning SP024 locale 'sv-SE': csplan has no Swedish wording, so "
+               "the documents' fixed texts are in English (numbers and dates follow 'sv-SE'); "
+               "languages with wording: en, de, es, fr, ja, nl, pt-BR"]),
 }
 
 
