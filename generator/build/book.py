@@ -114,17 +114,17 @@ class Interrupted(click.ClickException):
 
 # --- the cache: one strictly checked JSON file per account, paths relative to the output ---
 
-class _Strict(BaseModel):
+class StrictRecord(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
 
-class _Output(_Strict):
+class _Output(StrictRecord):
     path: str
     size: int
     sha256: str
 
 
-class _Finding(_Strict):
+class FindingRecord(StrictRecord):
     file: str
     line: int
     column: int
@@ -133,7 +133,7 @@ class _Finding(_Strict):
     message: str
 
 
-class _Entry(_Strict):
+class _Entry(StrictRecord):
     fingerprint: str
     file: str  # the account file as it was named then (its findings name it so)
     slug: str
@@ -141,11 +141,11 @@ class _Entry(_Strict):
     logo: Optional[str]
     outputs: list[_Output]
     notes: list[str]
-    findings: list[_Finding]
+    findings: list[FindingRecord]
     facts: dict[str, str]
 
 
-class _CacheFile(_Strict):
+class _CacheFile(StrictRecord):
     format: Literal[3]
     key: str  # the account and formats it is for (see ``_key``)
     entry: _Entry
@@ -429,7 +429,7 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
                     account=result.account,
                     logo=layout.relative(account.logo, out) if account.logo else None,
                     outputs=[_Output(**o) for o in outputs], notes=list(result.notes),
-                    findings=[_Finding(**f.as_dict()) for f in result.findings],
+                    findings=[FindingRecord(**f.as_dict()) for f in result.findings],
                     facts=account.facts)
             record(index, result, account.facts, entry)
 
@@ -450,7 +450,7 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
 def _skipped(path: Path, entry: _Entry, out: Path) -> BuildResult:
     """Return the result of an unchanged account from its cache entry, naming the account
     file as it is named now."""
-    def finding(f: _Finding) -> Finding:
+    def finding(f: FindingRecord) -> Finding:
         return Finding(**{**f.model_dump(), "file": str(path) if f.file == entry.file
                           else f.file})
 

@@ -37,11 +37,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from csplan import __version__
 from csplan.build import layout
 from csplan.build.account import hashed_slug
+from csplan.build.book import FindingRecord, StrictRecord
 from csplan.build.report import report_entry, write_entries, write_index, write_report
 from csplan.build.write import write_atomic
 from csplan.exceptions import CsplanError
@@ -123,33 +124,20 @@ def select(files: list[Path], shard: Shard) -> list[Path]:
 
 # --- report parts ----------------------------------------------------------------------------
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid")
-
-
-class _Finding(_Strict):
-    file: str
-    line: int
-    column: int
-    level: Literal["error", "warning"]
-    rule: str
-    message: str
-
-
-class _Entry(_Strict):  # report.report_entry
+class _Entry(StrictRecord):  # report.report_entry
     file: str
     account: str
     slug: Optional[str]
     status: Literal["built", "skipped", "failed"]
     files: list[str]
-    findings: list[_Finding]
+    findings: list[FindingRecord]
     notes: list[str]
     seconds: float
     format_seconds: dict[str, float]
     peak_mb: float
 
 
-class _Row(_Strict):  # report.index_row, with the facts of the account
+class _Row(StrictRecord):  # report.index_row, with the facts of the account
     name: str
     file: str
     status: str
@@ -164,13 +152,13 @@ class _Row(_Strict):  # report.index_row, with the facts of the account
     documents: list[tuple[str, str]]
 
 
-class _Account(_Strict):
+class _Account(StrictRecord):
     position: int  # in the book's list of account files
     report: _Entry
     index: _Row
 
 
-class _Build(_Strict):
+class _Build(StrictRecord):
     """What every shard of one build shares."""
 
     csplan: str
@@ -181,7 +169,7 @@ class _Build(_Strict):
     strict: bool
 
 
-class _Part(_Strict):
+class _Part(StrictRecord):
     format: Literal[1]
     shard: int
     of: int
