@@ -179,3 +179,57 @@ def test_a_word_template_is_not_accepted_as_a_slide_master(tmp_path):
     result = build(brand, tmp_path / "out", "pptx")
     assert result.exit_code == 2, result.output
     assert f"the main part is {DOTX}, not a PowerPoint presentation or template" in result.output
+
+
+# ---------------------------------------------------------------------- several masters
+def test_layouts_are_found_in_every_slide_master(tmp_path):
+    brand = two_masters(tmp_path)
+    assert len(Presentation(str(brand / "two-masters.pptx")).slide_masters) == 2
+    set_spec(brand, "  title: Title Slide", "  title: Wide Title Slide")
+    set_spec(brand, "  title_only: Title Only", "  title_only: Wide Title Only")
+    result = build(brand, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    deck = tmp_path / "out" / "northwind-freight" / DECK
+    assert main_type(deck) == PRESENTATION
+    slides = Presentation(str(deck)).slides
+    used = [s.slide_layout.name for s in slides]
+    assert used[0] == "Wide Title Slide" and set(used[1:]) == {"Wide Title Only"}
+    assert all(s.slide_layout.slide_master.slide_layouts.get_by_name("Wide Title Slide")
+               for s in slides)
+
+
+def test_a_missing_layout_is_one_configuration_error_before_any_account(tmp_path):
+    brand = two_masters(tmp_path)
+    set_spec(brand, "  content: Title and Content", "  content: Agenda")
+    out = tmp_path / "out"
+    result = build(brand, out)
+    assert result.exit_code == 2, result.output
+    assert "has no layout 'Agenda' for content slides; set pptx_layouts.content in " \
+           "brand.yaml to one of: master 1: Title Slide, Title and Content" in result.output
+    assert "master 2: Wide Title Slide, Wide Title and Content" in result.output
+    assert result.output.count("no layout 'Agenda'") == 1
+    assert not (out / "northwind-freight").exists()
+
+
+def test_an_unknown_slide_role_is_a_configuration_error(tmp_path):
+    brand = copy_brand(tmp_path)
+    set_spec(brand, "  title_only: Title Only", "  title_only: Title Only\n  closing: Title Only")
+    result = build(brand, tmp_path / "out", "pptx")
+    assert result.exit_code == 2, result.output
+    assert "pptx_layouts.closing is not a kind of slide; use title, content or title_only" \
+        in result.output
+    assert not (tmp_path / "out" / "northwind-freight").exists()
+
+
+def test_a_master_without_layouts_is_a_configuration_error(tmp_path):
+    def empty_second_master(parts):
+        second_master(parts)
+        master = parts["ppt/slideMasters/slideMaster2.xml"].decode()
+        parts["ppt/slideMasters/slideMaster2.xml"] = re.sub(
+            r"<p:sldLayoutIdLst>.*?</p:sldLayoutIdLst>", "", master).encode()
+    brand = two_masters(tmp_path, empty_second_master)
+    result = build(brand, tmp_path / "out", "pptx")
+    assert result.exit_code == 2, result.output
+    assert "two-masters.pptx: slide master 2 has no layouts; delete it in PowerPoint" \
+        in result.output
+    assert not (tmp_path / "out" / "northwind-freight").exists()
