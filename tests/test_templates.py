@@ -233,3 +233,46 @@ def test_a_master_without_layouts_is_a_configuration_error(tmp_path):
     assert "two-masters.pptx: slide master 2 has no layouts; delete it in PowerPoint" \
         in result.output
     assert not (tmp_path / "out" / "northwind-freight").exists()
+
+
+# ---------------------------------------------------------------------- csplan brand check
+def test_brand_check_prints_masters_layouts_fonts_colours_and_styles(tmp_path):
+    brand = two_masters(tmp_path)
+    set_spec(brand, "  title: Title Slide", "  title: Wide Title Slide")
+    result = run("brand", "check", brand)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "master 1: 11 layouts" in out and "master 2: 11 layouts" in out
+    assert "    Title and Content: title, object, date, footer, slide_number" in out
+    assert "    Wide Title Only: title, date, footer, slide_number" in out
+    assert "title slides: Wide Title Slide (master 2)" in out
+    assert "content slides: Title and Content (master 1)" in out
+    assert "title_only slides: Title Only (master 1)" in out
+    assert re.search(r"theme fonts: major \S.*, minor \S", out)
+    assert re.search(r"theme colours: .*accent1 #[0-9A-F]{6}", out)
+    assert "Heading 1: present" in out and "List Bullet: present" in out
+
+
+def test_brand_check_reports_missing_styles_and_fails_on_a_brand_error(tmp_path):
+    brand = copy_brand(tmp_path)
+    document = docx.Document(str(brand / "reference.docx"))
+    document.styles["Quote"].delete()
+    document.save(str(brand / "reference.docx"))
+    result = run("brand", "check", brand)
+    assert result.exit_code == 0, result.output
+    assert "Quote: missing" in result.output
+
+    set_spec(brand, "  title: Title Slide", "  title: Cover")
+    result = run("brand", "check", brand)
+    assert result.exit_code == 2, result.output
+    assert "no layout 'Cover' for title slides" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_layout_name_in_two_masters_uses_the_first_with_a_warning(tmp_path):
+    brand = two_masters(tmp_path, lambda parts: second_master(parts, prefix=""))
+    result = run("brand", "check", brand)
+    assert result.exit_code == 0, result.output
+    assert "warning BRAND layout 'Title Slide' is in masters 1, 2; title slides use " \
+           "master 1's" in result.output
+    assert "title slides: Title Slide (master 1)" in result.output
