@@ -241,6 +241,16 @@ def new(name: str, *, segment: str = "mid-market", folder: Path = DEFAULT_ACCOUN
     return target
 
 
+def brand_check(folder: Optional[Path] = None) -> list[str]:
+    """Check the brand in ``folder`` (default: the bundled brand) as every build does first,
+    and return what was found, line by line: the slide masters, their layouts and
+    placeholders, the layout for each kind of slide, the theme fonts and colours, the Word
+    styles csplan uses, and warnings. Raise CsplanError if the brand is not usable."""
+    from csplan.inputs.brandcheck import describe
+
+    return describe(_brand(folder))
+
+
 def schema(of_program: bool = False) -> dict:
     """Return the account format (or the program format) as JSON Schema."""
     from csplan.inputs.schema import account_schema, program_schema

@@ -273,6 +273,30 @@ def merge_report(out, quiet):
     sys.exit(merged.exit_code())
 
 
+@main.group("brand")
+def brand_group() -> None:
+    """The brand folder: the look of every document (`--brand DIR`)."""
+
+
+@brand_group.command("check")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path),
+                envvar="CSPLAN_BRAND")
+def brand_check(folder):
+    """Check the brand in FOLDER (default: $CSPLAN_BRAND, else the bundled brand) as every
+    build does before any account, and print what was found: the slide masters, their
+    layouts and placeholders, the layout for each kind of slide, the theme fonts and
+    colours, the Word styles csplan uses (present or missing), and warnings.
+
+    Exits 2 when the brand cannot be used, 0 otherwise.
+
+    \b
+    Example:
+      csplan brand check my-brand/
+    """
+    for line in api.brand_check(folder):
+        echo(line)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))

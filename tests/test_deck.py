@@ -241,9 +241,10 @@ def test_a_missing_layout_names_the_ones_the_master_has(tmp_path):
     brand = second_master(tmp_path, mapping=False)
     result = build(ACCOUNTS / "northwind-freight.yaml", "--out", tmp_path / "out",
                    "--formats", "pptx", "--brand", brand)
-    assert result.exit_code == 1
-    assert "the PPTX master has no layout 'Title Slide' for title slides; set " \
-           "pptx_layouts.title in brand.yaml to one of: Cover, Text" in result.stdout
+    assert result.exit_code == 2  # a brand problem: once, before any account
+    assert "company-master.pptx has no layout 'Title Slide' for title slides; set " \
+           "pptx_layouts.title in brand.yaml to one of: master 1: Cover, Text" in result.output
+    assert not (tmp_path / "out" / "northwind-freight").exists()
 
 
 def test_a_brand_master_that_is_not_a_package_is_a_configuration_error(tmp_path):

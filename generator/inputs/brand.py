@@ -8,7 +8,7 @@ paths stay inside the folder, the logo is a checked PNG or JPEG.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Optional, Union
 
@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from csplan.exceptions import BuildError, CsplanError, SourceError
 from csplan.locale import NO_WORDING, Wording
+from csplan.inputs.brandcheck import Layouts, check_kinds, resolve_layouts
 from csplan.inputs.images import CheckedImage, check_image
 from csplan.inputs.office import clean_package
 from csplan.inputs.source import read_yaml
@@ -89,6 +90,8 @@ class Brand:
     logo: Optional[CheckedImage]
     docx_reference: Optional[bytes] = None  # the checked, cleaned package renderers open
     pptx_master: Optional[bytes] = None
+    # kind of slide -> (master index, layout index) in pptx_master, resolved by load_brand
+    pptx_layouts: Layouts = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     wording: Wording = NO_WORDING  # the company's own words for some messages
 
@@ -148,9 +151,11 @@ def load_brand(folder: Path) -> Brand:
     except SourceError as exc:
         raise CsplanError("the brand file is not valid:", exc.findings) from None
     wording = load_wording(document, folder)
+    check_kinds(spec.pptx_layouts, str(spec_path))
     root = folder.resolve()
     packages: dict[str, bytes] = {}
     dropped: list[str] = []
+    layouts: Layouts = {}
     for label, rel in (("font", spec.fonts.regular), ("font", spec.fonts.bold),
                        ("font", spec.fonts.italic), ("font", spec.fonts.bold_italic),
                        *(("font", f.file) for f in spec.fonts.fallback),
@@ -170,8 +175,12 @@ def load_brand(folder: Path) -> Brand:
             continue
         kind = "docx" if label.startswith("DOCX") else "pptx"
         package = clean_package(real, label, kind, target)
-        _open_package(package.data, kind, f"brand {label} {target}")
+        opened = _open_package(package.data, kind, f"brand {label} {target}")
         packages[kind] = package.data
+        if kind == "pptx":  # every layout problem now, once, rather than per account
+            layouts, layout_warnings = resolve_layouts(opened, spec.pptx_layouts,
+                                                       f"brand {label} {target}")
+            dropped += layout_warnings
         if package.dropped:
             dropped.append(f"{target}: warning BRAND dropped external links that every document "
                            f"would carry: {', '.join(package.dropped)}; remove them from the "
@@ -185,21 +194,21 @@ def load_brand(folder: Path) -> Brand:
     for line in dropped:
         echo(line, err=True)
     return Brand(folder=folder, spec=spec, logo=logo, docx_reference=packages.get("docx"),
-                 pptx_master=packages.get("pptx"), warnings=tuple(dropped), wording=wording)
+                 pptx_master=packages.get("pptx"), pptx_layouts=layouts,
+                 warnings=tuple(dropped), wording=wording)
 
 
-def _open_package(data: bytes, kind: str, where: str) -> None:
+def _open_package(data: bytes, kind: str, where: str):
     """Open a cleaned template the way the renderers will, so a file python-docx or
     python-pptx cannot use is a configuration error now rather than a crash per account."""
     try:
         if kind == "docx":
             import docx
 
-            docx.Document(io.BytesIO(data))
-        else:
-            from pptx import Presentation
+            return docx.Document(io.BytesIO(data))
+        from pptx import Presentation
 
-            Presentation(io.BytesIO(data))
+        return Presentation(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - any failure means the brand must fix the file
         raise CsplanError(f"{where} cannot be opened ({type(exc).__name__}: {exc}); open it "
                           "and save it again from Word or PowerPoint") from None

@@ -11,6 +11,10 @@ they are field codes, not relationships) are refused. Other external relationshi
 images, hyperlinks) are dropped, with the references to them, and reported as warnings.
 Renderers open the cleaned bytes, never the file again. Every refusal is a CsplanError
 (exit 2) that names the file and the part.
+
+Templates (.potx, .dotx) are accepted: their main part is retyped as a presentation or a
+document, so python-pptx and python-docx open them and every output file is a .pptx or .docx.
+Macro-enabled files (.pptm, .potm, .docm, .dotm) are refused by name as well as by type.
 """
 
 from __future__ import annotations
@@ -32,12 +36,17 @@ MAX_PACKAGE_MEMBERS = 2_000
 MAX_RATIO = 200  # a part that inflates more than this is a zip bomb, not a template
 
 Kind = Literal["docx", "pptx"]
+_OOXML = "application/vnd.openxmlformats-officedocument."
+# kind: (the main part's content type renderers open, the template's, what it is, save as)
 MAIN_TYPES = {
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-             "a Word document", ".docx (Word Document)"),
-    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
-             "a PowerPoint presentation", ".pptx (PowerPoint Presentation)"),
+    "docx": (_OOXML + "wordprocessingml.document.main+xml",
+             _OOXML + "wordprocessingml.template.main+xml",
+             "a Word document or template", ".docx or .dotx"),
+    "pptx": (_OOXML + "presentationml.presentation.main+xml",
+             _OOXML + "presentationml.template.main+xml",
+             "a PowerPoint presentation or template", ".pptx or .potx"),
 }
+_MACRO_SUFFIXES = (".docm", ".dotm", ".pptm", ".potm")
 # Content types and part names of code: VBA macros, ActiveX controls, OLE objects.
 _CODE_TYPES = ("macroenabled", "vbaproject", "vbadata", "activex", "oleobject")
 _CODE_NAMES = ("vbaproject.bin", "vbadata.xml")
@@ -72,6 +81,11 @@ def clean_package(path: Path, label: str, kind: Kind, shown: Path | None = None)
     ``shown`` (default ``path``) and the part if the brand must fix it."""
     shown = shown or path
     where = f"brand {label} {shown}"
+    for name in (shown, path):
+        if name.suffix.lower() in _MACRO_SUFFIXES:
+            raise CsplanError(f"{where} is a macro-enabled file ({name.suffix.lower()}), whose "
+                              "macros would reach every customer document; save it as "
+                              f"{MAIN_TYPES[kind][3]} and point brand.yaml at that file")
     try:
         with zipfile.ZipFile(path) as z:
             parts = _read(z, where)
@@ -137,7 +151,7 @@ class _Package:
                 raise self.refuse(f"part {name} ({ctype}) is a macro, ActiveX control or OLE "
                                   f"object, which would reach every customer document; "
                                   f"remove it and save the file as "
-                                  f"{MAIN_TYPES[self.kind][2]}")
+                                  f"{MAIN_TYPES[self.kind][3]}")
             if ctype.endswith("xml") and name not in self.xml:
                 self.parse(name)
         for name in [n for n in self.parts if n.endswith(".rels")]:
@@ -146,12 +160,27 @@ class _Package:
             for name, root in self.xml.items():
                 self.fields(name, root)
         main = self.main_part()
-        wanted, what, save_as = MAIN_TYPES[self.kind]
-        if main is None or types(main) != wanted:
+        wanted, template, what, save_as = MAIN_TYPES[self.kind]
+        if main is None or types(main) not in (wanted, template):
             found = types(main) if main else "nothing"
             raise self.refuse(f"the main part is {found}, not {what}; save the file as "
                               f"{save_as}")
+        if types(main) == template:
+            self.retype(main, wanted)
         return CleanPackage(self.write(), tuple(self.dropped))
+
+    def retype(self, part: str, content_type: str) -> None:
+        """Give ``part`` the content type ``content_type`` (a template's main part becomes a
+        presentation's or a document's, so what is made from it is one too)."""
+        root = self.xml["[Content_Types].xml"]
+        for override in root.iter(f"{_CT_NS}Override"):
+            if override.get("PartName", "").lower() == "/" + part.lower():
+                override.set("ContentType", content_type)
+                break
+        else:
+            etree.SubElement(root, f"{_CT_NS}Override", PartName="/" + part,
+                             ContentType=content_type)
+        self.changed.add("[Content_Types].xml")
 
     def fields(self, name: str, root: etree._Element) -> None:
         """Refuse a part whose Word fields fetch or run something. A field's code may be

@@ -1,10 +1,11 @@
 """The QBR deck as PPTX: the brand's slide master, native charts, text that is measured to fit.
 
 Slides are made from the master's layouts, found by the names in ``brand.yaml``
-(``pptx_layouts``: title, content, title_only), so a company's own master works through that
-mapping. Charts are python-pptx chart parts whose data stays editable in PowerPoint. Every
-text frame and table is measured with the brand's font files (see ``fit``): lists and tables
-that are too long continue on a "(continued)" slide, long text shrinks down to the brand's
+(``pptx_layouts``: title, content, title_only) in any of its slide masters by the brand check
+(``inputs.brandcheck``), so a company's own master works through that mapping. Charts are
+python-pptx chart parts whose data stays editable in PowerPoint. Every text frame and table
+is measured with the brand's font files (see ``fit``): lists and tables that are too long
+continue on a "(continued)" slide, long text shrinks down to the brand's
 ``min_font_pt``, and what still does not fit fails the build with the slide named.
 """
 
@@ -32,8 +33,6 @@ from csplan.render.xpath import compile_office_xpath
 from csplan.views.customer import DeckMetric, QbrView
 from csplan.words import _, ngettext
 
-DEFAULT_LAYOUTS = {"title": "Title Slide", "content": "Title and Content",
-                   "title_only": "Title Only"}
 TITLE_PT = 28
 COVER_TITLE_PT = 40
 BODY_PT = 18
@@ -65,16 +64,10 @@ class _Deck:
             raise BuildError("the brand has no pptx_master; add one to brand.yaml")
         self.prs = Presentation(io.BytesIO(brand.pptx_master))
         _remove_slides(self.prs)
-        self.layouts = {}
-        available = [layout.name for layout in self.prs.slide_layouts]
-        for role, default in DEFAULT_LAYOUTS.items():
-            name = brand.spec.pptx_layouts.get(role, default)
-            layout = self.prs.slide_layouts.get_by_name(name)
-            if layout is None:
-                raise BuildError(f"the PPTX master has no layout '{name}' for {role} slides; "
-                                 f"set pptx_layouts.{role} in brand.yaml to one of: "
-                                 f"{', '.join(available)}")
-            self.layouts[role] = layout
+        # the layouts load_brand found for each kind of slide, in any of the slide masters
+        masters = self.prs.slide_masters
+        self.layouts = {role: masters[m].slide_layouts[index]
+                        for role, (m, index) in brand.pptx_layouts.items()}
         files = brand.font_files
         self.measure = measure_for(files["regular"], files["bold"],
                                    tuple(p for _, p in brand.fallback_fonts))

@@ -102,8 +102,8 @@ def test_a_renamed_docm_reference_is_refused(brand, book, tmp_path):
     spec = (brand / "brand.yaml").read_text()
     (brand / "brand.yaml").write_text(spec.replace("reference.docx", "reference.docm"))
     result = build(book, tmp_path, brand, "docx")
-    assert result.exit_code == 2 and f"{brand / 'reference.docm'}: part word/document.xml" \
-        in result.output and "save the file as .docx (Word Document)" in result.output
+    assert result.exit_code == 2 and f"{brand / 'reference.docm'} is a macro-enabled file " \
+        "(.docm)" in result.output and "save it as .docx or .dotx" in result.output
 
 
 def test_a_relationship_to_a_part_without_content_type_is_refused(brand, book, tmp_path):
