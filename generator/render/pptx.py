@@ -532,21 +532,28 @@ def _remove_slide(prs, slide) -> None:
             id_list.remove(sld_id)
 
 
+_SECTION_WORDS = {
+    "title": ("welcome", "objective", "intro"), "agenda": ("welcome", "objective"),
+    "lookback": ("welcome", "objective", "last quarter", "review"),
+    "results": ("result", "actual", "metric"), "milestones": ("result", "milestone"),
+    "value": ("value", "roi"), "challenges": ("challenge", "risk"),
+    "goals": ("goal", "next quarter"), "roadmap": ("roadmap", "ask"),
+    "expansion": ("roadmap", "ask", "expansion", "growth"),
+    "actions": ("action", "next step", "ask", "roadmap")}
+
+
 def _sections(view: QbrView) -> dict[str, tuple[str, int]]:
-    """Map each kind of slide to the agenda section it belongs to, by the section's words."""
-    wanted = {"title": ("welcome", "objective", "intro"), "agenda": ("welcome", "objective"),
-              "lookback": ("welcome", "objective", "last quarter", "review"),
-              "results": ("result", "actual", "metric"), "milestones": ("result", "milestone"),
-              "value": ("value", "roi"), "challenges": ("challenge", "risk"),
-              "goals": ("goal", "next quarter"), "roadmap": ("roadmap", "ask"),
-              "expansion": ("roadmap", "ask", "expansion", "growth"),
-              "actions": ("action", "next step", "ask", "roadmap")}
+    """Map each kind of slide to the agenda section it belongs to: the section that covers
+    that kind (a default section, in any language), else the first section of an account's
+    own agenda whose (English) words name it."""
     out = {}
-    for kind, words in wanted.items():
-        for section, minutes, _owner in view.agenda:
-            if any(w in section.lower() for w in words):
-                out[kind] = (section, minutes)
-                break
+    for kind, words in _SECTION_WORDS.items():
+        covering = [(s, m) for (s, m, _o), kinds in zip(view.agenda, view.agenda_slides)
+                    if kind in kinds]
+        named = [(s, m) for (s, m, _o), kinds in zip(view.agenda, view.agenda_slides)
+                 if not kinds and any(w in s.lower() for w in words)]
+        if covering or named:
+            out[kind] = (covering or named)[0]
     return out
 
 

@@ -380,6 +380,8 @@ class QbrView:
     date: str
     attendees: tuple[str, ...]
     agenda: tuple[tuple[str, int, str], ...]  # (section, minutes, owner)
+    # the kinds of slide each agenda section covers, () where only its words can tell
+    agenda_slides: tuple[tuple[str, ...], ...]
     previous_quarter: str
     committed: tuple[tuple[str, str, str], ...]  # (what we committed, what happened, tone)
     metrics: tuple[DeckMetric, ...]
@@ -462,6 +464,7 @@ def qbr_view(derived: Derived, vendor_name: str,
         date=fmt.date(qbr.date), attendees=tuple(name(p) for p in qbr.attendees),
         agenda=tuple((item.section if qbr.agenda else _(item.section), item.minutes,
                       name(item.owner)) for item in derived.agenda),
+        agenda_slides=tuple(derived.agenda_slides),
         previous_quarter=look.previous.quarter if look else "",
         committed=tuple(committed), metrics=tuple(metrics),
         value=tuple((v.claim, v.value, v.basis or "") for v in qbr.value),

@@ -1,0 +1,104 @@
+"""Locale rules beyond words: punctuation, word order, lists, months, quarters and currency
+placement follow the account's locale in every customer document."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+
+import pytest
+from docx import Document
+from pptx import Presentation
+
+from csplan import api
+from csplan.views.fmt import Formatter
+from csplan.words import _, speaking
+from tests.conftest import NORTHWIND, replace_once
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Return a function that builds Northwind in a locale (once per locale and currency)
+    and returns its output files by suffix."""
+    done: dict[tuple[str, str], dict] = {}
+    logos = NORTHWIND.parent / "logos"
+
+    def build(locale: str, currency: str = "USD") -> dict:
+        if (locale, currency) not in done:
+            folder = tmp_path_factory.mktemp(f"{locale}-{currency}")
+            (folder / "logos").mkdir()
+            (folder / "logos" / "northwind.png").write_bytes(
+                (logos / "northwind.png").read_bytes())
+            text = replace_once(NORTHWIND.read_text(encoding="utf-8"), "locale: en-US",
+                                f"locale: {locale}")
+            text = replace_once(text, "currency: USD", f"currency: {currency}")
+            path = folder / "northwind-freight.yaml"
+            path.write_text(text, encoding="utf-8")
+            outcome = api.build([path], out=folder / "out", formats=("docx", "pptx"),
+                                today=TODAY)
+            assert not outcome.failed, outcome.findings
+            done[locale, currency] = {p.suffix: p for p in outcome.results[0].outputs}
+        return done[locale, currency]
+
+    return build
+
+
+def _slides(files) -> list[tuple[str, str, str]]:
+    """Return (title, body text, notes) of each slide of the deck."""
+    out = []
+    for slide in Presentation(str(files[".pptx"])).slides:
+        title = slide.shapes.title.text_frame.text if slide.shapes.title is not None else ""
+        body = []
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                body.append(shape.text_frame.text)
+            if shape.has_table:
+                body += [c.text for row in shape.table.rows for c in row.cells]
+        out.append((title, "\n".join(body), slide.notes_slide.notes_text_frame.text))
+    return out
+
+
+def _notes(files) -> str:
+    return "\n".join(notes for _t, _b, notes in _slides(files))
+
+
+# ---------------------------------------------------------------- 1. agenda line in the notes
+@pytest.mark.parametrize("locale", ["de-DE", "ja-JP"])
+def test_speaker_notes_name_the_agenda_section_in_the_accounts_language(built, locale):
+    slides = _slides(built(locale))
+    with speaking(locale):
+        results = _("Results: goals vs actuals")
+        line = _("Agenda: {section} ({minutes} minutes for this section).")
+        expected = line.format(section=results, minutes=15)
+        prefix = line.split("{section}")[0]
+    on_results = [notes for title, _b, notes in slides if title == results]
+    assert on_results and on_results[0].splitlines()[0] == expected
+    # every slide of the default agenda's storyline says which section it belongs to
+    assert all(notes.startswith(prefix) for _t, _b, notes in slides), \
+        [t for t, _b, n in slides if not n.startswith(prefix)]
+
+
+def test_an_accounts_own_agenda_finds_its_sections_by_default_title_or_words(tmp_path):
+    text = replace_once(NORTHWIND.read_text(encoding="utf-8"), "locale: en-US",
+                        "locale: de-DE")
+    text = replace_once(text, "    date: 2026-12-08\n", "    date: 2026-12-08\n    agenda:\n"
+                        "      - {section: Begrüßung, minutes: 5}\n"
+                        "      - {section: 'ergebnisse: soll und ist', minutes: 25}\n"
+                        "      - {section: Challenges and risks, minutes: 30}\n")
+    (tmp_path / "logos").mkdir()
+    (tmp_path / "logos" / "northwind.png").write_bytes(
+        (NORTHWIND.parent / "logos" / "northwind.png").read_bytes())
+    path = tmp_path / "northwind-freight.yaml"
+    path.write_text(text, encoding="utf-8")
+    outcome = api.build([path], out=tmp_path / "out", formats=("pptx",), today=TODAY)
+    assert not outcome.failed, outcome.findings
+    slides = _slides({p.suffix: p for p in outcome.results[0].outputs})
+    with speaking("de-DE"):
+        line = _("Agenda: {section} ({minutes} minutes for this section).")
+        results = _("Results: goals vs actuals")
+        challenges = _("Challenges and open risks")
+    notes = {title: n.splitlines()[0] if n else "" for title, _b, n in reversed(slides)}
+    assert notes[results] == line.format(section="ergebnisse: soll und ist", minutes=25)
+    assert notes[challenges] == line.format(section="Challenges and risks", minutes=30)
