@@ -102,3 +102,12 @@ def test_an_accounts_own_agenda_finds_its_sections_by_default_title_or_words(tmp
     notes = {title: n.splitlines()[0] if n else "" for title, _b, n in reversed(slides)}
     assert notes[results] == line.format(section="ergebnisse: soll und ist", minutes=25)
     assert notes[challenges] == line.format(section="Challenges and risks", minutes=30)
+
+
+# ---------------------------------------------------------------- 2. the state keeps its case
+def test_a_metrics_state_in_the_notes_keeps_the_languages_capitals(built):
+    notes = _notes(built("de-DE"))
+    assert "; Ziel erreicht." in notes or "; im Plan." in notes
+    assert "ziel erreicht" not in notes and "im plan." not in notes.replace("; im Plan.", "")
+    english = _notes(built("en-US"))
+    assert "; target reached." in english or "; on track." in english

@@ -572,7 +572,7 @@ def _metric_note(m: DeckMetric) -> str:
                  "the baseline of {baseline}; {state}. Source: {source}.")
     return note.format(metric=r.name, latest=r.latest or _("no reading yet"), target=r.target,
                        due=r.due, progress=r.progress, baseline=r.baseline,
-                       state=r.state.lower(), source=r.source or _("not set"))
+                       state=r.state_in_sentence, source=r.source or _("not set"))
 
 
 def overflows(prs, measure: Measure) -> list[str]:

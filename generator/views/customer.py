@@ -121,6 +121,7 @@ class MetricRow:
     state: str
     tone: str
     chart: Optional[Chart]
+    state_in_sentence: str = ""  # the state as the middle of a sentence writes it
 
 
 @dataclass(frozen=True)
@@ -304,17 +305,23 @@ def plan_view(derived: Derived, vendor_name: str, logo: Optional[str] = None) ->
 
 def _metric_row(m: Metric, p: MetricProgress, a: Account, fmt: Formatter, today: date,
                 name) -> MetricRow:
-    # Translators: the state of a success metric
+    # Translators: the state of a success metric; the pgettext forms are the same state in
+    # the middle of a sentence ("...; {state}. Source: ..."), as the language writes it there
     if p.latest is None:
         state, tone = _("No data yet"), "neutral"
+        in_sentence = pgettext("metric state in a sentence", "no data yet")
     elif p.reached:
         state, tone = _("Target reached"), "good"
+        in_sentence = pgettext("metric state in a sentence", "target reached")
     elif p.on_track:
         state, tone = _("On track"), "good"
+        in_sentence = pgettext("metric state in a sentence", "on track")
     elif p.on_track is False:
         state, tone = _("Off track"), "bad"
+        in_sentence = pgettext("metric state in a sentence", "off track")
     else:
         state, tone = _("Too early to tell"), "neutral"
+        in_sentence = pgettext("metric state in a sentence", "too early to tell")
     chart = None
     points = tuple((x.date, x.value) for x in sorted(m.actuals, key=lambda x: x.date)
                    if x.date <= today)
@@ -332,7 +339,7 @@ def _metric_row(m: Metric, p: MetricProgress, a: Account, fmt: Formatter, today:
         target=fmt.value(m.target, m.unit), due=fmt.date(m.due), source=m.source or "",
         owner=name(m.owner),
         progress=fmt.percent(round(max(p.progress, 0), 2)) if p.progress is not None else "",
-        state=state, tone=tone, chart=chart)
+        state=state, tone=tone, chart=chart, state_in_sentence=in_sentence)
 
 
 def _phases(a: Account, states: dict[str, str], fmt: Formatter, name) -> tuple[Phase, ...]:
