@@ -111,3 +111,23 @@ def test_a_metrics_state_in_the_notes_keeps_the_languages_capitals(built):
     assert "ziel erreicht" not in notes and "im plan." not in notes.replace("; im Plan.", "")
     english = _notes(built("en-US"))
     assert "; target reached." in english or "; on track." in english
+
+
+# ---------------------------------------------------------------- 3. punctuation in messages
+def test_french_notes_put_a_no_break_space_before_the_colon(built):
+    notes = _notes(built("fr-FR"))
+    assert "Late loads avoided per month\u00a0: about 310 (11-point" in notes
+    assert "Live ETA sharing with shippers\u00a0: Cuts inbound" in notes
+
+
+def test_japanese_notes_use_full_width_colon_and_brackets(built):
+    slides = _slides(built("ja-JP"))
+    notes = "\n".join(n for _t, _b, n in slides)
+    body = "\n".join(b for _t, b, _n in slides)
+    assert "Late loads avoided per month：about 310（11-point on-time gain" in notes
+    assert "Live ETA sharing with shippers：Cuts inbound" in notes
+    assert "Send the QBR summary and updated plan（" in notes
+    assert "• Champion changes role：Multi-thread with the COO" in body
+    assert "month two（" in body
+    # the milestone summary ends as a Japanese sentence ends
+    assert [line for line in notes.splitlines() if line.endswith(".")] == []

@@ -395,7 +395,9 @@ class _Deck:
                     quarter=v.previous_quarter),
                 "lookback", (_("What we committed"), _("What happened")),
                 [(c, h) for c, h, _t in v.committed], (55, 45),
-                [f"{c} -> {h}" for c, h, _t in v.committed],
+                # Translators: a speaker note: what we committed, then what happened
+                [_("{committed} -> {happened}").format(committed=c, happened=h)
+                 for c, h, _t in v.committed],
                 _("Nothing was committed at the last QBR."),
                 tones=[{1: tone[t]} for _c, _h, t in v.committed])
         self.metric_slides()
@@ -403,13 +405,14 @@ class _Deck:
             self.table_slides(_("Value realized"), "value",
                               (_("What we achieved"), _("Value"), _("Basis")),
                               list(v.value), (38, 22, 40),
-                              [f"{c}: {val} ({b})" for c, val, b in v.value], "")
+                              [_value_note(c, val, b) for c, val, b in v.value], "")
         attention = [m for m in v.milestones if m[5] in ("warning", "bad")]
         self.table_slides(
             _("Milestone progress"), "milestones",
             (_("Milestone"), _("Phase"), _("Owner"), _("Due"), _("State")),
             [m[:5] for m in v.milestones], (44, 14, 16, 14, 12),
-            [v.milestone_summary + "."] + [
+            # Translators: the milestone summary as a sentence of the speaker notes
+            [_("{summary}.").format(summary=v.milestone_summary)] + [
                 _("Needs attention: {milestone} ({state}, owner {owner}).").format(
                     milestone=m[0], state=m[4], owner=m[2]) for m in attention],
             _("No milestones are open."), tones=[{4: tone[m[5]]} for m in v.milestones],
@@ -421,8 +424,7 @@ class _Deck:
         if v.risks:
             paras.append(Para(_("Open risks and how we manage them"), 18, bold=True,
                               space_after=4))
-            paras += [Para(f"• {r}: {m}" + (f" ({o})" if o else ""), 16, space_after=6)
-                      for r, m, o in v.risks]
+            paras += [Para(_risk_bullet(r, m, o), 16, space_after=6) for r, m, o in v.risks]
         self.text_slides("title_only", _("Challenges and open risks"), "challenges", paras,
                          [_("Name each challenge plainly, then what we do about it and who "
                             "owns it.")], _("No challenges or open risks are recorded."))
@@ -435,7 +437,7 @@ class _Deck:
             self.table_slides(_("Roadmap"), "roadmap",
                               (_("Coming"), _("Why it matters to you"), _("When")),
                               list(v.roadmap), (34, 50, 16),
-                              [f"{i}: {w}" for i, w, _eta in v.roadmap], "")
+                              [_roadmap_note(i, w) for i, w, _eta in v.roadmap], "")
         if "expansion" in self.kinds and v.expansion:
             opportunity, basis = v.expansion
             paras = [Para(opportunity, 24, bold=True, space_after=12)]
@@ -447,7 +449,9 @@ class _Deck:
         self.table_slides(_("Action items"), "actions", (_("Action"), _("Owner"), _("Due")),
                           list(v.actions), (60, 22, 18),
                           [_("Confirm each owner and date before closing.")]
-                          + [f"{a} ({o}, {d})" for a, o, d in v.actions],
+                          # Translators: a speaker note: an action item, its owner and due date
+                          + [_("{action} ({owner}, {due})").format(action=a, owner=o, due=d)
+                             for a, o, d in v.actions],
                           _("No action items yet: agree them before closing."))
         problems = overflows(self.prs, self.measure)
         if problems:
@@ -555,6 +559,31 @@ def _sections(view: QbrView) -> dict[str, tuple[str, int]]:
         if covering or named:
             out[kind] = (covering or named)[0]
     return out
+
+
+def _value_note(claim: str, value: str, basis: str) -> str:
+    """Return the speaker note of one value claim."""
+    if basis:
+        # Translators: a speaker note: a value claim, its value and the basis of the value
+        return _("{claim}: {value} ({basis})").format(claim=claim, value=value, basis=basis)
+    # Translators: a speaker note: a value claim and its value
+    return _("{claim}: {value}").format(claim=claim, value=value)
+
+
+def _risk_bullet(risk: str, mitigation: str, owner: str) -> str:
+    """Return the bullet of one open risk: how we manage it and who owns it."""
+    if owner:
+        # Translators: a bullet on the risks slide: a risk, its mitigation and its owner
+        return _("• {risk}: {mitigation} ({owner})").format(risk=risk, mitigation=mitigation,
+                                                            owner=owner)
+    # Translators: a bullet on the risks slide: a risk and its mitigation
+    return _("• {risk}: {mitigation}").format(risk=risk, mitigation=mitigation)
+
+
+def _roadmap_note(item: str, why: str) -> str:
+    """Return the speaker note of one roadmap item."""
+    # Translators: a speaker note: a roadmap item and why it matters to the customer
+    return _("{item}: {why}").format(item=item, why=why) if why else item
 
 
 def _continued(title: str) -> str:
