@@ -70,7 +70,7 @@ def test_northwind_deck_reads_as_a_sixty_minute_meeting(northwind):
     assert prs.slide_width == Inches(13.333) and prs.slide_height == Inches(7.5)
     texts = slide_texts(prs)
     assert "Quarterly business review · 2026-Q4 · Dec 8, 2026" in texts[0]
-    assert "With Maria Lopez, James Okafor, Priya Shah, Tom Reyes" in texts[0]
+    assert "With Maria Lopez, James Okafor, Priya Shah, and Tom Reyes" in texts[0]
     assert re.search(r"Results: goals vs actuals\n15 min", texts[1])
     assert "Total\n60 min" in texts[1]
     assert "Share carrier-level late-load data (Maria Lopez, Oct 31, 2026)\nOpen, past due" \

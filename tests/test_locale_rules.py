@@ -131,3 +131,17 @@ def test_japanese_notes_use_full_width_colon_and_brackets(built):
     assert "month two（" in body
     # the milestone summary ends as a Japanese sentence ends
     assert [line for line in notes.splitlines() if line.endswith(".")] == []
+
+
+# ---------------------------------------------------------------- 4. lists of names
+def test_lists_of_names_are_joined_as_the_locale_joins_them(built):
+    de = built("de-DE")
+    slides = _slides(de)
+    cover = slides[0][1] + slides[0][2]
+    assert " und Tom" in cover and ", Tom" not in cover
+    doc = Document(str(de[".docx"]))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert any(" und " in c for c in cells)
+    assert not any(c.startswith("Maria") and ", James" in c for c in cells)
+    ja = _slides(built("ja-JP"))
+    assert "、" in ja[0][1]

@@ -464,7 +464,7 @@ class _Deck:
     def title_slide(self) -> None:
         v = self.view
         slide = self.new_slide("title", v.account_name, "title", [
-            _("Welcome {attendees}.").format(attendees=", ".join(v.attendees)),
+            _("Welcome {attendees}.").format(attendees=v.attendee_list),
             _("Purpose: review results against the joint success plan and agree next "
               "quarter's goals.")])
         subtitle = None
@@ -473,9 +473,8 @@ class _Deck:
                 subtitle = ph
         lines = [Para(_("Quarterly business review · {quarter} · {day}").format(
             quarter=v.quarter, day=v.date), 20, bold=True, space_after=6)]
-        attendees = [a for a in v.attendees if a]
-        if attendees:
-            lines.append(Para(_("With {attendees}").format(attendees=", ".join(attendees)), 16))
+        if v.attendee_list:
+            lines.append(Para(_("With {attendees}").format(attendees=v.attendee_list), 16))
         if subtitle is None:
             box = Box(Inches(0.8), Inches(4.0), self.prs.slide_width - Inches(1.6), Inches(1.9))
             self.textbox(slide, box, lines, "subtitle", v.account_name)

@@ -197,9 +197,9 @@ def _plan_name(a: Account, person_id: Optional[str]) -> str:
     return (a.person_name(person_id) or _(UNKNOWN_PERSON)) if person_id else _(UNKNOWN_PERSON)
 
 
-def author(a: Account, vendor_name: str) -> str:
+def author(a: Account, vendor_name: str, fmt: Formatter) -> str:
     """Return who a document about account ``a`` is from: its CSM(s), else the vendor."""
-    return ", ".join(p.name for p in a.vendor_team if p.role == "csm") or vendor_name
+    return fmt.list(p.name for p in a.vendor_team if p.role == "csm") or vendor_name
 
 
 def document_info(a: Account, today: date, vendor_name: str, title: str,
@@ -212,7 +212,9 @@ def document_info(a: Account, today: date, vendor_name: str, title: str,
                       # Translators: e.g. "Joint success plan of Acme and Northwind Software"
                       subject=_("{kind} of {account} and {vendor}").format(
                           kind=kind, account=a.account.name, vendor=vendor_name),
-                      author=author(a, vendor_name), company=vendor_name,
+                      author=author(a, vendor_name, Formatter(a.account.locale,
+                                                              a.account.currency)),
+                      company=vendor_name,
                       language=a.account.locale, category=kind)
 
 
@@ -230,7 +232,7 @@ def plan_view(derived: Derived, vendor_name: str, logo: Optional[str] = None) ->
         return _plan_name(a, person_id)
 
     def named_with_title(people) -> str:
-        return ", ".join(f"{p.name}, {p.title}" if p.title else p.name for p in people)
+        return fmt.list(f"{p.name}, {p.title}" if p.title else p.name for p in people)
 
     csm = [p for p in a.vendor_team if p.role == "csm"]
     product = " ".join(x for x in (a.product.name, a.product.plan) if x)
@@ -289,7 +291,7 @@ def plan_view(derived: Derived, vendor_name: str, logo: Optional[str] = None) ->
             (24, 14, 11, 10, 27, 14)),
         communication=Table(
             (_("What"), _("Audience"), _("How often"), _("Format"), _("Owner")),
-            tuple(Row((c.what, ", ".join(name(p) for p in c.audience), c.frequency or "",
+            tuple(Row((c.what, fmt.list(name(p) for p in c.audience), c.frequency or "",
                        c.format or "", name(c.owner))) for c in a.communication),
             (18, 22, 16, 28, 16)),
         escalation=Table(
@@ -386,6 +388,7 @@ class QbrView:
     quarter: str
     date: str
     attendees: tuple[str, ...]
+    attendee_list: str  # the attendees' names as one list, joined as the locale joins them
     agenda: tuple[tuple[str, int, str], ...]  # (section, minutes, owner)
     # the kinds of slide each agenda section covers, () where only its words can tell
     agenda_slides: tuple[tuple[str, ...], ...]
@@ -469,6 +472,7 @@ def qbr_view(derived: Derived, vendor_name: str,
     return QbrView(
         account_name=a.account.name, vendor_name=vendor_name, quarter=qbr.quarter,
         date=fmt.date(qbr.date), attendees=tuple(name(p) for p in qbr.attendees),
+        attendee_list=fmt.list(name(p) for p in qbr.attendees if name(p)),
         agenda=tuple((item.section if qbr.agenda else _(item.section), item.minutes,
                       name(item.owner)) for item in derived.agenda),
         agenda_slides=tuple(derived.agenda_slides),

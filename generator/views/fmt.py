@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Optional
+from typing import Iterable, Optional
 
 from babel import Locale
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.units import format_unit
 
@@ -43,6 +44,10 @@ class Formatter:
     def month(self, value: date) -> str:
         """Return a month and year: ``Feb 2026``, ``Feb. 2026``."""
         return format_date(value, "MMM y", locale=self.babel_locale)
+
+    def list(self, items: Iterable[str]) -> str:
+        """Return the items as one list: ``A, B, and C``, ``A, B und C``, ``A、B、C``."""
+        return format_list(list(items), locale=self.babel_locale)
 
     @property
     def currency_symbol(self) -> str:
