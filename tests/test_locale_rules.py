@@ -145,3 +145,10 @@ def test_lists_of_names_are_joined_as_the_locale_joins_them(built):
     assert not any(c.startswith("Maria") and ", James" in c for c in cells)
     ja = _slides(built("ja-JP"))
     assert "、" in ja[0][1]
+
+
+# ---------------------------------------------------------------- 5. months on chart axes
+@pytest.mark.parametrize("locale,expected", [("ja-JP", "2026年2月"), ("en-US", "Feb 2026"),
+                                             ("de-DE", "Feb. 2026")])
+def test_month_labels_follow_the_locales_order(locale, expected):
+    assert Formatter(locale, "USD").month(date(2026, 2, 1)) == expected

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Iterable, Optional
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.units import format_unit
@@ -42,8 +42,9 @@ class Formatter:
         return format_date(value, "medium", locale=self.babel_locale) if value else ""
 
     def month(self, value: date) -> str:
-        """Return a month and year: ``Feb 2026``, ``Feb. 2026``."""
-        return format_date(value, "MMM y", locale=self.babel_locale)
+        """Return a month and year in the locale's order: ``Feb 2026``, ``Feb. 2026``,
+        ``2026年2月``."""
+        return format_skeleton("yMMM", value, locale=self.babel_locale)
 
     def list(self, items: Iterable[str]) -> str:
         """Return the items as one list: ``A, B, and C``, ``A, B und C``, ``A、B、C``."""
