@@ -152,3 +152,21 @@ def test_lists_of_names_are_joined_as_the_locale_joins_them(built):
                                              ("de-DE", "Feb. 2026")])
 def test_month_labels_follow_the_locales_order(locale, expected):
     assert Formatter(locale, "USD").month(date(2026, 2, 1)) == expected
+
+
+# ---------------------------------------------------------------- 6. quarters
+@pytest.mark.parametrize("locale,expected", [("de-DE", "Q4 2026"), ("fr-FR", "T4 2026"),
+                                             ("ja-JP", "2026/Q4"), ("en-US", "Q4 2026")])
+def test_a_quarter_is_written_for_the_locale(locale, expected):
+    assert Formatter(locale, "USD").quarter("2026-Q4") == expected
+
+
+def test_the_deck_shows_quarters_per_locale_and_its_file_name_stays_ascii(built):
+    files = built("fr-FR")
+    assert files[".pptx"].name.endswith("-qbr-2026-Q4.pptx")
+    slides = _slides(files)
+    text = "\n".join(t + b for t, b, _n in slides)
+    assert "T4 2026" in text and "T3 2026" in text and "2026-Q" not in text
+    prs = Presentation(str(files[".pptx"]))
+    assert "T4 2026" in prs.core_properties.title
+    assert "2026-Q" not in prs.core_properties.title + prs.core_properties.subject

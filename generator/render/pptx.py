@@ -472,7 +472,7 @@ class _Deck:
             if ph.placeholder_format.idx == 1:
                 subtitle = ph
         lines = [Para(_("Quarterly business review · {quarter} · {day}").format(
-            quarter=v.quarter, day=v.date), 20, bold=True, space_after=6)]
+            quarter=v.quarter_shown, day=v.date), 20, bold=True, space_after=6)]
         if v.attendee_list:
             lines.append(Para(_("With {attendees}").format(attendees=v.attendee_list), 16))
         if subtitle is None:

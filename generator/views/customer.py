@@ -385,14 +385,15 @@ class QbrView:
 
     account_name: str
     vendor_name: str
-    quarter: str
+    quarter: str  # as the account writes it (2026-Q4): file names
+    quarter_shown: str  # as the reader's locale writes it (Q4 2026, T4 2026, 2026/Q4)
     date: str
     attendees: tuple[str, ...]
     attendee_list: str  # the attendees' names as one list, joined as the locale joins them
     agenda: tuple[tuple[str, int, str], ...]  # (section, minutes, owner)
     # the kinds of slide each agenda section covers, () where only its words can tell
     agenda_slides: tuple[tuple[str, ...], ...]
-    previous_quarter: str
+    previous_quarter: str  # as the reader's locale writes it
     committed: tuple[tuple[str, str, str], ...]  # (what we committed, what happened, tone)
     metrics: tuple[DeckMetric, ...]
     value: tuple[tuple[str, str, str], ...]  # (claim, value, basis)
@@ -471,12 +472,13 @@ def qbr_view(derived: Derived, vendor_name: str,
         for m in chosen)
     return QbrView(
         account_name=a.account.name, vendor_name=vendor_name, quarter=qbr.quarter,
+        quarter_shown=fmt.quarter(qbr.quarter),
         date=fmt.date(qbr.date), attendees=tuple(name(p) for p in qbr.attendees),
         attendee_list=fmt.list(name(p) for p in qbr.attendees if name(p)),
         agenda=tuple((item.section if qbr.agenda else _(item.section), item.minutes,
                       name(item.owner)) for item in derived.agenda),
         agenda_slides=tuple(derived.agenda_slides),
-        previous_quarter=look.previous.quarter if look else "",
+        previous_quarter=fmt.quarter(look.previous.quarter) if look else "",
         committed=tuple(committed), metrics=tuple(metrics),
         value=tuple((v.claim, v.value, v.basis or "") for v in qbr.value),
         milestones=milestones,
@@ -493,9 +495,10 @@ def qbr_view(derived: Derived, vendor_name: str,
         expansion=((qbr.expansion.opportunity, qbr.expansion.basis or "")
                    if qbr.expansion is not None and qualifies else None),
         actions=tuple((i.text, name(i.owner), fmt.date(i.due)) for i in qbr.action_items),
-        info=document_info(a, today, vendor_name, _("QBR {quarter}").format(quarter=qbr.quarter),
+        info=document_info(a, today, vendor_name,
+                           _("QBR {quarter}").format(quarter=fmt.quarter(qbr.quarter)),
                            _("Quarterly business review {quarter}").format(
-                               quarter=qbr.quarter)),
+                               quarter=fmt.quarter(qbr.quarter))),
         slides=tuple(derived.slides),
         logo=logo,
     )

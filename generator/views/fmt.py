@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Optional
@@ -45,6 +46,15 @@ class Formatter:
         """Return a month and year in the locale's order: ``Feb 2026``, ``Feb. 2026``,
         ``2026年2月``."""
         return format_skeleton("yMMM", value, locale=self.babel_locale)
+
+    def quarter(self, quarter: str) -> str:
+        """Return a quarter written ``2026-Q4`` as the locale shows it: ``Q4 2026``,
+        ``T4 2026``, ``2026/Q4``; any other text as it is."""
+        found = re.fullmatch(r"(\d{4})-Q([1-4])", quarter.strip())
+        if not found:
+            return quarter
+        first_day = date(int(found[1]), 3 * int(found[2]) - 2, 1)
+        return format_skeleton("yQQQ", first_day, locale=self.babel_locale)
 
     def list(self, items: Iterable[str]) -> str:
         """Return the items as one list: ``A, B, and C``, ``A, B und C``, ``A、B、C``."""
