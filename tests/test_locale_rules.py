@@ -170,3 +170,18 @@ def test_the_deck_shows_quarters_per_locale_and_its_file_name_stays_ascii(built)
     prs = Presentation(str(files[".pptx"]))
     assert "T4 2026" in prs.core_properties.title
     assert "2026-Q" not in prs.core_properties.title + prs.core_properties.subject
+
+
+# ---------------------------------------------------------------- 7. money on chart axes
+@pytest.mark.parametrize("locale,currency,expected", [
+    ("de-DE", "EUR", '#,##0 "€"'), ("en-US", "USD", '"$"#,##0'), ("ja-JP", "JPY", '"￥"#,##0'),
+    ("nl-NL", "EUR", '"€" #,##0')])
+def test_chart_money_format_puts_the_symbol_where_the_locale_does(built, locale, currency,
+                                                                  expected):
+    files = built(locale, currency)
+    with zipfile.ZipFile(files[".pptx"]) as z:
+        charts = "".join(z.read(n).decode("utf-8") for n in z.namelist()
+                         if n.startswith("ppt/charts/chart"))
+    from xml.sax.saxutils import escape
+
+    assert f'formatCode="{escape(expected, {chr(34): "&quot;"})}"' in charts

@@ -515,7 +515,7 @@ def _deck_chart(m: Metric, a: Account, fmt: Formatter, today: date) -> Optional[
     days = pgettext("days, abbreviated on a chart's axis", "d")
     formats = {"percent": '0"%"', "hours": f'0.0" {hours}"', "days": f'0" {days}"',
                "count": "#,##0",
-               "money": f'"{fmt.currency_symbol}"#,##0'}
+               "money": fmt.chart_money_format}
     return DeckChart(
         title=m.name, categories=tuple(fmt.date(d) for d, _v in points),
         actual=tuple(v for _d, v in points), target=tuple(m.target for _p in points),

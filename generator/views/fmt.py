@@ -66,6 +66,19 @@ class Formatter:
 
         return get_currency_symbol(self.currency, locale=self.babel_locale).replace('"', "")
 
+    @property
+    def chart_money_format(self) -> str:
+        """Return the Office number format of whole amounts on a chart's axis, the currency
+        symbol where the locale's currency pattern puts it: ``"$"#,##0``, ``#,##0 "€"``,
+        ``"€" #,##0``."""
+        pattern = self.babel_locale.currency_formats["standard"].pattern.split(";")[0]
+        sign = pattern.find("¤")
+        digits = min(i for i in (pattern.find("#"), pattern.find("0")) if i >= 0)
+        between = pattern[sign + 1:digits] if sign < digits else pattern[digits:sign]
+        gap = " " if any(c.isspace() for c in between) else ""
+        symbol = '"{}"'.format(self.currency_symbol)
+        return f"{symbol}{gap}#,##0" if 0 <= sign < digits else f"#,##0{gap}{symbol}"
+
     def number(self, value: float) -> str:
         return format_decimal(round(value, 2), locale=self.babel_locale)
 
