@@ -74,7 +74,7 @@ FACTS = [
     "Fleetline commits to", "Northwind Freight commits to",
     "P1 support response within two hours", "Dispatch team (40 users)",
     "Executive sponsor", "Champion departure", "Multi-thread with the COO",
-    "Maria Lopez, James Okafor", "60-minute video call with deck",
+    "Maria Lopez and James Okafor", "60-minute video call with deck",
     "CS leadership and AE brief drafted", "Dana Kim", "24 hours",
 ]
 

@@ -28,8 +28,8 @@ from csplan.derive.health import (Band, HealthAlert, PlaybookCall, WeekHealth, g
                                   health_alerts, health_series, health_weights, playbook_call)
 from csplan.derive.metrics import MetricProgress, metric_progress
 from csplan.derive.milestones import MilestoneState, days_late, milestone_state
-from csplan.derive.qbr import (ActionOutcome, GoalOutcome, Lookback, agenda, last_quarter,
-                               newest_qbr, previous_qbr, qbr_milestones)
+from csplan.derive.qbr import (ActionOutcome, GoalOutcome, Lookback, agenda, agenda_slides,
+                               last_quarter, newest_qbr, previous_qbr, qbr_milestones)
 from csplan.derive.review import PlanReview, plan_review
 from csplan.derive.storyline import SlideSpec, slides
 from csplan.inputs.model import Account, AgendaItem, Milestone, Qbr
@@ -128,6 +128,12 @@ class Derived:
     def agenda(self) -> list[AgendaItem]:
         """The newest QBR's agenda (empty without a QBR)."""
         return agenda(self.qbr) if self.qbr is not None else []
+
+    @property
+    def agenda_slides(self) -> list[tuple[str, ...]]:
+        """The kinds of slide each agenda section covers, () where only its words can tell
+        (a plain property: a section's title is matched in the active language)."""
+        return [agenda_slides(item.section) for item in self.agenda]
 
     @cached_property
     def qbr_milestones(self) -> list[Milestone]:

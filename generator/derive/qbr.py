@@ -10,15 +10,17 @@ from typing import Literal, Optional
 
 from csplan.derive.metrics import MetricProgress
 from csplan.inputs.model import Account, ActionItem, AgendaItem, Metric, Milestone, Qbr
-from csplan.words import N_
+from csplan.words import N_, _
 
-DEFAULT_AGENDA: tuple[tuple[str, int], ...] = (
-    (N_("Welcome and objectives"), 5),
-    (N_("Results: goals vs actuals"), 15),
-    (N_("Value realized"), 10),
-    (N_("Challenges and open risks"), 10),
-    (N_("Goals for next quarter"), 10),
-    (N_("Roadmap and asks"), 10),
+# (section, minutes, the kinds of slide the section covers): the slides find their section
+# by kind, whatever language the section's title is shown in.
+DEFAULT_AGENDA: tuple[tuple[str, int, tuple[str, ...]], ...] = (
+    (N_("Welcome and objectives"), 5, ("title", "agenda", "lookback")),
+    (N_("Results: goals vs actuals"), 15, ("results", "milestones")),
+    (N_("Value realized"), 10, ("value",)),
+    (N_("Challenges and open risks"), 10, ("challenges",)),
+    (N_("Goals for next quarter"), 10, ("goals",)),
+    (N_("Roadmap and asks"), 10, ("roadmap", "expansion", "actions")),
 )
 QBR_HORIZON_DAYS = 120
 
@@ -39,7 +41,17 @@ def agenda(qbr: Qbr) -> list[AgendaItem]:
     """Return the QBR's own agenda, or the default 60-minute one."""
     if qbr.agenda:
         return list(qbr.agenda)
-    return [AgendaItem(section=s, minutes=m) for s, m in DEFAULT_AGENDA]
+    return [AgendaItem(section=s, minutes=m) for s, m, _k in DEFAULT_AGENDA]
+
+
+def agenda_slides(section: str) -> tuple[str, ...]:
+    """Return the kinds of slide an agenda section covers when it is a default section (its
+    English title or its title in the active language, in any case); () for another."""
+    folded = section.strip().casefold()
+    for title, _m, kinds in DEFAULT_AGENDA:
+        if folded in (title.casefold(), _(title).casefold()):
+            return kinds
+    return ()
 
 
 def qbr_milestones(account: Account, current: Optional[Qbr],

@@ -388,7 +388,9 @@ class _Deck:
                     quarter=v.previous_quarter),
                 "lookback", (_("What we committed"), _("What happened")),
                 [(c, h) for c, h, _t in v.committed], (55, 45),
-                [f"{c} -> {h}" for c, h, _t in v.committed],
+                # Translators: a speaker note: what we committed, then what happened
+                [_("{committed} -> {happened}").format(committed=c, happened=h)
+                 for c, h, _t in v.committed],
                 _("Nothing was committed at the last QBR."),
                 tones=[{1: tone[t]} for _c, _h, t in v.committed])
         self.metric_slides()
@@ -396,13 +398,14 @@ class _Deck:
             self.table_slides(_("Value realized"), "value",
                               (_("What we achieved"), _("Value"), _("Basis")),
                               list(v.value), (38, 22, 40),
-                              [f"{c}: {val} ({b})" for c, val, b in v.value], "")
+                              [_value_note(c, val, b) for c, val, b in v.value], "")
         attention = [m for m in v.milestones if m[5] in ("warning", "bad")]
         self.table_slides(
             _("Milestone progress"), "milestones",
             (_("Milestone"), _("Phase"), _("Owner"), _("Due"), _("State")),
             [m[:5] for m in v.milestones], (44, 14, 16, 14, 12),
-            [v.milestone_summary + "."] + [
+            # Translators: the milestone summary as a sentence of the speaker notes
+            [_("{summary}.").format(summary=v.milestone_summary)] + [
                 _("Needs attention: {milestone} ({state}, owner {owner}).").format(
                     milestone=m[0], state=m[4], owner=m[2]) for m in attention],
             _("No milestones are open."), tones=[{4: tone[m[5]]} for m in v.milestones],
@@ -414,8 +417,7 @@ class _Deck:
         if v.risks:
             paras.append(Para(_("Open risks and how we manage them"), 18, bold=True,
                               space_after=4))
-            paras += [Para(f"• {r}: {m}" + (f" ({o})" if o else ""), 16, space_after=6)
-                      for r, m, o in v.risks]
+            paras += [Para(_risk_bullet(r, m, o), 16, space_after=6) for r, m, o in v.risks]
         self.text_slides("title_only", _("Challenges and open risks"), "challenges", paras,
                          [_("Name each challenge plainly, then what we do about it and who "
                             "owns it.")], _("No challenges or open risks are recorded."))
@@ -428,7 +430,7 @@ class _Deck:
             self.table_slides(_("Roadmap"), "roadmap",
                               (_("Coming"), _("Why it matters to you"), _("When")),
                               list(v.roadmap), (34, 50, 16),
-                              [f"{i}: {w}" for i, w, _eta in v.roadmap], "")
+                              [_roadmap_note(i, w) for i, w, _eta in v.roadmap], "")
         if "expansion" in self.kinds and v.expansion:
             opportunity, basis = v.expansion
             paras = [Para(opportunity, 24, bold=True, space_after=12)]
@@ -440,7 +442,9 @@ class _Deck:
         self.table_slides(_("Action items"), "actions", (_("Action"), _("Owner"), _("Due")),
                           list(v.actions), (60, 22, 18),
                           [_("Confirm each owner and date before closing.")]
-                          + [f"{a} ({o}, {d})" for a, o, d in v.actions],
+                          # Translators: a speaker note: an action item, its owner and due date
+                          + [_("{action} ({owner}, {due})").format(action=a, owner=o, due=d)
+                             for a, o, d in v.actions],
                           _("No action items yet: agree them before closing."))
         problems = overflows(self.prs, self.measure)
         if problems:
@@ -453,7 +457,7 @@ class _Deck:
     def title_slide(self) -> None:
         v = self.view
         slide = self.new_slide("title", v.account_name, "title", [
-            _("Welcome {attendees}.").format(attendees=", ".join(v.attendees)),
+            _("Welcome {attendees}.").format(attendees=v.attendee_list),
             _("Purpose: review results against the joint success plan and agree next "
               "quarter's goals.")])
         subtitle = None
@@ -461,10 +465,9 @@ class _Deck:
             if ph.placeholder_format.idx == 1:
                 subtitle = ph
         lines = [Para(_("Quarterly business review · {quarter} · {day}").format(
-            quarter=v.quarter, day=v.date), 20, bold=True, space_after=6)]
-        attendees = [a for a in v.attendees if a]
-        if attendees:
-            lines.append(Para(_("With {attendees}").format(attendees=", ".join(attendees)), 16))
+            quarter=v.quarter_shown, day=v.date), 20, bold=True, space_after=6)]
+        if v.attendee_list:
+            lines.append(Para(_("With {attendees}").format(attendees=v.attendee_list), 16))
         if subtitle is None:
             box = Box(Inches(0.8), Inches(4.0), self.prs.slide_width - Inches(1.6), Inches(1.9))
             self.textbox(slide, box, lines, "subtitle", v.account_name)
@@ -525,22 +528,54 @@ def _remove_slide(prs, slide) -> None:
             id_list.remove(sld_id)
 
 
+_SECTION_WORDS = {
+    "title": ("welcome", "objective", "intro"), "agenda": ("welcome", "objective"),
+    "lookback": ("welcome", "objective", "last quarter", "review"),
+    "results": ("result", "actual", "metric"), "milestones": ("result", "milestone"),
+    "value": ("value", "roi"), "challenges": ("challenge", "risk"),
+    "goals": ("goal", "next quarter"), "roadmap": ("roadmap", "ask"),
+    "expansion": ("roadmap", "ask", "expansion", "growth"),
+    "actions": ("action", "next step", "ask", "roadmap")}
+
+
 def _sections(view: QbrView) -> dict[str, tuple[str, int]]:
-    """Map each kind of slide to the agenda section it belongs to, by the section's words."""
-    wanted = {"title": ("welcome", "objective", "intro"), "agenda": ("welcome", "objective"),
-              "lookback": ("welcome", "objective", "last quarter", "review"),
-              "results": ("result", "actual", "metric"), "milestones": ("result", "milestone"),
-              "value": ("value", "roi"), "challenges": ("challenge", "risk"),
-              "goals": ("goal", "next quarter"), "roadmap": ("roadmap", "ask"),
-              "expansion": ("roadmap", "ask", "expansion", "growth"),
-              "actions": ("action", "next step", "ask", "roadmap")}
+    """Map each kind of slide to the agenda section it belongs to: the section that covers
+    that kind (a default section, in any language), else the first section of an account's
+    own agenda whose (English) words name it."""
     out = {}
-    for kind, words in wanted.items():
-        for section, minutes, _owner in view.agenda:
-            if any(w in section.lower() for w in words):
-                out[kind] = (section, minutes)
-                break
+    for kind, words in _SECTION_WORDS.items():
+        covering = [(s, m) for (s, m, _o), kinds in zip(view.agenda, view.agenda_slides)
+                    if kind in kinds]
+        named = [(s, m) for (s, m, _o), kinds in zip(view.agenda, view.agenda_slides)
+                 if not kinds and any(w in s.lower() for w in words)]
+        if covering or named:
+            out[kind] = (covering or named)[0]
     return out
+
+
+def _value_note(claim: str, value: str, basis: str) -> str:
+    """Return the speaker note of one value claim."""
+    if basis:
+        # Translators: a speaker note: a value claim, its value and the basis of the value
+        return _("{claim}: {value} ({basis})").format(claim=claim, value=value, basis=basis)
+    # Translators: a speaker note: a value claim and its value
+    return _("{claim}: {value}").format(claim=claim, value=value)
+
+
+def _risk_bullet(risk: str, mitigation: str, owner: str) -> str:
+    """Return the bullet of one open risk: how we manage it and who owns it."""
+    if owner:
+        # Translators: a bullet on the risks slide: a risk, its mitigation and its owner
+        return _("• {risk}: {mitigation} ({owner})").format(risk=risk, mitigation=mitigation,
+                                                            owner=owner)
+    # Translators: a bullet on the risks slide: a risk and its mitigation
+    return _("• {risk}: {mitigation}").format(risk=risk, mitigation=mitigation)
+
+
+def _roadmap_note(item: str, why: str) -> str:
+    """Return the speaker note of one roadmap item."""
+    # Translators: a speaker note: a roadmap item and why it matters to the customer
+    return _("{item}: {why}").format(item=item, why=why) if why else item
 
 
 def _continued(title: str) -> str:
@@ -558,7 +593,7 @@ def _metric_note(m: DeckMetric) -> str:
                  "the baseline of {baseline}; {state}. Source: {source}.")
     return note.format(metric=r.name, latest=r.latest or _("no reading yet"), target=r.target,
                        due=r.due, progress=r.progress, baseline=r.baseline,
-                       state=r.state.lower(), source=r.source or _("not set"))
+                       state=r.state_in_sentence, source=r.source or _("not set"))
 
 
 def overflows(prs, measure: Measure) -> list[str]:

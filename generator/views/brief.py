@@ -144,7 +144,7 @@ def brief_view(derived: Derived, vendor_name: str) -> BriefView:
                             account=a.account.name),
                         subject=_("Internal QBR prep brief for {account}").format(
                             account=a.account.name),
-                        author=author(a, vendor_name), company=vendor_name,
+                        author=author(a, vendor_name, fmt), company=vendor_name,
                         language=language(), category=_("Internal")))
 
 

@@ -121,6 +121,7 @@ class MetricRow:
     state: str
     tone: str
     chart: Optional[Chart]
+    state_in_sentence: str = ""  # the state as the middle of a sentence writes it
 
 
 @dataclass(frozen=True)
@@ -196,9 +197,9 @@ def _plan_name(a: Account, person_id: Optional[str]) -> str:
     return (a.person_name(person_id) or _(UNKNOWN_PERSON)) if person_id else _(UNKNOWN_PERSON)
 
 
-def author(a: Account, vendor_name: str) -> str:
+def author(a: Account, vendor_name: str, fmt: Formatter) -> str:
     """Return who a document about account ``a`` is from: its CSM(s), else the vendor."""
-    return ", ".join(p.name for p in a.vendor_team if p.role == "csm") or vendor_name
+    return fmt.list(p.name for p in a.vendor_team if p.role == "csm") or vendor_name
 
 
 def document_info(a: Account, today: date, vendor_name: str, title: str,
@@ -211,7 +212,9 @@ def document_info(a: Account, today: date, vendor_name: str, title: str,
                       # Translators: e.g. "Joint success plan of Acme and Northwind Software"
                       subject=_("{kind} of {account} and {vendor}").format(
                           kind=kind, account=a.account.name, vendor=vendor_name),
-                      author=author(a, vendor_name), company=vendor_name,
+                      author=author(a, vendor_name, Formatter(a.account.locale,
+                                                              a.account.currency)),
+                      company=vendor_name,
                       language=a.account.locale, category=kind)
 
 
@@ -229,7 +232,7 @@ def plan_view(derived: Derived, vendor_name: str, logo: Optional[str] = None) ->
         return _plan_name(a, person_id)
 
     def named_with_title(people) -> str:
-        return ", ".join(f"{p.name}, {p.title}" if p.title else p.name for p in people)
+        return fmt.list(f"{p.name}, {p.title}" if p.title else p.name for p in people)
 
     csm = [p for p in a.vendor_team if p.role == "csm"]
     product = " ".join(x for x in (a.product.name, a.product.plan) if x)
@@ -288,7 +291,7 @@ def plan_view(derived: Derived, vendor_name: str, logo: Optional[str] = None) ->
             (24, 14, 11, 10, 27, 14)),
         communication=Table(
             (_("What"), _("Audience"), _("How often"), _("Format"), _("Owner")),
-            tuple(Row((c.what, ", ".join(name(p) for p in c.audience), c.frequency or "",
+            tuple(Row((c.what, fmt.list(name(p) for p in c.audience), c.frequency or "",
                        c.format or "", name(c.owner))) for c in a.communication),
             (18, 22, 16, 28, 16)),
         escalation=Table(
@@ -304,17 +307,23 @@ def plan_view(derived: Derived, vendor_name: str, logo: Optional[str] = None) ->
 
 def _metric_row(m: Metric, p: MetricProgress, a: Account, fmt: Formatter, today: date,
                 name) -> MetricRow:
-    # Translators: the state of a success metric
+    # Translators: the state of a success metric; the pgettext forms are the same state in
+    # the middle of a sentence ("...; {state}. Source: ..."), as the language writes it there
     if p.latest is None:
         state, tone = _("No data yet"), "neutral"
+        in_sentence = pgettext("metric state in a sentence", "no data yet")
     elif p.reached:
         state, tone = _("Target reached"), "good"
+        in_sentence = pgettext("metric state in a sentence", "target reached")
     elif p.on_track:
         state, tone = _("On track"), "good"
+        in_sentence = pgettext("metric state in a sentence", "on track")
     elif p.on_track is False:
         state, tone = _("Off track"), "bad"
+        in_sentence = pgettext("metric state in a sentence", "off track")
     else:
         state, tone = _("Too early to tell"), "neutral"
+        in_sentence = pgettext("metric state in a sentence", "too early to tell")
     chart = None
     points = tuple((x.date, x.value) for x in sorted(m.actuals, key=lambda x: x.date)
                    if x.date <= today)
@@ -332,7 +341,7 @@ def _metric_row(m: Metric, p: MetricProgress, a: Account, fmt: Formatter, today:
         target=fmt.value(m.target, m.unit), due=fmt.date(m.due), source=m.source or "",
         owner=name(m.owner),
         progress=fmt.percent(round(max(p.progress, 0), 2)) if p.progress is not None else "",
-        state=state, tone=tone, chart=chart)
+        state=state, tone=tone, chart=chart, state_in_sentence=in_sentence)
 
 
 def _phases(a: Account, states: dict[str, str], fmt: Formatter, name) -> tuple[Phase, ...]:
@@ -376,11 +385,15 @@ class QbrView:
 
     account_name: str
     vendor_name: str
-    quarter: str
+    quarter: str  # as the account writes it (2026-Q4): file names
+    quarter_shown: str  # as the reader's locale writes it (Q4 2026, T4 2026, 2026/Q4)
     date: str
     attendees: tuple[str, ...]
+    attendee_list: str  # the attendees' names as one list, joined as the locale joins them
     agenda: tuple[tuple[str, int, str], ...]  # (section, minutes, owner)
-    previous_quarter: str
+    # the kinds of slide each agenda section covers, () where only its words can tell
+    agenda_slides: tuple[tuple[str, ...], ...]
+    previous_quarter: str  # as the reader's locale writes it
     committed: tuple[tuple[str, str, str], ...]  # (what we committed, what happened, tone)
     metrics: tuple[DeckMetric, ...]
     value: tuple[tuple[str, str, str], ...]  # (claim, value, basis)
@@ -459,10 +472,13 @@ def qbr_view(derived: Derived, vendor_name: str,
         for m in chosen)
     return QbrView(
         account_name=a.account.name, vendor_name=vendor_name, quarter=qbr.quarter,
+        quarter_shown=fmt.quarter(qbr.quarter),
         date=fmt.date(qbr.date), attendees=tuple(name(p) for p in qbr.attendees),
+        attendee_list=fmt.list(name(p) for p in qbr.attendees if name(p)),
         agenda=tuple((item.section if qbr.agenda else _(item.section), item.minutes,
                       name(item.owner)) for item in derived.agenda),
-        previous_quarter=look.previous.quarter if look else "",
+        agenda_slides=tuple(derived.agenda_slides),
+        previous_quarter=fmt.quarter(look.previous.quarter) if look else "",
         committed=tuple(committed), metrics=tuple(metrics),
         value=tuple((v.claim, v.value, v.basis or "") for v in qbr.value),
         milestones=milestones,
@@ -479,9 +495,10 @@ def qbr_view(derived: Derived, vendor_name: str,
         expansion=((qbr.expansion.opportunity, qbr.expansion.basis or "")
                    if qbr.expansion is not None and qualifies else None),
         actions=tuple((i.text, name(i.owner), fmt.date(i.due)) for i in qbr.action_items),
-        info=document_info(a, today, vendor_name, _("QBR {quarter}").format(quarter=qbr.quarter),
+        info=document_info(a, today, vendor_name,
+                           _("QBR {quarter}").format(quarter=fmt.quarter(qbr.quarter)),
                            _("Quarterly business review {quarter}").format(
-                               quarter=qbr.quarter)),
+                               quarter=fmt.quarter(qbr.quarter))),
         slides=tuple(derived.slides),
         logo=logo,
     )
@@ -498,7 +515,7 @@ def _deck_chart(m: Metric, a: Account, fmt: Formatter, today: date) -> Optional[
     days = pgettext("days, abbreviated on a chart's axis", "d")
     formats = {"percent": '0"%"', "hours": f'0.0" {hours}"', "days": f'0" {days}"',
                "count": "#,##0",
-               "money": f'"{fmt.currency_symbol}"#,##0'}
+               "money": fmt.chart_money_format}
     return DeckChart(
         title=m.name, categories=tuple(fmt.date(d) for d, _v in points),
         actual=tuple(v for _d, v in points), target=tuple(m.target for _p in points),

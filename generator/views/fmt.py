@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Optional
+from typing import Iterable, Optional
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
+from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.units import format_unit
 
@@ -41,14 +43,41 @@ class Formatter:
         return format_date(value, "medium", locale=self.babel_locale) if value else ""
 
     def month(self, value: date) -> str:
-        """Return a month and year: ``Feb 2026``, ``Feb. 2026``."""
-        return format_date(value, "MMM y", locale=self.babel_locale)
+        """Return a month and year in the locale's order: ``Feb 2026``, ``Feb. 2026``,
+        ``2026年2月``."""
+        return format_skeleton("yMMM", value, locale=self.babel_locale)
+
+    def quarter(self, quarter: str) -> str:
+        """Return a quarter written ``2026-Q4`` as the locale shows it: ``Q4 2026``,
+        ``T4 2026``, ``2026/Q4``; any other text as it is."""
+        found = re.fullmatch(r"(\d{4})-Q([1-4])", quarter.strip())
+        if not found:
+            return quarter
+        first_day = date(int(found[1]), 3 * int(found[2]) - 2, 1)
+        return format_skeleton("yQQQ", first_day, locale=self.babel_locale)
+
+    def list(self, items: Iterable[str]) -> str:
+        """Return the items as one list: ``A, B, and C``, ``A, B und C``, ``A、B、C``."""
+        return format_list(list(items), locale=self.babel_locale)
 
     @property
     def currency_symbol(self) -> str:
         from babel.numbers import get_currency_symbol
 
         return get_currency_symbol(self.currency, locale=self.babel_locale).replace('"', "")
+
+    @property
+    def chart_money_format(self) -> str:
+        """Return the Office number format of whole amounts on a chart's axis, the currency
+        symbol where the locale's currency pattern puts it: ``"$"#,##0``, ``#,##0 "€"``,
+        ``"€" #,##0``."""
+        pattern = self.babel_locale.currency_formats["standard"].pattern.split(";")[0]
+        sign = pattern.find("¤")
+        digits = min(i for i in (pattern.find("#"), pattern.find("0")) if i >= 0)
+        between = pattern[sign + 1:digits] if sign < digits else pattern[digits:sign]
+        gap = " " if any(c.isspace() for c in between) else ""
+        symbol = '"{}"'.format(self.currency_symbol)
+        return f"{symbol}{gap}#,##0" if 0 <= sign < digits else f"#,##0{gap}{symbol}"
 
     def number(self, value: float) -> str:
         return format_decimal(round(value, 2), locale=self.babel_locale)

@@ -129,7 +129,7 @@ def test_right_to_left_and_cjk_names_render(book, tmp_path):
     pdf = pdf_text(folder / "northwind-freight-success-plan.pdf")
     assert "李伟" in pdf
     prs = Presentation(str(folder / "northwind-freight-qbr-2026-Q4.pptx"))
-    assert "With مريم الحسيني, יעקב כהן, Priya Shah, Tom Reyes" in \
+    assert "With مريم الحسيني, יעקב כהן, Priya Shah, and Tom Reyes" in \
         prs.slides[0].placeholders[1].text_frame.text
 
 
