@@ -187,11 +187,21 @@ def data_words() -> set[str]:
     return {w.lower() for t in text for w in re.findall(r"[A-Za-z]{2,}", t)}
 
 
+def _known(word: str, allowed: set[str]) -> bool:
+    """A word is data, or a run of data words: older pypdf runs the words of neighbouring
+    table cells together ("LeadBrightwater", "QBRIn"), so a word that is not data is split
+    where a capital starts a new word, and each part must be data."""
+    if word.lower() in allowed:
+        return True
+    parts = re.split(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", word)
+    return len(parts) > 1 and all(len(p) < 2 or p.lower() in allowed for p in parts)
+
+
 def english_words(texts: dict[str, str], allowed: set[str]) -> dict[str, set[str]]:
     """Return, per document, the ASCII words of its text that are not data."""
     out = {}
     for name, text in texts.items():
-        left = {w for w in re.findall(r"[A-Za-z]{2,}", text) if w.lower() not in allowed}
+        left = {w for w in re.findall(r"[A-Za-z]{2,}", text) if not _known(w, allowed)}
         if left:
             out[name] = left
     return out
