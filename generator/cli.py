@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -77,6 +78,11 @@ class _Main(click.Group):
             click.echo("\nInterrupted. Every file written so far is complete and nothing "
                        "half-written was left; run the same command again to finish.", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`csplan brand check | head`): stop quietly, as Unix tools
+            # do, and keep Python from complaining while it flushes at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)  # 128 + SIGPIPE
         except Exception as exc:  # noqa: BLE001 - our bug: one line and a log, not a traceback
             from csplan.system import report_it
 

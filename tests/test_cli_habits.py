@@ -200,3 +200,18 @@ def test_a_bug_is_still_one_line_when_no_crash_log_can_be_written(monkeypatch):
     assert result.stderr.strip().splitlines() == [
         "csplan: internal error (RuntimeError); this is a bug in csplan, not in your files. "
         "Please report it; its traceback could not be saved (No space left on device)"]
+
+
+def test_output_into_a_closed_pipe_stops_quietly(tmp_path):
+    """`csplan brand check | head -3`: the reader goes away; no crash report, exit 141."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "csplan", "brand", "check"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
+                               env={**__import__("os").environ, "TMPDIR": str(tmp_path)})
+    process.stdout.readline()
+    process.stdout.close()  # like head, after its first line
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141, stderr
+    assert "internal error" not in stderr and not list(tmp_path.glob("csplan-crash-*.log"))
