@@ -15,7 +15,7 @@ import click
 from csplan import __version__, api
 from csplan.findings import count, format_json
 from csplan.inputs.model import DATE_RANGE
-from csplan.render import CUSTOMER_FORMATS
+from csplan.render import customer_formats
 from csplan.rules import RULES, summary
 from csplan.system import exit_code, usable_cpus
 from csplan.text import echo
@@ -173,7 +173,7 @@ def _shard(ctx, param, value):
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, envvar="CSPLAN_OUT", show_envvar=True, help="Where the documents go, one folder per account.")
-@click.option("--formats", default=",".join(CUSTOMER_FORMATS), show_default=True,
+@click.option("--formats", default=",".join(customer_formats()), show_default=True,
               callback=_formats, envvar="CSPLAN_FORMATS", show_envvar=True,
               help=_formats_help())
 @click.option("--brand", "brand_dir", type=click.Path(file_okay=False, path_type=Path),

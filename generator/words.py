@@ -43,9 +43,8 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 from csplan import locale as locale_package
-from csplan.locale import NO_WORDING, Wording
+from csplan.locale import DOMAIN, NO_WORDING, Wording
 
-DOMAIN = "messages"
 SOURCE_LANGUAGE = "en"  # the language the messages are written in: no catalog needed
 
 _SOURCE = NullTranslations()

@@ -3,16 +3,16 @@ no fuzzy entry, the same placeholders as the English, and every plural form writ
 
 from __future__ import annotations
 
-import re
 from importlib import resources
 
 import pytest
 from babel.messages.pofile import read_po
 
+from csplan.inputs.wording import PLACEHOLDER  # the placeholders a wording must keep
+
 LOCALE = resources.files("csplan.locale")
 CATALOGS = sorted(str(p.relative_to(LOCALE)).split("/")[0]
                   for p in LOCALE.glob("*/LC_MESSAGES/messages.po"))  # type: ignore[attr-defined]
-PLACEHOLDER = re.compile(r"\{[a-z_]+\}|%\([a-z_]+\)s")
 
 
 def _template():

@@ -106,7 +106,8 @@ def load_wording(document: Document, folder: Path) -> Wording:
             with po.open("rb") as fh:
                 catalog = read_po(fh, locale=lang)
         except Exception as exc:  # noqa: BLE001 - any parse failure is the brand's to fix
-            raise CsplanError(f"{po}: not a readable .po file ({exc})") from None
+            raise CsplanError(f"{po}: not a readable .po file ({exc}); save it as a UTF-8 "
+                              "gettext catalog (pybabel init makes one) or remove it") from None
         for message in catalog:
             if not message.id or not message.string or message.fuzzy:
                 continue

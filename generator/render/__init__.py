@@ -120,7 +120,3 @@ register(Format("brief", "brief", "csplan.render.pdf:render_brief",
                 lambda slug, view: f"{slug}-qbr-prep-internal.pdf", verify_pdf,
                 internal=True, folder="briefs", default=False, preflight="csplan.render.html:check_brief",
                 help="the internal QBR prep brief (PDF), built only when asked for"))
-
-# The default formats, for signatures and help (a format registered later joins them in
-# customer_formats()).
-CUSTOMER_FORMATS = customer_formats()
