@@ -152,6 +152,7 @@ class _Strict(BaseModel):
 
 class AccountInfo(_Strict):
     name: Name
+    crm_id: Optional[Name] = None  # the account's id in the CRM: how `csplan import` finds it
     industry: Optional[Name] = None
     segment: Segment
     arr: Amount
@@ -171,13 +172,16 @@ class Contract(_Strict):
     renewal: IsoDate
 
 
+Email = Annotated[str, Field(pattern=r"^[^@\s<>\"'()]+@[^@\s<>\"'()]+\.[a-zA-Z]{2,}$",
+                             max_length=TEXT_LIMITS["email"])]
+
+
 class VendorMember(_Strict):
     id: Id
     name: Name
     title: Optional[Name] = None
     role: VendorRole
-    email: Optional[Annotated[str, Field(pattern=r"^[^@\s<>\"'()]+@[^@\s<>\"'()]+\.[a-zA-Z]{2,}$",
-                                         max_length=TEXT_LIMITS["email"])]] = None
+    email: Optional[Email] = None
 
 
 class Engagement(_Strict):
@@ -190,6 +194,7 @@ class Stakeholder(_Strict):
     name: Name
     title: Optional[Name] = None
     role: StakeholderRole
+    email: Optional[Email] = None
     engagement: Optional[Engagement] = None
 
 

@@ -51,10 +51,67 @@ class Bands(_Strict):
         return self
 
 
+class Threshold(_Strict):
+    """One step of a signal's thresholds: a value at most ``up_to`` scores ``score``."""
+
+    up_to: Optional[Annotated[float, Field(allow_inf_nan=False)]] = None  # None: any higher value
+    score: Percent
+
+
+class Signal(_Strict):
+    """How one raw signal of a health CSV (``csplan import health``) becomes a 0-100 sub-score
+    of its ``dimension``: either ``linear: [value scored 0, value scored 100]`` (values between
+    are scaled, values outside clamped; the first above the second means less is better) or
+    ``thresholds``, steps in ascending ``up_to`` order, the last one without ``up_to``."""
+
+    dimension: Key
+    about: Optional[Text] = None
+    linear: Optional[Annotated[list[Annotated[float, Field(allow_inf_nan=False)]],
+                               Field(min_length=2, max_length=2)]] = None
+    thresholds: Optional[Annotated[list[Threshold], Field(min_length=1)]] = None
+
+    @model_validator(mode="after")
+    def _one_scale(self) -> "Signal":
+        if (self.linear is None) == (self.thresholds is None):
+            raise ValueError("give a signal either linear: [value scored 0, value scored 100] "
+                             "or thresholds: [{up_to: N, score: S}, ..., {score: S}], not both")
+        if self.linear is not None and self.linear[0] == self.linear[1]:
+            raise ValueError("linear needs two different values: [scored 0, scored 100]")
+        if self.thresholds is not None:
+            ups = [t.up_to for t in self.thresholds]
+            if ups[-1] is not None or None in ups[:-1]:
+                raise ValueError("every threshold but the last needs up_to; the last one, "
+                                 "without up_to, scores every higher value")
+            if ups[:-1] != sorted(ups[:-1]) or len(set(ups[:-1])) != len(ups) - 1:
+                raise ValueError("thresholds must go up: each up_to above the one before")
+        return self
+
+    def score(self, value: float) -> float:
+        """Return the 0-100 sub-score of ``value``."""
+        if self.linear is not None:
+            zero, full = self.linear
+            return min(100.0, max(0.0, (value - zero) / (full - zero) * 100))
+        assert self.thresholds is not None
+        for step in self.thresholds:
+            if step.up_to is None or value <= step.up_to:
+                return step.score
+        return self.thresholds[-1].score  # pragma: no cover - the last step has no up_to
+
+
 class HealthModel(_Strict):
     dimensions: dict[Key, Dimension]
     bands: Bands
     alert_drop: Percent
+    signals: dict[Key, Signal] = {}
+
+    @model_validator(mode="after")
+    def _known_dimensions(self) -> "HealthModel":
+        for name, signal in self.signals.items():
+            if signal.dimension not in self.dimensions:
+                raise ValueError(f"signal '{name}' scores dimension '{signal.dimension}', "
+                                 f"which is not one of health.dimensions "
+                                 f"({', '.join(self.dimensions)})")
+        return self
 
 
 class ExpansionGate(_Strict):
@@ -139,6 +196,16 @@ def _step(day: int, owner: str, action: str) -> dict:
     return {"day": day, "owner": owner, "action": action}
 
 
+def _linear(dimension: str, zero: float, full: float, about: str) -> dict:
+    return {"dimension": dimension, "about": about, "linear": [zero, full]}
+
+
+def _steps(dimension: str, about: str, *steps: tuple) -> dict:
+    return {"dimension": dimension, "about": about, "thresholds": [
+        {"score": score} if up_to is None else {"up_to": up_to, "score": score}
+        for up_to, score in steps]}
+
+
 def _segment(arr_min: int, ratio: list[int], touch: str, champion: str, qbr: str) -> dict:
     return {"arr_min": arr_min, "accounts_per_csm": ratio, "touch": touch,
             "champion_touch": champion, "qbr": qbr}
@@ -156,6 +223,32 @@ DEFAULTS: dict[str, Any] = {
         },
         "bands": {"green": 75, "yellow": 50},
         "alert_drop": 10,
+        "signals": {  # raw signals of `csplan import health`: CSV column -> sub-score
+            "weekly_active_users_pct": _linear(
+                "usage", 0, 80, "weekly active users, % of licensed seats"),
+            "seats_used_pct": _linear("usage", 0, 90, "licensed seats in use, %"),
+            "feature_adoption_pct": _linear("usage", 0, 70, "core features in use, %"),
+            "meeting_attendance_pct": _linear(
+                "engagement", 0, 100, "planned meetings the customer attended, %"),
+            "response_days": _linear(
+                "engagement", 10, 1, "days the customer takes to answer, on average"),
+            "days_since_last_exec_meeting": _steps(
+                "engagement", "days since the last meeting with their executive",
+                (30, 100), (60, 70), (90, 40), (None, 10)),
+            "goals_on_track_pct": _linear(
+                "outcomes", 0, 100, "success-plan goals on track, %"),
+            "open_tickets": _steps("support", "support tickets open at the week's end",
+                                   (2, 100), (5, 75), (10, 50), (None, 20)),
+            "ticket_severity": _steps(
+                "support", "highest severity open: 0 none, 1 low, 2 normal, 3 high, 4 urgent",
+                (1, 100), (2, 80), (3, 50), (None, 0)),
+            "csat_pct": _linear("support", 50, 95, "support satisfaction, %"),
+            "nps": _linear("relationship", -50, 50, "net promoter score, -100 to 100"),
+            "champion": _steps("relationship", "a champion in place: yes or no",
+                               (0, 0), (None, 100)),
+            "executive_sponsor": _steps(
+                "relationship", "an executive sponsor engaged: yes or no", (0, 0), (None, 100)),
+        },
     },
     "expansion_gate": {"green_days": 60, "business_metric_at_target": True,
                        "champion_in_place": True, "min_days_to_renewal": 60},
@@ -225,7 +318,15 @@ def load_program(path: Path | None) -> Program:
         return Program.default()
     doc = read_yaml(path)
     if isinstance(doc.data, dict):
-        doc = Document(doc.name, merge(DEFAULTS, doc.data), doc.positions, doc.warnings)
+        merged = merge(DEFAULTS, doc.data)
+        health = merged.get("health")
+        given = doc.data.get("health")
+        if isinstance(health, dict) and isinstance(given, dict) and "signals" not in given \
+                and isinstance(health.get("dimensions"), dict):
+            # The default signals of dimensions the team does not have are left out.
+            health["signals"] = {k: v for k, v in health["signals"].items()
+                                 if v["dimension"] in health["dimensions"]}
+        doc = Document(doc.name, merged, doc.positions, doc.warnings)
     return validate(doc, Program)
 
 
