@@ -26,6 +26,7 @@ from csplan.rules.engine import AccountResult, check_paths
 
 if TYPE_CHECKING:
     from csplan.build.account import BuildResult
+    from csplan.build.importer import ImportOutcome
     from csplan.build.shards import Merged, Shard
     from csplan.inputs.brand import Brand
     from csplan.views.portfolio import Portfolio
@@ -256,3 +257,24 @@ def schema(of_program: bool = False) -> dict:
     from csplan.inputs.schema import account_schema, program_schema
 
     return program_schema() if of_program else account_schema()
+
+
+def import_csv(kind: str, csv_file: Path, paths: list[Path], *, replace: bool = False,
+               dry_run: bool = False, column_map: Optional[dict[str, str]] = None,
+               program: Optional[Path] = None) -> "ImportOutcome":
+    """Import the rows of ``csv_file`` (``kind``: health, actuals or contacts) into the account
+    files under ``paths`` (default: accounts/), editing their text in place (see
+    ``csplan import``). Raises CsplanError when the CSV cannot be read or lacks a column;
+    nothing is changed then."""
+    from csplan.build.importer import import_csv as run
+    from csplan.exceptions import BuildError
+
+    if not csv_file.is_file():
+        raise CsplanError(f"{csv_file} is not a file")
+    files = _files(paths)
+    team = programs(program).for_account(files[0])
+    try:
+        return run(kind, csv_file, files, team, replace=replace, dry_run=dry_run,
+                   column_map=column_map)
+    except BuildError as exc:
+        raise CsplanError(str(exc)) from None

@@ -279,6 +279,123 @@ def merge_report(out, quiet):
     sys.exit(merged.exit_code())
 
 
+@main.group("import")
+def import_group() -> None:
+    """Rows of a CSV export into account files: health, actuals, contacts.
+
+    The account files are edited, not rewritten: the rows are inserted, and every comment
+    and line around them stays as it was. A row names its account by account.crm_id, else
+    the file's name without .yaml, else the account's exact name. Exit 0 when every row was
+    added or was already there, 1 when a row was not applied (no such account, a conflict),
+    2 when the CSV cannot be read (no file is changed).
+    """
+
+
+def _import_options(func):
+    @click.option("--dry-run", is_flag=True, help="Change nothing; print the diff of each "
+                  "file.")
+    @click.option("--program", "program_file", type=click.Path(dir_okay=False, path_type=Path),
+                  envvar="CSPLAN_PROGRAM", show_envvar=True,
+                  help="The team's program file (default: program.yaml beside the accounts).")
+    @click.option("--quiet", "-q", is_flag=True, help="Print problems only, no summary.")
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _show_import(outcome, quiet: bool) -> None:
+    for result in outcome.files:
+        if outcome.dry_run and result.diff:
+            click.echo(result.diff, nl=False)
+    for finding in outcome.findings:
+        echo(finding.format(), err=True)
+    if not quiet:
+        for result in outcome.files:
+            if result.added or result.skipped or result.conflicts or result.replaced:
+                echo(result.summary() + (" (dry run: not written)" if outcome.dry_run
+                                         and result.diff else ""), err=True)
+    sys.exit(1 if outcome.failed else 0)
+
+
+_CSV = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@import_group.command("health")
+@click.argument("csv_file", type=_CSV)
+@click.argument("accounts", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--replace", is_flag=True, help="Take the CSV's values for a week already in "
+              "the file with other values.")
+@_import_options
+def import_health(csv_file, accounts, replace, dry_run, program_file, quiet):
+    """Weekly health rows from CSV_FILE into the account files ACCOUNTS (default: accounts/).
+
+    One row per account and week: an account column (crm_id, account...), a week column
+    (week or date) and either the health dimensions as 0-100 sub-scores (usage,
+    engagement...) or raw signals (seats_used_pct, open_tickets, nps...), which the program's
+    health.signals score 0-100 (`csplan program --init` lists them).
+
+    \b
+    Example:
+      csplan import health analytics-week-48.csv --dry-run
+    """
+    _show_import(api.import_csv("health", csv_file, list(accounts), replace=replace,
+                                dry_run=dry_run, program=program_file), quiet)
+
+
+@import_group.command("actuals")
+@click.argument("csv_file", type=_CSV)
+@click.argument("accounts", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--replace", is_flag=True, help="Take the CSV's value for a date already in "
+              "the file with another value.")
+@_import_options
+def import_actuals(csv_file, accounts, replace, dry_run, program_file, quiet):
+    """Metric readings from CSV_FILE: columns account, metric (the metric's id), date, value.
+
+    \b
+    Example:
+      csplan import actuals kpis-november.csv accounts/northwind-freight.yaml
+    """
+    _show_import(api.import_csv("actuals", csv_file, list(accounts), replace=replace,
+                                dry_run=dry_run, program=program_file), quiet)
+
+
+def _column_map(ctx, param, value) -> dict:
+    out = {}
+    for pair in value:
+        column, sep, target = pair.rpartition("=")
+        if not sep or not column.strip():
+            raise click.BadParameter(f"'{pair}': write COLUMN=FIELD, e.g. 'Funktion=title'")
+        out[column.strip()] = target.strip()
+    return out
+
+
+@import_group.command("contacts")
+@click.argument("csv_file", type=_CSV)
+@click.option("--account", "account_file", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The account file the contacts are stakeholders of.")
+@click.option("--map", "column_map", multiple=True, callback=_column_map,
+              metavar="COLUMN=FIELD", help="Read COLUMN as FIELD (name, first_name, "
+              "last_name, title, email, role); repeatable.")
+@_import_options
+def import_contacts(csv_file, account_file, column_map, dry_run, program_file, quiet):
+    """CRM contacts from CSV_FILE as stakeholders of one account, with generated ids.
+
+    Salesforce and HubSpot contact exports work as they are (First Name, Last Name, Title or
+    Job Title, Email, Contact Role or Buying Role); --map reads other headers. A role that is
+    not a stakeholder role becomes `other`, with a warning. A contact already in the file (same
+    email, else same name) is skipped; one with another title or role is reported.
+
+    \b
+    Example:
+      csplan import contacts salesforce-contacts.csv --account accounts/acme.yaml
+    """
+    _show_import(api.import_csv("contacts", csv_file, [account_file], dry_run=dry_run,
+                                column_map=column_map, program=program_file), quiet)
+
+
 @main.group("brand")
 def brand_group() -> None:
     """The brand folder: the look of every document (`--brand DIR`)."""

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from csplan.exceptions import SourceError
 from csplan.findings import Finding
 from csplan.inputs.model import Account
-from csplan.inputs.source import Document, read_yaml
+from csplan.inputs.source import Document, parse_yaml, read_text
 from csplan.inputs.validate import validate
 
 ACCOUNT_SUFFIXES = (".yaml", ".yml")
@@ -51,7 +51,13 @@ class LoadedAccount:
 
 def load_account(path: Path, name: str | None = None) -> LoadedAccount:
     """Return the account in ``path``; raise SourceError with every problem found."""
-    doc = read_yaml(path, name)
+    return load_text(read_text(path, name or str(path)), path, name)
+
+
+def load_text(text: str, path: Path, name: str | None = None) -> LoadedAccount:
+    """Return the account in ``text``, read as if it were the file ``path`` (its logo is
+    looked for beside it); raise SourceError with every problem found."""
+    doc = parse_yaml(text, name or str(path))
     account = validate(doc, Account)
     loaded = LoadedAccount(path=path, doc=doc, account=account, warnings=list(doc.warnings))
     problems = _cross_check(loaded)
