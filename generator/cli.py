@@ -310,7 +310,7 @@ def _show_import(outcome, quiet: bool) -> None:
         if outcome.dry_run and result.diff:
             click.echo(result.diff, nl=False)
     for finding in outcome.findings:
-        echo(finding.format(), err=True)
+        echo(finding.format())
     if not quiet:
         for result in outcome.files:
             if result.added or result.skipped or result.conflicts or result.replaced:

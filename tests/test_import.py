@@ -50,9 +50,9 @@ def test_health_sub_scores_are_inserted_and_nothing_else_changes(book):
     assert result.exit_code == 0, result.output
     assert added_lines(before, northwind.read_text()) == [
         "    - {week: 2026-11-23, usage: 70, engagement: 60, outcomes: 80, support: 90, "
-        "relationship: 76}\n"]
+        "relationship: 75.5}\n"]
     assert "accounts/northwind-freight.yaml: 1 added, 0 already there, 0 in conflict" in \
-        result.stderr
+        result.output
     assert load_account(northwind).account.health.weekly[-1].scores["usage"] == 70
 
 
@@ -108,7 +108,7 @@ def test_importing_the_same_csv_twice_changes_nothing(book):
     result = csplan("import", "actuals", csv, book)
     assert result.exit_code == 0
     assert northwind.read_bytes() == once
-    assert "northwind-freight.yaml: 0 added, 2 already there, 0 in conflict" in result.stderr
+    assert "northwind-freight.yaml: 0 added, 2 already there, 0 in conflict" in result.output
 
 
 def test_a_contradicting_row_is_reported_and_applied_only_with_replace(book):
@@ -120,14 +120,14 @@ def test_a_contradicting_row_is_reported_and_applied_only_with_replace(book):
     result = csplan("import", "health", csv, book)
     assert result.exit_code == 1
     assert ("export.csv:2:1: error IMPORT week 2026-11-16 is in accounts/northwind-freight.yaml"
-            in result.stderr.replace(str(book.parent) + "/", ""))
-    assert "1 added, 0 already there, 1 in conflict" in result.stderr
+            in result.output.replace(str(book.parent) + "/", ""))
+    assert "1 added, 0 already there, 1 in conflict" in result.output
     after = northwind.read_text()
     assert WEEK in after and len(added_lines(before, after)) == 1
 
     result = csplan("import", "health", csv, book, "--replace")
     assert result.exit_code == 0, result.output
-    assert "0 added, 1 replaced, 1 already there, 0 in conflict" in result.stderr
+    assert "0 added, 1 replaced, 1 already there, 0 in conflict" in result.output
     text = northwind.read_text()
     assert WEEK not in text
     assert ("    - {week: 2026-11-16, usage: 10, engagement: 10, outcomes: 10, support: 10, "
@@ -143,8 +143,8 @@ def test_actuals_go_in_date_order_and_an_unknown_metric_is_reported(book):
                           "Nowhere Inc;tool-cost;31.08.2026;1\n")
     result = csplan("import", "actuals", csv, book)
     assert result.exit_code == 1
-    assert "has no metric 'no-such'" in result.stderr
-    assert "no account has the crm_id, file name or name 'Nowhere Inc'" in result.stderr
+    assert "has no metric 'no-such'" in result.output
+    assert "no account has the crm_id, file name or name 'Nowhere Inc'" in result.output
     after = northwind.read_text()
     assert added_lines(before, after) == ["      - {date: 2026-08-31, value: 30000}\n"]
     assert ("      - {date: 2026-07-31, value: 40000}\n      - {date: 2026-08-31, value: 30000}\n"
@@ -162,7 +162,7 @@ def test_crm_id_wins_and_a_name_two_accounts_share_is_not_applied(book):
                           "Northwind Freight,nps,2026-11-30,41\n")
     result = csplan("import", "actuals", csv, book)
     assert result.exit_code == 1
-    assert "'Northwind Freight' is the name of 2 accounts" in result.stderr
+    assert "'Northwind Freight' is the name of 2 accounts" in result.output
     assert load_account(northwind).account.metrics[-1].actuals[-1].value == 40
     assert (book / "copy.yaml").read_text() == text
 
@@ -223,8 +223,8 @@ def test_a_salesforce_contact_export_imports_as_stakeholders(book):
     result = csplan("import", "contacts", csv, "--account", northwind)
     assert result.exit_code == 0, result.output
     assert "role 'Influencer' of Bob Stone is not a stakeholder role; written as 'other'" in \
-        result.stderr
-    assert "1 already there" in result.stderr  # Maria Lopez
+        result.output
+    assert "1 already there" in result.output  # Maria Lopez
     assert added_lines(before, northwind.read_text()) == [
         "  - id: anna-schmidt\n", "    name: Anna Schmidt\n", "    title: CTO\n",
         "    role: it-contact\n", "    email: anna@northwind.example\n",
@@ -233,7 +233,7 @@ def test_a_salesforce_contact_export_imports_as_stakeholders(book):
         "  - id: ana-schmidt\n", "    name: Ana Schmidt\n", "    title: Controller\n",
         "    role: economic-buyer\n", "    email: ana@northwind.example\n"]
     again = csplan("import", "contacts", csv, "--account", northwind)
-    assert "0 added, 4 already there, 0 in conflict" in again.stderr
+    assert "0 added, 4 already there, 0 in conflict" in again.output
 
 
 def test_hubspot_headers_and_a_column_map_work(book):
@@ -250,7 +250,7 @@ def test_hubspot_headers_and_a_column_map_work(book):
                     "Vorname=first_name", "--map", "Nachname=last_name",
                     "--map", "Funktion=title", "--map", "Rolle=role")
     assert result.exit_code == 1  # Li Wei is already there with another title
-    assert "Li Wei is stakeholder 'li' with another title, role" in result.stderr
+    assert "Li Wei is stakeholder 'li' with another title, role" in result.output
     assert load_account(northwind).account.stakeholders[-1].name == "Kim Lee"
     bad = csplan("import", "contacts", csv, "--account", northwind, "--map", "Beruf=title")
     assert bad.exit_code == 2 and "has no column 'Beruf'" in bad.output
@@ -267,7 +267,7 @@ def test_dry_run_prints_a_diff_per_file_and_writes_nothing(book):
     assert result.stdout.count("--- a/") == 2
     assert ("+    - {week: 2026-11-23, usage: 50, engagement: 50, outcomes: 50, support: 50, "
             "relationship: 50}") in result.stdout
-    assert "(dry run: not written)" in result.stderr
+    assert "(dry run: not written)" in result.output
 
 
 def test_a_row_missing_a_dimension_is_not_applied(book):
@@ -276,5 +276,5 @@ def test_a_row_missing_a_dimension_is_not_applied(book):
     csv = write_csv(book, "account,week,usage\nnorthwind-freight,2026-11-23,70\n")
     result = csplan("import", "health", csv, book)
     assert result.exit_code == 1
-    assert "no value for engagement, outcomes, relationship, support" in result.stderr
+    assert "no value for engagement, outcomes, relationship, support" in result.output
     assert northwind.read_bytes() == before

@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from pydantic import ValidationError
 
@@ -27,7 +27,7 @@ from csplan.exceptions import CsplanError, SourceError
 from csplan.findings import Finding
 from csplan.inputs import yamledit
 from csplan.inputs.csvin import Row, Table, header_key, read_csv
-from csplan.inputs.loader import LoadedAccount, load_account, load_text
+from csplan.inputs.loader import LoadedAccount, load_text
 from csplan.inputs.model import Actual, Stakeholder, WeeklyHealth
 from csplan.inputs.program import Program
 from csplan.inputs.slug import slugify
@@ -107,6 +107,8 @@ class _Plan:
 
     loaded: LoadedAccount
     result: FileResult
+    raw: bytes = b""  # the file's bytes when it was read
+    text: str = ""  # its text (read_text: no byte-order mark)
     edits: list[yamledit.Edit] = field(default_factory=list)
 
 
@@ -120,6 +122,15 @@ class _Run:
         self.findings: list[Finding] = []
         self.plans: dict[Path, _Plan] = {
             a.path: _Plan(a, FileResult(a.path, a.name)) for a in accounts}
+        self.index: list[tuple[str, dict[str, list[LoadedAccount]]]] = []
+        for way, key in (("crm_id", lambda a: a.account.account.crm_id),
+                         ("file name", lambda a: a.path.stem),
+                         ("name", lambda a: a.account.account.name)):
+            by: dict[str, list[LoadedAccount]] = {}
+            for a in accounts:
+                if key(a):
+                    by.setdefault(key(a), []).append(a)
+            self.index.append((way, by))
 
     def report(self, row: Row, level: str, message: str, column: int = 1) -> None:
         self.findings.append(Finding(self.table.name, row.line, column, level, RULE, message))
@@ -136,13 +147,8 @@ class _Run:
                                           f"'{self.table.headers[column].header}'; row not "
                                           "applied", self.table.headers[column].column)
             return None
-        ways: tuple[tuple[str, Callable[[LoadedAccount], Any]], ...] = (
-            ("crm_id", lambda a: a.account.account.crm_id),
-            ("file name", lambda a: a.path.stem),
-            ("name", lambda a: a.account.account.name),
-        )
-        for way, key in ways:
-            hits = [a for a in self.accounts if key(a) == value]
+        for way, by in self.index:
+            hits = by.get(value, [])
             if len(hits) == 1:
                 return self.plans[hits[0].path]
             if len(hits) > 1:
@@ -214,7 +220,7 @@ def _health(run: _Run, program: Program) -> None:
     for a in run.accounts:
         if a.account.health is not None:
             dimensions |= set(a.account.health.weights)
-    used = {account_col, week_col}
+    used = {*ACCOUNT_COLUMNS, *WEEK_COLUMNS}
     for key, cell in table.headers.items():
         if key not in used and key not in dimensions and key not in signals:
             run.findings.append(Finding(
@@ -248,7 +254,10 @@ def _health(run: _Run, program: Program) -> None:
                 table.errors.append(Finding(
                     table.name, row.line, 1, "error", RULE,
                     f"the row gives '{dim}' both as a column and from signals; keep one"))
-            scores[dim] = sum(values) / len(values)
+            scores[dim] = _round(sum(values) / len(values))
+        if plan is not None and week is None and row.get(week_col) is None:
+            run.report(row, "error", "no week in this row; row not applied",
+                       table.headers[week_col].column)
         if plan is None or week is None:
             continue
         a = plan.loaded.account
@@ -259,7 +268,7 @@ def _health(run: _Run, program: Program) -> None:
                                      f"{plan.result.name}): add a column of that name or of a "
                                      "signal scoring it; row not applied")
             continue
-        item = {"week": week, **{d: _round(scores[d]) for d in weights}}
+        item = {"week": week, **{d: scores[d] for d in weights}}
         if not _valid(run, row, WeeklyHealth, item):
             continue
         rows = a.health.weekly if a.health else []
@@ -329,10 +338,11 @@ def _actuals(run: _Run) -> None:
         value_cell = row.get(value_col)
         value = table.number(value_cell) if value_cell else None
         when = dates.get(row.line)
-        for column, cell in ((metric_col, metric_id), (date_col, when), (value_col, value)):
-            if cell is None and row.get(column) is None:
-                table.error(row.cells.get(column) or _nowhere(row, table, column),
-                            f"no {table.headers[column].header} in this row")
+        empty = [table.headers[c] for c in (metric_col, date_col, value_col)
+                 if row.get(c) is None]
+        if plan is not None and empty:
+            run.report(row, "error", "no " + " and no ".join(f"'{h.header}'" for h in empty)
+                       + " in this row; row not applied", empty[0].column)
         if plan is None or metric_id is None or value is None or when is None:
             continue
         metrics = plan.loaded.account.metrics
@@ -348,13 +358,6 @@ def _actuals(run: _Run) -> None:
         _merge(run, plan, row, ("metrics", index, "actuals"), item, "date", when,
                [(x.date, {"date": x.date, "value": x.value}) for x in metrics[index].actuals],
                added, label=f"metric '{metric_id}' on {when}")
-
-
-def _nowhere(row: Row, table: Table, column: str):
-    from csplan.inputs.csvin import Cell
-
-    header = table.headers[column]
-    return Cell("", row.line, header.column, header.header)
 
 
 def contact_columns(table: Table, column_map: dict[str, str]) -> dict[str, str]:
@@ -451,10 +454,17 @@ def import_csv(kind: str, csv_path: Path, accounts: list[Path], program: Program
     except SourceError as exc:
         raise CsplanError(f"cannot import {csv_path}; no file was changed:",
                           exc.findings) from None
-    loaded, problems = [], []
+    if kind not in KINDS:
+        raise CsplanError(f"cannot import '{kind}'; choose from {', '.join(KINDS)}")
+    loaded, problems, raws = [], [], {}
     for path in accounts:
         try:
-            loaded.append(load_account(path))
+            text = read_text(path, str(path))
+            raws[path] = (path.read_bytes(), text)
+            loaded.append(load_text(text, path))
+        except OSError as exc:
+            problems.append(Finding(str(path), 0, 0, "error", RULE,
+                                    f"cannot read the file: {exc.strerror or exc}"))
         except SourceError as exc:
             problems += exc.findings
     if kind == "contacts" and problems:
@@ -462,6 +472,8 @@ def import_csv(kind: str, csv_path: Path, accounts: list[Path], program: Program
     if not loaded:
         raise CsplanError("no account file could be read; fix them first:", problems)
     run = _Run(table, loaded, replace)
+    for plan in run.plans.values():
+        plan.raw, plan.text = raws[plan.loaded.path]
     run.findings += table.warnings
     run.findings += [Finding(f.file, f.line, f.column, "warning", f.rule,
                              f.message + " (not imported into)") for f in problems
@@ -486,9 +498,8 @@ def import_csv(kind: str, csv_path: Path, accounts: list[Path], program: Program
 
 def _write(plan: _Plan, run: _Run, dry_run: bool) -> None:
     path, result = plan.loaded.path, plan.result
-    raw = path.read_bytes()
-    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-    old = read_text(path, result.name)
+    bom = b"\xef\xbb\xbf" if plan.raw.startswith(b"\xef\xbb\xbf") else b""
+    old = plan.text
     new = yamledit.apply(old, plan.edits)
     try:
         load_text(new, path, result.name)
@@ -502,6 +513,18 @@ def _write(plan: _Plan, run: _Run, dry_run: bool) -> None:
     result.diff = "".join(difflib.unified_diff(
         old.splitlines(keepends=True), new.splitlines(keepends=True),
         fromfile=f"a/{result.name}", tofile=f"b/{result.name}"))
-    if not dry_run:
-        write_atomic(path, bom + new.encode("utf-8"))
-        result.written = True
+    if dry_run:
+        return
+    try:
+        changed = path.read_bytes() != plan.raw or plan.raw != bom + old.encode("utf-8")
+    except OSError:
+        changed = True
+    if changed:
+        run.findings.append(Finding(result.name, 0, 0, "error", RULE,
+                                    "the file changed while csplan was importing into it, so "
+                                    "it was not written; run the import again"))
+        result.added = result.replaced = 0
+        return
+    # A linked account file stays a link: its target is what is edited.
+    write_atomic(path.resolve(), bom + new.encode("utf-8"))
+    result.written = True
