@@ -172,6 +172,7 @@ def data_words() -> set[str]:
     # the values of the files, not their keys ("baseline:", "owner:" are not shown)
     text = list(_strings(accounts)) + list(_strings(brand))
     text += list(_strings(DEFAULTS)) + list(DEFAULTS["health"]["dimensions"])  # the program
+    text += [name.replace("_", " ") for name in DEFAULTS["health"]["signals"]]  # CSV columns
     locales = {a["account"]["locale"] for a in accounts} | {"en-US"}
     for tag in locales:
         loc = Locale.parse(tag.replace("-", "_"))

@@ -109,8 +109,35 @@ def _health(program: Program) -> Section:
           "drop of more than {drop} points in one week raises an alert.").format(
             green=f"{bands.green:g}", yellow=f"{bands.yellow:g}",
             below_green=f"{bands.green - 1:g}", below_yellow=f"{bands.yellow - 1:g}",
-            drop=f"{h.alert_drop:g}")),
-        (DocTable((_("Dimension"), _("Signals"), _("Weight")), rows, (22, 60, 18)),))
+            drop=f"{h.alert_drop:g}"),
+        *((_("A health import (csplan import health) scores each raw signal of its CSV 0-100 "
+             "as the last table says; a dimension's score is the mean of its signals in the "
+             "row."),) if h.signals else ())),
+        (DocTable((_("Dimension"), _("Signals"), _("Weight")), rows, (22, 60, 18)),
+         *_signals(program)))
+
+
+def _scale(signal) -> str:
+    """Return how a raw signal is scored, in words."""
+    if signal.linear is not None:
+        zero, full = signal.linear
+        return _("{zero} scores 0, {full} scores 100, linear in between").format(
+            zero=f"{zero:g}", full=f"{full:g}")
+    steps = [_("up to {value}: {score}").format(value=f"{t.up_to:g}", score=f"{t.score:g}")
+             for t in signal.thresholds[:-1]]
+    steps.append(_("above: {score}").format(score=f"{signal.thresholds[-1].score:g}"))
+    return "; ".join(steps)
+
+
+def _signals(program: Program) -> tuple[DocTable, ...]:
+    """The table of raw signals `csplan import health` scores, if the program has any."""
+    signals = program.health.signals
+    if not signals:
+        return ()
+    rows = tuple(Row((name.replace("_", " "), label(s.dimension), _scale(s), s.about or ""))
+                 for name, s in signals.items())
+    return (DocTable((_("CSV column"), _("Dimension"), _("Scored"), _("What it is")), rows,
+                     (24, 16, 30, 30), _("Raw signals of a health import")),)
 
 
 def _playbooks(program: Program) -> Section:
