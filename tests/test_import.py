@@ -278,3 +278,47 @@ def test_a_row_missing_a_dimension_is_not_applied(book):
     assert result.exit_code == 1
     assert "no value for engagement, outcomes, relationship, support" in result.output
     assert northwind.read_bytes() == before
+
+
+def test_a_row_without_its_week_or_value_is_reported_not_dropped(book):
+    northwind = book / "northwind-freight.yaml"
+    before = northwind.read_bytes()
+    csv = write_csv(book, "account,week,usage,engagement,outcomes,support,relationship\n"
+                          "northwind-freight,,70,60,80,90,75\n")
+    result = csplan("import", "health", csv, book)
+    assert result.exit_code == 1
+    assert "export.csv:2:2: error IMPORT no week in this row; row not applied" in result.stdout
+    csv = write_csv(book, "account,metric,date,value\nnorthwind-freight,nps,2026-11-30,\n",
+                    "a.csv")
+    result = csplan("import", "actuals", csv, book)
+    assert result.exit_code == 1
+    assert "a.csv:2:4: error IMPORT no 'value' in this row; row not applied" in result.stdout
+    assert northwind.read_bytes() == before
+
+
+def test_a_linked_account_file_stays_a_link(book, tmp_path):
+    real = tmp_path / "elsewhere.yaml"
+    (book / "northwind-freight.yaml").rename(real)
+    (book / "northwind-freight.yaml").symlink_to(real)
+    csv = write_csv(book, "metric,date,value\nnps,2026-11-30,40\n")
+    assert csplan("import", "actuals", csv, book / "northwind-freight.yaml").exit_code == 0
+    assert (book / "northwind-freight.yaml").is_symlink()
+    assert "{date: 2026-11-30, value: 40}" in real.read_text()
+
+
+def test_a_file_changed_during_the_import_is_not_overwritten(book, monkeypatch):
+    from csplan.inputs import yamledit
+
+    northwind = book / "northwind-freight.yaml"
+    real_apply = yamledit.apply
+
+    def apply_while_someone_saves(text, edits):
+        northwind.write_text(text + "# saved by someone else\n")
+        return real_apply(text, edits)
+
+    monkeypatch.setattr(yamledit, "apply", apply_while_someone_saves)
+    csv = write_csv(book, "metric,date,value\nnps,2026-11-30,40\n")
+    result = csplan("import", "actuals", csv, northwind)
+    assert result.exit_code == 1
+    assert "the file changed while csplan was importing into it" in result.stdout
+    assert northwind.read_text().endswith("# saved by someone else\n")
