@@ -322,3 +322,27 @@ def test_a_file_changed_during_the_import_is_not_overwritten(book, monkeypatch):
     assert result.exit_code == 1
     assert "the file changed while csplan was importing into it" in result.stdout
     assert northwind.read_text().endswith("# saved by someone else\n")
+
+
+@pytest.mark.parametrize("health, written", [
+    ("health: ~\n", "health: {weekly: [{week: 2026-11-23, usage: 70, engagement: 60, "
+                    "outcomes: 80, support: 90, relationship: 75}]}\n"),
+    ("health: {weights: {usage: 50, engagement: 10, outcomes: 10, support: 10, "
+     "relationship: 20}}\n",
+     "health: {weights: {usage: 50, engagement: 10, outcomes: 10, support: 10, "
+     "relationship: 20}, weekly: [{week: 2026-11-23, usage: 70, engagement: 60, outcomes: 80, "
+     "support: 90, relationship: 75}]}\n"),
+    ("health:\n  weekly:\n", "health:\n  weekly:\n    - {week: 2026-11-23, usage: 70, "
+                             "engagement: 60, outcomes: 80, support: 90, relationship: 75}\n"),
+])
+def test_a_health_section_written_any_way_gets_the_row(book, health, written):
+    northwind = book / "northwind-freight.yaml"
+    text = northwind.read_text()
+    text = text[:text.index("health:")] + health + text[text.index("\nqbrs:") + 1:]
+    northwind.write_text(text)
+    csv = write_csv(book, "week,usage,engagement,outcomes,support,relationship\n"
+                          "2026-11-23,70,60,80,90,75\n")
+    result = csplan("import", "health", csv, northwind)
+    assert result.exit_code == 0, result.output
+    assert northwind.read_text() == replace_once(text, health, written)
+    assert load_account(northwind).account.health.weekly[0].scores["usage"] == 70

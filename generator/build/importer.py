@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Optional
 
+import yaml
 from pydantic import ValidationError
 
 from csplan.build.write import write_atomic
@@ -500,14 +501,15 @@ def _write(plan: _Plan, run: _Run, dry_run: bool) -> None:
     path, result = plan.loaded.path, plan.result
     bom = b"\xef\xbb\xbf" if plan.raw.startswith(b"\xef\xbb\xbf") else b""
     old = plan.text
-    new = yamledit.apply(old, plan.edits)
     try:
+        new = yamledit.apply(old, plan.edits)
         load_text(new, path, result.name)
-    except SourceError as exc:
+    except (SourceError, ValueError, yaml.YAMLError) as exc:
+        problem = exc.findings[0].format() if isinstance(exc, SourceError) else str(exc)
         run.findings.append(Finding(result.name, 0, 0, "error", RULE,
-                                    "the file would not load after the import, so it was not "
-                                    f"changed ({exc.findings[0].format()}); this is a bug in "
-                                    "csplan import"))
+                                    "csplan could not insert the rows so that the file still "
+                                    f"loads ({problem}), so it was not changed; add them by "
+                                    "hand, and please report it"))
         result.added = result.replaced = 0
         return
     result.diff = "".join(difflib.unified_diff(

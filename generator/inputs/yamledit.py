@@ -153,7 +153,8 @@ def _add(text: str, root: Any, edit: Add, nl: str) -> tuple[int, int, str]:
         return _add_keys(text, node, edit.path[depth:], edit.items, as_flow, nl)
     if isinstance(node, yaml.ScalarNode):  # `actuals:` with no value
         return _fill_empty(text, node, parent, (), edit.items, as_flow, nl)
-    assert isinstance(node, yaml.SequenceNode)
+    if not isinstance(node, yaml.SequenceNode):
+        raise ValueError(f"{'.'.join(map(str, edit.path))} is not a list")
     if node.flow_style:
         close = node.end_mark.index - 1
         items = ", ".join(flow(i) for i in edit.items)
@@ -174,13 +175,18 @@ def _fill_empty(text: str, node: Any, parent: Any, keys: tuple, items: list[Item
     """Give ``key:`` (no value, or null) the keys below it and the list."""
     key_node = next(k for k, v in parent.value if v is node)
     indent = key_node.start_mark.column + 2
-    if node.value:  # `null` or `~`: replaced by a flow list
-        if keys:
-            raise ValueError("cannot add keys under a null value")
-        return node.start_mark.index, node.end_mark.index, "[" + ", ".join(
-            flow(i) for i in items) + "]"
+    if node.value:  # `null` or `~`: replaced by the value in flow style
+        return node.start_mark.index, node.end_mark.index, _flow_value(keys, items)
     at = _line_end(text, key_node.end_mark.index)
     return at, at, nl + _nested(keys, items, indent, as_flow, nl)
+
+
+def _flow_value(keys: tuple, items: list[Item]) -> str:
+    """Return the list of ``items`` under ``keys`` in flow style: ``{weekly: [{...}]}``."""
+    value = "[" + ", ".join(flow(i) for i in items) + "]"
+    for key in reversed(keys):
+        value = "{" + f"{key}: {value}" + "}"
+    return value
 
 
 def _nested(keys: tuple, items: list[Item], indent: int, as_flow: bool, nl: str) -> str:
@@ -199,10 +205,8 @@ def _add_keys(text: str, node: Any, keys: tuple, items: list[Item], as_flow: boo
         raise ValueError("the place to add to is not a mapping")
     if node.flow_style:
         close = node.end_mark.index - 1
-        value = "[" + ", ".join(flow(i) for i in items) + "]"
-        for key in reversed(keys[1:]):
-            value = "{" + f"{key}: {value}" + "}"
-        return close, close, (", " if node.value else "") + f"{keys[0]}: {value}"
+        return close, close, (", " if node.value else "") + f"{keys[0]}: " + _flow_value(
+            keys[1:], items)
     indent = node.value[0][0].start_mark.column if node.value else 0
     at = _line_end(text, _last_end(node))
     return at, at, nl + _nested(keys, items, indent, as_flow, nl)
