@@ -319,11 +319,8 @@ def _show_import(outcome, quiet: bool) -> None:
     sys.exit(1 if outcome.failed else 0)
 
 
-_CSV = click.Path(exists=True, dir_okay=False, path_type=Path)
-
-
 @import_group.command("health")
-@click.argument("csv_file", type=_CSV)
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("accounts", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--replace", is_flag=True, help="Take the CSV's values for a week already in "
               "the file with other values.")
@@ -345,7 +342,7 @@ def import_health(csv_file, accounts, replace, dry_run, program_file, quiet):
 
 
 @import_group.command("actuals")
-@click.argument("csv_file", type=_CSV)
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("accounts", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--replace", is_flag=True, help="Take the CSV's value for a date already in "
               "the file with another value.")
@@ -361,23 +358,12 @@ def import_actuals(csv_file, accounts, replace, dry_run, program_file, quiet):
                                 dry_run=dry_run, program=program_file), quiet)
 
 
-def _column_map(ctx, param, value) -> dict:
-    out = {}
-    for pair in value:
-        column, sep, target = pair.rpartition("=")
-        if not sep or not column.strip():
-            raise click.BadParameter(f"'{pair}': write COLUMN=FIELD, e.g. 'Funktion=title'")
-        out[column.strip()] = target.strip()
-    return out
-
-
 @import_group.command("contacts")
-@click.argument("csv_file", type=_CSV)
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--account", "account_file", required=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The account file the contacts are stakeholders of.")
-@click.option("--map", "column_map", multiple=True, callback=_column_map,
-              metavar="COLUMN=FIELD", help="Read COLUMN as FIELD (name, first_name, "
+@click.option("--map", "column_map", multiple=True, metavar="COLUMN=FIELD", help="Read COLUMN as FIELD (name, first_name, "
               "last_name, title, email, role); repeatable.")
 @_import_options
 def import_contacts(csv_file, account_file, column_map, dry_run, program_file, quiet):
@@ -392,8 +378,14 @@ def import_contacts(csv_file, account_file, column_map, dry_run, program_file, q
     Example:
       csplan import contacts salesforce-contacts.csv --account accounts/acme.yaml
     """
+    pairs = [pair.rpartition("=") for pair in column_map]
+    for pair, (column, sep, _) in zip(column_map, pairs):
+        if not sep or not column.strip():
+            raise click.BadParameter(f"'{pair}': write COLUMN=FIELD, e.g. 'Funktion=title'",
+                                     param_hint="--map")
     _show_import(api.import_csv("contacts", csv_file, [account_file], dry_run=dry_run,
-                                column_map=column_map, program=program_file), quiet)
+                                column_map={c.strip(): f.strip() for c, _, f in pairs},
+                                program=program_file), quiet)
 
 
 @main.group("brand")

@@ -254,6 +254,8 @@ def test_hubspot_headers_and_a_column_map_work(book):
     assert load_account(northwind).account.stakeholders[-1].name == "Kim Lee"
     bad = csplan("import", "contacts", csv, "--account", northwind, "--map", "Beruf=title")
     assert bad.exit_code == 2 and "has no column 'Beruf'" in bad.output
+    bad = csplan("import", "contacts", csv, "--account", northwind, "--map", "Beruf")
+    assert bad.exit_code == 2 and "'Beruf': write COLUMN=FIELD" in bad.output
 
 
 def test_dry_run_prints_a_diff_per_file_and_writes_nothing(book):
