@@ -86,8 +86,14 @@ def test_docx_tables_have_the_brand_look_not_table_grid(built):
         assert all(s is not None and s.get(f"{{{W}}}fill") == "EEF3F7" for s in banded)
 
 
-def _docx_headers(docx: Path) -> list[tuple[int, int, str]]:
-    """Return (column width, insets, text) in twips of each header cell of the DOCX."""
+def split(text: str) -> list[str]:
+    """The words of ``text`` as a line breaks them: at spaces, not at no-break spaces."""
+    return [w for w in re.split(r"[ \t\n\u2000-\u200b]+", text) if w]
+
+
+def _docx_headers(docx: Path, body_too: bool = False) -> list[tuple[int, int, str]]:
+    """Return (column width, insets, text) in twips of each header cell of the DOCX's
+    tables (and of every cell's paragraph with ``body_too``)."""
     body = part(docx, "word/document.xml")
     cells = []
     for table in body.iterfind(".//w:tbl", NS):
@@ -96,9 +102,12 @@ def _docx_headers(docx: Path) -> list[tuple[int, int, str]]:
         margins = table.find("w:tblPr/w:tblCellMar", NS)
         inset = sum(int(margins.find(f"w:{e}", NS).get(f"{{{W}}}w")) for e in ("left", "right"))
         cols = [int(c.get(f"{{{W}}}w")) for c in table.iterfind("w:tblGrid/w:gridCol", NS)]
-        for width, cell in zip(cols, table.find("w:tr", NS).findall("w:tc", NS)):
-            cells.append((width, inset, "".join(t.text or "" for t in cell.iterfind(".//w:t",
-                                                                                   NS))))
+        rows = table.findall("w:tr", NS)
+        for row in rows if body_too else rows[:1]:
+            for width, cell in zip(cols, row.findall("w:tc", NS)):
+                for p in cell.iterfind("w:p", NS):
+                    cells.append((width, inset, "".join(t.text or "" for t in
+                                                        p.iterfind(".//w:t", NS))))
     return cells
 
 
@@ -109,14 +118,19 @@ def test_no_table_header_word_breaks_in_docx_or_pdf(tmp_path, locale, word):
     docx, pdf = next(folder.glob("*.docx")), next(folder.glob("*.pdf"))
     measure = measure_for(BRAND / "fonts/Lato-Regular.ttf", BRAND / "fonts/Lato-Bold.ttf", ())
     headers = _docx_headers(docx)
-    words = {w for _w, _i, text in headers for w in text.split()}
-    assert word in words
-    broken = [w for width, inset, text in headers for w in text.split()
+    shown = {w for _w, _i, text in headers for w in split(text)}
+    assert word in shown
+    broken = [w for width, inset, text in headers for w in split(text)
               if measure.width(w, 8.5, True) > (width - inset) / 20]
     assert broken == []
+    # numbers and amounts never break either ("60.000 US$" with its no-break space)
+    values = [w for width, inset, text in _docx_headers(docx, body_too=True)
+              for w in split(text) if re.search(r"\d", w)
+              and measure.width(w, 8.5, True) > (width - inset) / 20]
+    assert values == []
     # the PDF's tables show the same header words, each whole (never "Likelihoo" + "d")
     tokens = set(re.split(r"\s+", pdf_text(pdf)))
-    assert sorted(words - tokens) == []
+    assert sorted(shown - tokens) == []
 
 
 def test_docx_footer_is_page_x_of_y_on_every_page_cover_and_quote_box(built):

@@ -22,6 +22,7 @@ the shape if anything still does not fit.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -141,10 +142,19 @@ class Measure:
         return self.height(paras, box_width_emu / EMU_PER_PT - 2 * INSET_X) + 2 * INSET_Y
 
 
+def words(text: str) -> list[str]:
+    """Return the pieces of ``text`` a line may break between: at spaces, never at a
+    no-break space ("60.000\u00a0US$", "88\u202f%" stay whole)."""
+    return [w for w in _BREAKS.split(text) if w]
+
+
+_BREAKS = re.compile(r"[ \t\n\u2000-\u200b]+")
+
+
 def longest_word(measure: Measure, text: str, size: float, bold: bool = False) -> float:
     """Return the width in points of the widest word of ``text`` (what a column must hold so
     that no word of it breaks)."""
-    return max((measure.width(w, size, bold) for w in text.split()), default=0.0)
+    return max((measure.width(w, size, bold) for w in words(text)), default=0.0)
 
 
 def column_widths(measure: Measure, columns: list[list[tuple[str, float, bool]]],
@@ -187,4 +197,4 @@ def broken_words(measure: Measure, text: str, width: float, size: float, bold: b
                  pad: float) -> list[str]:
     """Return the words of ``text`` that would break in a column ``width`` points wide with
     ``pad`` points of insets."""
-    return [w for w in text.split() if measure.width(w, size, bold) > width - pad]
+    return [w for w in words(text) if measure.width(w, size, bold) > width - pad]
