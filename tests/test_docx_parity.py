@@ -227,14 +227,26 @@ def test_brand_font_is_embedded_and_deobfuscates_to_the_font(built):
             assert fontembed.eot_font(z.read("ppt/" + targets[rid])) == lato[face]
 
 
-def test_a_brand_can_keep_its_font_out_of_the_files(tmp_path):
+def _restricted(path: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path))
+    font["OS/2"].fsType = 0x0002  # Restricted License embedding
+    font.save(str(path))
+
+
+@pytest.mark.parametrize("embed", ["false", "restricted"])
+def test_a_brand_can_keep_its_font_out_of_the_files(tmp_path, embed):
     import shutil
 
     brand = tmp_path / "brand"
     shutil.copytree(BRAND, brand)
     yaml = (brand / "brand.yaml").read_text(encoding="utf-8")
-    (brand / "brand.yaml").write_text(
-        replace_once(yaml, "  family: Lato\n", "  family: Lato\n  embed: false\n"),
+    if embed == "restricted":  # the font forbids it: brand.yaml cannot overrule that
+        _restricted(brand / "fonts/Lato-Regular.ttf")
+    (brand / "brand.yaml").write_text(replace_once(
+        yaml, "  family: Lato\n",
+        f"  family: Lato\n  embed: {'true' if embed == 'restricted' else 'false'}\n"),
         encoding="utf-8")
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", str(ACCOUNTS / "northwind-freight.yaml"),

@@ -14,7 +14,8 @@ and collide. Where the font's licence allows it, the font files go into the pack
 
 Which fonts may travel is the brand's call (``fonts.embed`` in brand.yaml): ``true`` for a
 font it holds the rights to embed, ``false`` never; unset, a font is embedded only when its
-own licence text says it is under the SIL Open Font License (the bundled Lato). The key is
+own licence text says it is under the SIL Open Font License (the bundled Lato). A font
+whose OS/2 fsType says "Restricted License embedding" is never embedded. The key is
 derived from the font's bytes and nothing else, so a document always has the same bytes.
 The fallback fonts (CJK, large) are not embedded.
 """
@@ -62,12 +63,24 @@ def open_licence(path: Path) -> bool:
     return any(mark in text for mark in _OFL)
 
 
+@lru_cache(maxsize=32)
+def restricted(path: Path) -> bool:
+    """Return whether the font file forbids embedding (OS/2 fsType: Restricted License)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(io.BytesIO(_read(path)), lazy=True) as font:
+        return "OS/2" in font and (font["OS/2"].fsType & 0x000F) == 0x0002
+
+
 def faces(brand: Brand) -> list[tuple[str, bytes]]:
     """Return the brand font's faces to embed as (face, bytes): none when its licence does
-    not allow it (see the module's note)."""
+    not allow it (see the module's note), nor when the font itself says it must not be
+    embedded (fsType "Restricted License"), whatever brand.yaml says."""
     files = brand.font_files
     choice = brand.spec.fonts.embed
     if choice is False or (choice is None and not open_licence(files["regular"])):
+        return []
+    if any(restricted(path) for path in files.values()):
         return []
     return [(face, _read(files[key])) for key, face in _FACES if key in files]
 
