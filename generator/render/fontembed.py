@@ -101,13 +101,16 @@ def obfuscate(data: bytes, key: str) -> bytes:
     return head + data[32:]
 
 
+@lru_cache(maxsize=16)  # the same few faces, deck after deck
 def eot(data: bytes) -> bytes:
     """Return the TrueType font ``data`` as an uncompressed Embedded OpenType (version
     0x00020001): the header PowerPoint and LibreOffice read, then the font unchanged."""
     from fontTools.ttLib import TTFont
 
     font = TTFont(io.BytesIO(data), lazy=True)
-    os2, head, name = font["OS/2"], font["head"], font["name"]
+    os2, name = font["OS/2"], font["name"]
+    # head.checkSumAdjustment from the raw table: decompiling head logs about its dates
+    (checksum,) = struct.unpack_from(">I", font.reader["head"], 8)
 
     def text(name_id: int) -> bytes:
         value = name.getDebugName(name_id) or ""
@@ -125,7 +128,7 @@ def eot(data: bytes) -> bytes:
         1 if os2.fsSelection & 1 else 0,  # italic
         os2.usWeightClass, os2.fsType, 0x504C,
         os2.ulUnicodeRange1, os2.ulUnicodeRange2, os2.ulUnicodeRange3, os2.ulUnicodeRange4,
-        os2.ulCodePageRange1, os2.ulCodePageRange2, head.checkSumAdjustment, 0, 0, 0, 0)
+        os2.ulCodePageRange1, os2.ulCodePageRange2, checksum, 0, 0, 0, 0)
     pad = b"\0\0"
     names = (pad + text(1) + pad + text(2) + pad + text(5) + pad + text(4)
              + pad + struct.pack("<H", 0))  # no root string: any document may use it
