@@ -44,6 +44,7 @@ FNTDATA = "application/x-fontdata"
 # the brand's faces as the formats name them
 _FACES = (("regular", "Regular"), ("bold", "Bold"), ("italic", "Italic"),
           ("bold_italic", "BoldItalic"))
+_SFNT = (b"\x00\x01\x00\x00", b"OTTO", b"true")
 _OFL = ("open font license", "scripts.sil.org/ofl", "openfontlicense.org")
 
 
@@ -65,11 +66,12 @@ def open_licence(path: Path) -> bool:
 
 @lru_cache(maxsize=32)
 def restricted(path: Path) -> bool:
-    """Return whether the font file forbids embedding (OS/2 fsType: Restricted License)."""
+    """Return whether the font file forbids embedding (OS/2 fsType: Restricted License), or
+    has no OS/2 table to say."""
     from fontTools.ttLib import TTFont
 
     with TTFont(io.BytesIO(_read(path)), lazy=True) as font:
-        return "OS/2" in font and (font["OS/2"].fsType & 0x000F) == 0x0002
+        return "OS/2" not in font or (font["OS/2"].fsType & 0x000F) == 0x0002
 
 
 def faces(brand: Brand) -> list[tuple[str, bytes]]:
@@ -78,9 +80,18 @@ def faces(brand: Brand) -> list[tuple[str, bytes]]:
     embedded (fsType "Restricted License"), whatever brand.yaml says."""
     files = brand.font_files
     choice = brand.spec.fonts.embed
-    if choice is False or (choice is None and not open_licence(files["regular"])):
+    if choice is False:
         return []
-    if any(restricted(path) for path in files.values()):
+    # Only TrueType and OpenType files travel (not WOFF or collections, which Word and
+    # PowerPoint do not read); a file fontTools cannot read is left out, not a failure.
+    if any(not _read(path).startswith(_SFNT) for path in files.values()):
+        return []
+    try:
+        if choice is None and not open_licence(files["regular"]):
+            return []
+        if any(restricted(path) for path in files.values()):
+            return []
+    except Exception:  # noqa: BLE001 - a font fontTools cannot parse: it does not travel
         return []
     return [(face, _read(files[key])) for key, face in _FACES if key in files]
 
