@@ -67,6 +67,9 @@ class Fonts(_Strict):
     italic: Optional[RelPath] = None
     bold_italic: Optional[RelPath] = None
     fallback: list[FallbackFont] = []
+    # embed the family's files in the DOCX and the PPTX: true only for a font whose licence
+    # allows it; unset, only a font whose own licence text is the SIL OFL (see fontembed)
+    embed: Optional[bool] = None
 
 
 class BrandFile(_Strict):

@@ -88,13 +88,11 @@ def svg(chart: Chart, colours, families: list[str]) -> str:
     base = (f'<circle cx="{g.baseline[0]}" cy="{g.baseline[1]}" r="2.6" fill="white" '
             f'stroke="{colours.muted}" stroke-width="1.2"/>') if g.baseline else ""
     e = escape
-    # Translators: a chart's alternative text: "Active seats: 72%, Target 90%"
-    alt = _("{metric}: {latest}, {target}").format(metric=chart.title, latest=g.latest_label,
-                                                   target=g.target_label)
+    # the title is the figure's alternative text in the tagged PDF (/Alt)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" aria-label="{e(alt)}" '
-        f'font-family="{e(", ".join(families))}" font-size="9">'
+        f'role="img" aria-label="{e(chart.alt)}" '
+        f'font-family="{e(", ".join(families))}" font-size="9"><title>{e(chart.alt)}</title>'
         f'<line x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" y2="{HEIGHT - BOTTOM}" '
         f'stroke="{colours.light}" stroke-width="1"/>'
         f'<line x1="{LEFT}" y1="{g.target_y}" x2="{WIDTH - RIGHT}" y2="{g.target_y}" '
@@ -190,6 +188,7 @@ def health_svg(trend, green_at: float, yellow_at: float, colours, families: list
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
             f'role="img" aria-label="{e(_("Weekly health score"))}" '
             f'font-family="{e(", ".join(families))}" font-size="8" fill="{colours.muted}">'
+            f'<title>{e(_("Weekly health score"))}</title>'
             f'{bands}{ticks}'
             + (f'<polyline points="{line}" fill="none" stroke="{colours.primary}" '
                f'stroke-width="1.8"/>{dots}' if n else "")

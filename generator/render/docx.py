@@ -15,22 +15,25 @@ from typing import Optional
 import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 
-from csplan.render import charts
+from csplan.render import charts, fontembed, tables
+from csplan.render.fit import EMU_PER_PT, column_widths
 from csplan.inputs.brand import Brand
 from csplan.views.docinfo import DocInfo, office_package
 from csplan.inputs.images import CheckedImage
 from csplan.render import officelang
 from csplan.render.xpath import compile_office_xpath
-from csplan.views.customer import PlanView, Table
-from csplan.words import _, pgettext
+from csplan.views.customer import PlanView, Table, logo_alt
+from csplan.words import _
 
 PAGE = {"A4": (Mm(210), Mm(297)), "Letter": (Mm(215.9), Mm(279.4))}
 MARGIN = Mm(18)
+CELL_PT, SUB_PT = 8.5, 7.0  # table text and its small second line
+CELL_INSET = 5.4  # points left and right in each cell (108 twips, Word's default)
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -77,7 +80,9 @@ class _Writer:
         return p
 
     def heading(self, text: str, level: int):
-        return self.para(text, f"Heading {level}")
+        p = self.para(text, f"Heading {level}")
+        p.paragraph_format.keep_with_next = True  # never last on a page, away from its text
+        return p
 
     def bullets(self, items) -> None:
         for item in items:
@@ -97,60 +102,69 @@ class _Writer:
         section = self.doc.sections[0]
         return section.page_width - section.left_margin - section.right_margin
 
-    def table(self, header, rows, widths) -> None:
+    def table(self, header, rows, weights, tones=None) -> None:
+        """Add a table in the brand's table look: header row in the primary colour, light
+        banding, thin rules, no grid; column widths from its words (see ``tables``).
+
+        A cell is a text or (main, sub, bold); ``tones`` gives per row {column: colour}.
+        """
         table = self.doc.add_table(rows=1, cols=len(header))
-        if "Table Grid" in self.styles:
-            table._tbl.tblPr.style = self.style_ids["Table Grid"]
+        _brand_table(table, self.colours)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        total = sum(widths)
-        col_widths = [Emu(int(self.usable_width * w / total)) for w in widths]
+        total = self.usable_width / EMU_PER_PT
+        columns = tables._columns(header, rows, tables.Style(
+            CELL_PT * tables.HEADROOM, SUB_PT * tables.HEADROOM, 0))
+        points = column_widths(tables.measure(self.brand), columns, tuple(weights), total,
+                               2 * CELL_INSET + CELL_PT)
+        col_widths = [Emu(int(self.usable_width * w / total)) for w in points]
         for column, width in zip(table.columns, col_widths):
             column.width = width  # the table grid: LibreOffice lays out from it
         head = table.rows[0]
         _repeat_header(head)
+        _no_split(head)
+        on_primary = _readable_on(self.colours.primary, self.colours.text)
         for cell, text, width in zip(head.cells, header, col_widths):
             cell.width = width
             _shade(cell, self.colours.primary)
-            self._cell_text(cell, text, bold=True, colour="#FFFFFF")
+            self._cell_text(cell, text, bold=True, colour=on_primary)
         for index, cells in enumerate(rows):
             row = table.add_row()
             _no_split(row)
-            for cell, value, width in zip(row.cells, cells, col_widths):
+            tone = tones[index] if tones else {}
+            for column, (cell, value, width) in enumerate(zip(row.cells, cells, col_widths)):
                 cell.width = width
                 if index % 2:
                     _shade(cell, self.colours.light)
                 if isinstance(value, tuple):
-                    self._cell_rich(cell, value)
+                    self._cell_rich(cell, value, tone.get(column))
                 else:
-                    self._cell_text(cell, value)
+                    self._cell_text(cell, value, colour=tone.get(column))
         self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
 
     def _cell_text(self, cell, text: str, bold: bool = False, colour: Optional[str] = None):
         p = cell.paragraphs[0]
         run = p.add_run(text)
-        run.font.size = Pt(8.5)
+        run.font.size = Pt(CELL_PT)
         run.bold = bold or None
         if colour:
             run.font.color.rgb = _rgb(colour)
 
-    def _cell_rich(self, cell, parts) -> None:
-        """parts: (main text, sub text, colour-or-None, bold)"""
-        main, sub, colour, bold = parts
-        p = cell.paragraphs[0]
-        run = p.add_run(main)
-        run.font.size = Pt(8.5)
-        run.bold = bold or None
-        if colour:
-            run.font.color.rgb = _rgb(colour)
+    def _cell_rich(self, cell, parts, colour: Optional[str] = None) -> None:
+        """parts: (main text, sub text, bold)"""
+        main, sub, bold = parts
+        self._cell_text(cell, main, bold=bold, colour=colour)
         if sub:
             small = cell.add_paragraph()
             r = small.add_run(sub)
-            r.font.size = Pt(7)
+            r.font.size = Pt(SUB_PT)
             r.font.color.rgb = _rgb(self.colours.muted)
 
     # ------------------------------------------------------------------ page
-    def page_setup(self) -> None:
+    def page_setup(self, cover: bool = False) -> None:
+        """Page size and margins; the header (brand logo on the left margin, the document on
+        the right one) and the footer ("Page X of Y" as PAGE and NUMPAGES fields). With
+        ``cover`` the first page has no header, as its cover block shows the logos."""
         width, height = PAGE[self.page_size]
         for section in self.doc.sections:
             section.orientation = WD_ORIENT.PORTRAIT
@@ -158,13 +172,17 @@ class _Writer:
             section.left_margin = section.right_margin = MARGIN
             section.top_margin, section.bottom_margin = Mm(20), Mm(18)
             section.header_distance = section.footer_distance = Mm(8)
+            section.different_first_page_header_footer = cover
             header = section.header
             header.is_linked_to_previous = False
             hp = header.paragraphs[0]
             hp.text = ""
+            self._right_tab_only(hp)
             if self.brand.logo:
-                hp.add_run().add_picture(io.BytesIO(self.brand.logo.data), height=Mm(7))
-            hp.add_run("\t\t")
+                _describe(hp.add_run().add_picture(io.BytesIO(self.brand.logo.data),
+                                                   height=Mm(7)),
+                          logo_alt(self.brand.spec.name))
+            hp.add_run("\t")
             r = hp.add_run(self.header)
             r.font.size = Pt(8)
             r.font.color.rgb = _rgb(self.colours.muted)
@@ -172,19 +190,33 @@ class _Writer:
                 r = hp.add_run("  " + _("INTERNAL - DO NOT SHARE"))
                 r.font.size, r.font.bold = Pt(8), True
                 r.font.color.rgb = _rgb(self.colours.bad)
-            footer = section.footer
-            fp = footer.paragraphs[0]
-            fp.text = ""
-            fp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            # Translators: the page footer of every document; {page} and {pages} are numbers
-            message = _("Page {page} of {pages}")
-            for index, piece in enumerate(re.split(r"\{(page|pages)\}", message)):
-                if index % 2:
-                    _field(fp, {"page": "PAGE", "pages": "NUMPAGES"}[piece], self.colours.muted)
-                elif piece:
-                    r = fp.add_run(piece)
-                    r.font.size = Pt(8)
-                    r.font.color.rgb = _rgb(self.colours.muted)
+            footers = [section.footer] + ([section.first_page_footer] if cover else [])
+            for footer in footers:
+                footer.is_linked_to_previous = False
+                self._page_x_of_y(footer.paragraphs[0])
+
+    def _right_tab_only(self, paragraph) -> None:
+        """Give ``paragraph`` one right tab stop on the right margin, clearing the ones its
+        style sets (the Header style's stops are for Letter with 1-inch margins)."""
+        style = self.doc.styles[paragraph.style.name] if paragraph.style is not None else None
+        stops = paragraph.paragraph_format.tab_stops
+        if style is not None:
+            for stop in style.paragraph_format.tab_stops:
+                stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+        stops.add_tab_stop(Emu(self.usable_width), WD_TAB_ALIGNMENT.RIGHT)
+
+    def _page_x_of_y(self, fp) -> None:
+        fp.text = ""
+        fp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        # Translators: the page footer of every document; {page} and {pages} are numbers
+        message = _("Page {page} of {pages}")
+        for index, piece in enumerate(re.split(r"\{(page|pages)\}", message)):
+            if index % 2:
+                _field(fp, {"page": "PAGE", "pages": "NUMPAGES"}[piece], self.colours.muted)
+            elif piece:
+                r = fp.add_run(piece)
+                r.font.size = Pt(8)
+                r.font.color.rgb = _rgb(self.colours.muted)
 
     def save(self, info: DocInfo) -> bytes:
         """Return the document's bytes, with ``info`` as its properties (see ``docinfo``)."""
@@ -192,7 +224,7 @@ class _Writer:
         officelang.word(self.doc, info.language or "en-US")
         out = io.BytesIO()
         self.doc.save(out)
-        return office_package(out.getvalue(), info)
+        return office_package(fontembed.docx(out.getvalue(), self.brand), info)
 
 
 class _PlanWriter(_Writer):
@@ -204,9 +236,18 @@ class _PlanWriter(_Writer):
     # ------------------------------------------------------------------ content
     def title_block(self) -> None:
         v = self.view
+        logos = self.doc.add_paragraph()
+        logos.paragraph_format.space_after = Mm(6)
+        # the vendor's logo on the left margin, the customer's flush with the right one
+        logos.paragraph_format.tab_stops.add_tab_stop(Emu(self.usable_width),
+                                                      WD_TAB_ALIGNMENT.RIGHT)
+        if self.brand.logo:
+            _describe(logos.add_run().add_picture(io.BytesIO(self.brand.logo.data),
+                                                  height=Mm(11)), logo_alt(v.vendor_name))
         if self.logo:
-            self.doc.add_paragraph().add_run().add_picture(io.BytesIO(self.logo.data),
-                                                          height=Mm(13))
+            logos.add_run("\t")
+            _describe(logos.add_run().add_picture(io.BytesIO(self.logo.data),
+                                                  height=Mm(13)), logo_alt(v.account_name))
         self.para(_("Joint success plan").upper(), bold=True, colour=self.colours.accent,
                   size=8.5)
         self.para(v.account_name, "Title")
@@ -224,7 +265,7 @@ class _PlanWriter(_Writer):
             row.cells[0].width, row.cells[1].width = Mm(48), Emu(self.usable_width - Mm(48))
             self._cell_text(row.cells[0], label, bold=True, colour=self.colours.muted)
             self._cell_text(row.cells[1], value)
-        self.para()
+        _rule_below(self.para(), self.colours.primary)  # the cover block ends
 
     def objectives(self) -> None:
         v = self.view
@@ -242,25 +283,20 @@ class _PlanWriter(_Writer):
             self.bullets(v.secondary_goals)
         if v.success_quote:
             # Translators: the customer's own words, in the quotation marks of the language
-            self.para(_("“{quote}”").format(quote=v.success_quote), "Quote")
+            quote = self.para(_("“{quote}”").format(quote=v.success_quote), italic=True,
+                              size=11)
+            _box(quote, self.colours, top=True, bottom=not v.success_by)
             if v.success_by:
-                self.para(f"— {v.success_by}", colour=self.colours.muted, size=8.5)
+                by = self.para(f"— {v.success_by}", colour=self.colours.muted, size=8.5)
+                _box(by, self.colours, top=False, bottom=True)
 
     def metrics(self) -> None:
         v = self.view
         self.heading(f"2 {_('Success metrics')}", 1)
         if v.metrics:
             tone = self.tones
-            rows = [(
-                (m.name, _("{kind} · Source: {source} · Owner: {owner}").format(
-                    kind=m.kind, source=m.source or _("not set"), owner=m.owner), None, True),
-                m.baseline, (m.latest or "–", m.latest_on, None, False), m.target, m.due,
-                m.progress or "–", (m.state, "", tone[m.tone], True))
-                for m in v.metrics]
-            self.table((_("Metric"), _("Baseline"), _("Latest"), _("Target"),
-                        pgettext("column: the date a target is due", "By"), _("Progress"),
-                        _("State")),
-                       rows, (31, 10, 13, 10, 13, 10, 13))
+            self.table(tables.metric_header(), tables.metric_rows(v), tables.METRIC_WEIGHTS,
+                       [{6: tone[m.tone]} for m in v.metrics])
             self.chart_grid()
         else:
             self.empty(v.empty["metrics"])
@@ -286,11 +322,13 @@ class _PlanWriter(_Writer):
             for cell, m in zip(row.cells, with_charts[i:i + 2]):
                 cell.width = half
                 cap = cell.paragraphs[0]
+                cap.paragraph_format.keep_with_next = True
                 r = cap.add_run(m.name)
                 r.bold, r.font.size = True, Pt(8.5)
                 image = charts.png(m.chart, self.colours, files["regular"], files["bold"])
-                cell.add_paragraph().add_run().add_picture(io.BytesIO(image),
-                                                           width=Emu(int(half * 0.94)))
+                picture = cell.add_paragraph().add_run().add_picture(
+                    io.BytesIO(image), width=Emu(int(half * 0.94)))
+                _describe(picture, m.chart.alt)
         self.para()
 
     def milestones(self) -> None:
@@ -301,14 +339,8 @@ class _PlanWriter(_Writer):
         tone = self.tones
         for phase in v.phases:
             self.heading(phase.name, 3)
-            rows = [((m.title, _("Time-to-value milestone") if m.time_to_value else "", None,
-                      False), m.owner,
-                     (m.due, _("Done {day}").format(day=m.done_on) if m.done_on else "", None,
-                      False),
-                     (m.state, "", tone[m.tone], True))
-                    for m in phase.milestones]
-            self.table((_("Milestone"), _("Owner"), _("Due"), _("State")), rows,
-                       (50, 18, 20, 12))
+            self.table(tables.milestone_header(), tables.milestone_rows(phase.milestones),
+                       tables.MILESTONE_WEIGHTS, [{3: tone[m.tone]} for m in phase.milestones])
 
     def commitments(self) -> None:
         v = self.view
@@ -332,7 +364,7 @@ class _PlanWriter(_Writer):
 
     def render(self) -> bytes:
         v = self.view
-        self.page_setup()
+        self.page_setup(cover=True)
         self.title_block()
         self.objectives()
         self.metrics()
@@ -407,6 +439,121 @@ def _word_2013(settings) -> None:
     mode.set(qn("w:name"), "compatibilityMode")
     mode.set(qn("w:uri"), "http://schemas.microsoft.com/office/word")
     mode.set(qn("w:val"), "15")
+
+
+RULE = "D5DDE5"  # the thin rule between table rows, as in the PDF
+
+
+def _brand_table(table, colours) -> None:
+    """Give a table the brand's look by direct formatting (whatever the reference document's
+    table styles): no style of its own (never "Table Grid"), no vertical lines, thin rules
+    under the rows, roomy cell insets."""
+    tblPr = table._tbl.tblPr
+    style = tblPr.find(qn("w:tblStyle"))
+    if style is not None:
+        tblPr.remove(style)
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        if edge in ("bottom", "insideH"):
+            el.set(qn("w:val"), "single")
+            el.set(qn("w:sz"), "4")
+            el.set(qn("w:space"), "0")
+            el.set(qn("w:color"), RULE)
+        else:
+            el.set(qn("w:val"), "nil")
+        borders.append(el)
+    margins = OxmlElement("w:tblCellMar")
+    for edge, twips in (("top", 50), ("left", round(CELL_INSET * 20)), ("bottom", 50),
+                        ("right", round(CELL_INSET * 20))):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(twips))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    # CT_TblPr order: ... tblW, jc, ..., tblBorders, shd, tblLayout, tblCellMar, tblLook
+    look = tblPr.find(qn("w:tblLook"))
+    for el in (borders, margins):
+        if look is not None:
+            look.addprevious(el)
+        else:
+            tblPr.append(el)
+
+
+def _luminance(hex_colour: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    value = hex_colour.lstrip("#")
+    r, g, b = (channel(int(value[i:i + 2], 16)) for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _readable_on(background: str, dark: str) -> str:
+    """Return white or ``dark`` (the brand's text colour), whichever reads better on
+    ``background`` (WCAG contrast)."""
+    bg = _luminance(background)
+    on_white = (1.05) / (bg + 0.05)
+    on_dark = (max(bg, _luminance(dark)) + 0.05) / (min(bg, _luminance(dark)) + 0.05)
+    return "#FFFFFF" if on_white >= on_dark else dark
+
+
+def _box(paragraph, colours, top: bool, bottom: bool) -> None:
+    """Set ``paragraph`` in the quote box: a thick accent rule on the left, the light
+    panel colour behind it (paragraphs boxed alike join into one box)."""
+    pPr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    left = OxmlElement("w:left")
+    for key, value in (("val", "single"), ("sz", "24"), ("space", "8"),
+                       ("color", colours.accent.lstrip("#").upper())):
+        left.set(qn(f"w:{key}"), value)
+    borders.append(left)
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), colours.light.lstrip("#").upper())
+    # CT_PPr order: pStyle, keepNext, keepLines, ..., pBdr, shd, tabs, ..., spacing, ind, jc
+    following = [pPr.find(qn(f"w:{tag}")) for tag in (
+        "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct",
+        "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+        "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+        "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+        "sectPr", "pPrChange")]
+    following = [el for el in following if el is not None]
+    for el in (borders, shd):
+        if following:
+            following[0].addprevious(el)
+        else:
+            pPr.append(el)
+    fmt = paragraph.paragraph_format
+    fmt.left_indent, fmt.right_indent = Mm(3), Mm(3)
+    fmt.space_before = Pt(6) if top else Pt(0)
+    fmt.space_after = Pt(8) if bottom else Pt(0)
+    fmt.keep_together = True
+    if not bottom:
+        fmt.keep_with_next = True
+
+
+def _describe(shape, text: str) -> None:
+    """Give an inline picture its alternative text (wp:docPr descr), what a screen reader
+    reads and Word shows as "Alt Text"."""
+    shape._inline.docPr.set("descr", text)
+
+
+def _rule_below(paragraph, hex_colour: str) -> None:
+    """Draw the cover block's closing rule under ``paragraph`` (a bottom border)."""
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "16"), ("space", "6"),
+                       ("color", hex_colour.lstrip("#").upper())):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    pPr = paragraph._p.get_or_add_pPr()
+    anchor = next((el for el in (pPr.find(qn(f"w:{t}")) for t in (
+        "shd", "tabs", "spacing", "ind", "jc", "rPr")) if el is not None), None)
+    if anchor is not None:
+        anchor.addprevious(borders)
+    else:
+        pPr.append(borders)
 
 
 def _shade(cell, hex_colour: str) -> None:

@@ -22,6 +22,7 @@ the shape if anything still does not fit.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -139,3 +140,61 @@ class Measure:
     def box_height(self, paras: list[Para], box_width_emu: int) -> float:
         """Return the height in points a text box of that width needs, insets included."""
         return self.height(paras, box_width_emu / EMU_PER_PT - 2 * INSET_X) + 2 * INSET_Y
+
+
+def words(text: str) -> list[str]:
+    """Return the pieces of ``text`` a line may break between: at spaces, never at a
+    no-break space ("60.000\u00a0US$", "88\u202f%" stay whole)."""
+    return [w for w in _BREAKS.split(text) if w]
+
+
+_BREAKS = re.compile(r"[ \t\n\u2000-\u200b]+")
+
+
+def longest_word(measure: Measure, text: str, size: float, bold: bool = False) -> float:
+    """Return the width in points of the widest word of ``text`` (what a column must hold so
+    that no word of it breaks)."""
+    return max((measure.width(w, size, bold) for w in words(text)), default=0.0)
+
+
+def column_widths(measure: Measure, columns: list[list[tuple[str, float, bool]]],
+                  weights: tuple[int, ...], total: float, pad: float) -> list[float]:
+    """Return the widths (points, summing to ``total``) of a table's columns.
+
+    ``columns[i]`` lists the texts of column i as (text, size, bold): the header first, then
+    the cells. The widths follow ``weights`` where the words allow; a column too narrow for
+    its longest word (plus ``pad``: the cell's insets and some headroom for other renderers)
+    is widened, and the others give up the space in proportion. Header words always get
+    their room if the table can hold them at all; cell words get it where room is left (a
+    long cell word can still break, a header word never does).
+    """
+    def need(texts) -> float:
+        return max((longest_word(measure, t, s, b) for t, s, b in texts), default=0.0) + pad
+
+    heads = [need(c[:1]) for c in columns]
+    cells = [max(h, need(c)) for h, c in zip(heads, columns)]
+    floor = cells if sum(cells) <= total else heads
+    if sum(floor) > total:  # not even the headers fit: share the width by need
+        return [total * f / sum(floor) for f in floor]
+    widths = [0.0] * len(weights)
+    fixed: set[int] = set()
+    while True:
+        free = [i for i in range(len(weights)) if i not in fixed]
+        left = total - sum(floor[i] for i in fixed)
+        share = sum(weights[i] for i in free)
+        for i in free:
+            widths[i] = left * weights[i] / share
+        short = [i for i in free if widths[i] < floor[i]]
+        if not short:
+            break
+        for i in short:
+            fixed.add(i)
+            widths[i] = floor[i]
+    return widths
+
+
+def broken_words(measure: Measure, text: str, width: float, size: float, bold: bool,
+                 pad: float) -> list[str]:
+    """Return the words of ``text`` that would break in a column ``width`` points wide with
+    ``pad`` points of insets."""
+    return [w for w in words(text) if measure.width(w, size, bold) > width - pad]

@@ -15,14 +15,15 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from csplan.render import charts
+from csplan.render import charts, tables
 from csplan.inputs.brand import Brand
 from csplan.exceptions import BrandError, CsplanError
 from csplan.paths import TEMPLATES, with_html_globals
 from csplan import words
-from csplan.views.customer import PlanView
+from csplan.views.customer import PlanView, logo_alt
 from csplan.words import _
 
+PAGE_WIDTH_MM = {"A4": 210.0, "Letter": 215.9}
 _CSS_PLAIN = frozenset(" -.,:;!?()'·/%+")  # written as they are in a CSS string
 _FACES = (("regular", 400, "normal"), ("bold", 700, "normal"), ("italic", 400, "italic"),
           ("bold_italic", 700, "italic"))
@@ -78,8 +79,15 @@ def plan_html(view: PlanView, brand: Brand) -> str:
     context = _brand_context(brand)
     charts_svg = [(m.name, charts.svg(m.chart, brand.colours, context["font_names"]))
                   for m in view.metrics if m.chart is not None]
+    # the table area of plan.css (page less 17 mm margins) and its cells (8.6 pt, 2 mm
+    # insets): columns as wide as their longest words, in percent
+    table_pt = (PAGE_WIDTH_MM[view.page_size] - 34) * tables.MM
+    widths = {key: [round(100 * f, 2) for f in fractions] for key, fractions in
+              tables.plan_widths(view, brand, table_pt,
+                                 tables.Style(8.6, 7.5, 4 * tables.MM)).items()}
     return render("plan.html.j2", brand, context, plan=view, charts=charts_svg,
-                  page_size=view.page_size, doc_title=_("Joint success plan"))
+                  widths=widths, logo_alt=logo_alt, page_size=view.page_size,
+                  doc_title=_("Joint success plan"))
 
 
 def program_html(view, brand: Brand) -> str:

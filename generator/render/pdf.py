@@ -311,13 +311,14 @@ def _load_weasyprint() -> None:
 
 
 def html_to_pdf(html: str, base: Path, roots: list[Path], info: DocInfo,
-                fonts_key: Optional[tuple] = None) -> bytes:
+                fonts_key: Optional[tuple] = None, variant: Optional[str] = None) -> bytes:
     """Return the PDF of ``html``; raise BuildError on any refused fetch or logged problem.
 
     ``info`` gives the file's properties and dates (whatever the HTML says), and the /ID is
     the hash of the content, so the same document always has the same bytes.
     ``fonts_key`` (``Brand.fonts_key()``) reuses one font configuration per brand in this
-    process; without it the document gets a configuration of its own.
+    process; without it the document gets a configuration of its own. ``variant`` is a
+    WeasyPrint PDF variant (``pdf/ua-1``: the plan declares PDF/UA, its figures carry /Alt).
     """
     _load_weasyprint()
     from weasyprint import HTML
@@ -333,7 +334,7 @@ def html_to_pdf(html: str, base: Path, roots: list[Path], info: DocInfo,
                 pdf_tags=True, font_config=_font_config(fonts_key))
             out = io.BytesIO()
             pdf_metadata(document.metadata, info)
-            document.write_pdf(out, pdf_tags=True, **PDF_OPTIONS)
+            document.write_pdf(out, pdf_tags=True, pdf_variant=variant, **PDF_OPTIONS)
         except (URLFetchingError, FatalURLFetchingError) as exc:
             raise BuildError(f"PDF: {exc}") from None
     missing = [m.split(":", 1)[1].strip() for m in messages if ".notdef glyph" in m]
@@ -351,7 +352,8 @@ def render_plan(view, ctx) -> bytes:
 
     brand = ctx.brand
     return html_to_pdf(plan_html(view, brand), ctx.account_folder,
-                       [brand.folder, ctx.account_folder], view.info, brand.fonts_key())
+                       [brand.folder, ctx.account_folder], view.info, brand.fonts_key(),
+                       variant="pdf/ua-1")
 
 
 def render_brief(view, ctx) -> bytes:

@@ -28,9 +28,9 @@ from csplan.views.docinfo import office_package
 from csplan.inputs.images import CheckedImage
 from csplan.exceptions import BuildError
 from csplan.render.fit import EMU_PER_PT, INSET_X, INSET_Y, Measure, Para, measure_for
-from csplan.render import officelang
+from csplan.render import fontembed, officelang
 from csplan.render.xpath import compile_office_xpath
-from csplan.views.customer import DeckMetric, QbrView
+from csplan.views.customer import DeckMetric, QbrView, logo_alt
 from csplan.words import _, ngettext
 
 TITLE_PT = 28
@@ -345,6 +345,7 @@ class _Deck:
         frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, box.left, box.top,
                                        box.width, box.height, chart_data)
         frame.name = f"{metric.row.name} chart"
+        frame._element.nvGraphicFramePr.cNvPr.set("descr", metric.chart.alt)
         chart = frame.chart
         chart.font.size = Pt(11)
         chart.font.name = self.family
@@ -452,7 +453,7 @@ class _Deck:
         officelang.slides(self.prs, v.info.language or "en-US")
         out = io.BytesIO()
         self.prs.save(out)
-        return office_package(out.getvalue(), v.info)
+        return office_package(fontembed.pptx(out.getvalue(), self.brand), v.info)
 
     def title_slide(self) -> None:
         v = self.view
@@ -475,8 +476,9 @@ class _Deck:
             self.fill(subtitle, lines, "subtitle", v.account_name, keep_style=True)
         if self.logo is not None:
             height = Inches(0.9)
-            slide.shapes.add_picture(io.BytesIO(self.logo.data), Inches(0.8), Inches(1.1),
-                                     height=height)
+            picture = slide.shapes.add_picture(io.BytesIO(self.logo.data), Inches(0.8),
+                                               Inches(1.1), height=height)
+            picture._element.nvPicPr.cNvPr.set("descr", logo_alt(v.account_name))
 
     def agenda_slide(self) -> None:
         v = self.view

@@ -104,6 +104,31 @@ class Chart:
     latest_label: str
     start_label: str
     end_label: str
+    alt: str = ""  # what the chart shows, in words (see ``chart_alt``)
+
+
+def chart_alt(m: Metric, points, start: date, fmt: Formatter) -> str:
+    """Return the alternative text of metric ``m``'s chart (the DOCX picture, the deck's
+    chart, the PDF figure): what it shows, over which months, from what to what, and the
+    target, e.g. "Line chart: On-time delivery rate, Apr – Nov 2026, from 85% to 93%,
+    target 95%". ``points`` are the actuals, oldest first; a baseline is shown at ``start``
+    (the contract's start), as the charts draw it."""
+    first, last = points[0], points[-1]
+    if m.baseline is not None:
+        first = (min(start, first[0]), m.baseline)
+    # Translators: a chart's alternative text, read aloud by a screen reader, e.g. "Line
+    # chart: On-time delivery rate, Apr – Nov 2026, from 85% to 93%, target 95%"
+    text = _("Line chart: {metric}, {months}, from {first} to {latest}, target {target}")
+    return text.format(
+        metric=m.name, months=fmt.months(first[0], last[0]),
+        first=fmt.value(first[1], m.unit), latest=fmt.value(last[1], m.unit),
+        target=fmt.value(m.target, m.unit))
+
+
+def logo_alt(name: str) -> str:
+    """Return the alternative text of an organisation's logo: "Northwind Freight logo"."""
+    # Translators: the alternative text of a logo picture; {name} is a company's name
+    return _("{name} logo").format(name=name)
 
 
 @dataclass(frozen=True)
@@ -334,7 +359,8 @@ def _metric_row(m: Metric, p: MetricProgress, a: Account, fmt: Formatter, today:
                       # Translators: the label of a chart's target line, e.g. "Target 90%"
                       _("Target {value}").format(value=fmt.value(m.target, m.unit)),
                       fmt.value(points[-1][1], m.unit),
-                      fmt.month(min(a.contract.start, points[0][0])), fmt.month(end))
+                      fmt.month(min(a.contract.start, points[0][0])), fmt.month(end),
+                      chart_alt(m, points, a.contract.start, fmt))
     return MetricRow(
         name=m.name, kind=label(m.kind), baseline=fmt.value(m.baseline, m.unit),
         latest=fmt.value(p.latest, m.unit), latest_on=fmt.date(p.latest_on),
@@ -371,6 +397,7 @@ class DeckChart:
     target: tuple[float, ...]
     baseline: tuple[float, ...]
     number_format: str
+    alt: str = ""  # what the chart shows, in words (see ``chart_alt``)
 
 
 @dataclass(frozen=True)
@@ -509,6 +536,7 @@ def _deck_chart(m: Metric, a: Account, fmt: Formatter, today: date) -> Optional[
               if x.date <= today]
     if not points or m.target is None:
         return None
+    alt = chart_alt(m, points, a.contract.start, fmt)
     if m.baseline is not None and a.contract.start < points[0][0]:
         points.insert(0, (a.contract.start, m.baseline))
     hours = pgettext("hours, abbreviated on a chart's axis", "h")
@@ -521,7 +549,7 @@ def _deck_chart(m: Metric, a: Account, fmt: Formatter, today: date) -> Optional[
         actual=tuple(v for _d, v in points), target=tuple(m.target for _p in points),
         baseline=tuple((m.baseline if m.baseline is not None else points[0][1])
                        for _p in points),
-        number_format=formats[m.unit])
+        number_format=formats[m.unit], alt=alt)
 
 
 def plan_of(source) -> PlanView:

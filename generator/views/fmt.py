@@ -8,7 +8,7 @@ from datetime import date
 from typing import Iterable, Optional
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_interval, format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.units import format_unit
@@ -46,6 +46,13 @@ class Formatter:
         """Return a month and year in the locale's order: ``Feb 2026``, ``Feb. 2026``,
         ``2026年2月``."""
         return format_skeleton("yMMM", value, locale=self.babel_locale)
+
+    def months(self, start: date, end: date) -> str:
+        """Return a span of months as the locale writes it: ``Apr – Nov 2026``,
+        ``Apr 2026 – Jan 2027``, ``2026年4月～11月``."""
+        if (start.year, start.month) == (end.year, end.month):
+            return self.month(start)
+        return format_interval(start, end, "yMMM", locale=self.babel_locale)
 
     def quarter(self, quarter: str) -> str:
         """Return a quarter written ``2026-Q4`` as the locale shows it: ``Q4 2026``,
