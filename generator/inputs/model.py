@@ -25,7 +25,7 @@ SCHEMA_VERSION = 1
 
 Segment = Literal["enterprise", "mid-market", "smb", "self-serve"]
 Stage = Literal["new", "expanding", "post-qbr", "pre-renewal"]
-Status = Literal["active", "under-review", "completed"]
+Status = Literal["active", "under-review", "completed", "draft"]
 VendorRole = Literal["csm", "ae", "cs-manager", "executive", "support", "other"]
 StakeholderRole = Literal[
     "champion", "executive-sponsor", "economic-buyer", "it-contact", "end-user", "other"
@@ -171,13 +171,16 @@ class Contract(_Strict):
     renewal: IsoDate
 
 
+Email = Annotated[str, Field(pattern=r"^[^@\s<>\"'()]+@[^@\s<>\"'()]+\.[a-zA-Z]{2,}$",
+                             max_length=TEXT_LIMITS["email"])]
+
+
 class VendorMember(_Strict):
     id: Id
     name: Name
     title: Optional[Name] = None
     role: VendorRole
-    email: Optional[Annotated[str, Field(pattern=r"^[^@\s<>\"'()]+@[^@\s<>\"'()]+\.[a-zA-Z]{2,}$",
-                                         max_length=TEXT_LIMITS["email"])]] = None
+    email: Optional[Email] = None
 
 
 class Engagement(_Strict):
@@ -190,6 +193,7 @@ class Stakeholder(_Strict):
     name: Name
     title: Optional[Name] = None
     role: StakeholderRole
+    email: Optional[Email] = None  # the QBR recap is addressed to it
     engagement: Optional[Engagement] = None
 
 
