@@ -79,7 +79,8 @@ def plan_html(view: PlanView, brand: Brand) -> str:
     charts_svg = [(m.name, charts.svg(m.chart, brand.colours, context["font_names"]))
                   for m in view.metrics if m.chart is not None]
     return render("plan.html.j2", brand, context, plan=view, charts=charts_svg,
-                  page_size=view.page_size, doc_title=_("Joint success plan"))
+                  page_size=view.page_size, doc_title=_("Joint success plan"),
+                  draft_css=css_content(view.draft_mark))
 
 
 def program_html(view, brand: Brand) -> str:
