@@ -317,7 +317,8 @@ def brand_check(folder):
               show_default=True, envvar="CSPLAN_OUT", show_envvar=True,
               help="Output folder; each recap goes in its account's folder.")
 @click.option("--brand", "brand_dir", type=click.Path(file_okay=False, path_type=Path),
-              envvar="CSPLAN_BRAND", show_envvar=True, help="Brand folder (default: the bundled brand/).")
+              envvar="CSPLAN_BRAND", show_envvar=True,
+              help="Brand folder (default: the bundled brand/).")
 @click.option("--draft", is_flag=True, help="Attach the plan as a draft (see build --draft).")
 @shared_options
 def recap(paths, qbr, out, brand_dir, draft, program, today, output_format, quiet, verbose):
