@@ -91,7 +91,7 @@ def build(paths: list[Path], *, out: Path = DEFAULT_OUT, formats: Optional[tuple
           brand: Optional[Path] = None, program: Optional[Path] = None,
           today: Optional[date] = None, strict: bool = False, jobs: int = 1,
           timeout: float = 300.0, force: bool = False, report: bool = True,
-          shard: Optional["Shard"] = None,
+          shard: Optional["Shard"] = None, draft: bool = False, qbr: Optional[str] = None,
           on_start: Callable[[int], None] = lambda total: None,
           on_result: Callable[["BuildResult"], None] = lambda result: None) -> BuildOutcome:
     """Check, then render every account under ``paths`` into ``out`` (see ``csplan build``).
@@ -99,7 +99,8 @@ def build(paths: list[Path], *, out: Path = DEFAULT_OUT, formats: Optional[tuple
     ``on_start`` is told how many accounts there are, ``on_result`` each account's result as
     it finishes. With ``report``, build-report.json and index.html are written last. With a
     ``shard`` (K of N), only that stable part of the book is built, and its report part is
-    written instead (``merge_report`` joins the parts).
+    written instead (``merge_report`` joins the parts). With ``draft``, every account is
+    built as a draft (``csplan.build.draft``); ``qbr`` is the quarter a recap is for.
     """
     from csplan.build.book import BookOptions, build_book
     from csplan.build.shards import select, write_results
@@ -110,7 +111,8 @@ def build(paths: list[Path], *, out: Path = DEFAULT_OUT, formats: Optional[tuple
     files = _files(paths)
     today = today or date.today()
     options = BookOptions(out=out, formats=formats or customer_formats(), brand=the_brand,
-                          today=today, strict=strict, jobs=jobs, timeout=timeout, force=force)
+                          today=today, strict=strict, jobs=jobs, timeout=timeout, force=force,
+                          draft=draft, qbr=qbr)
     mine = select(files, shard) if shard else files
     on_start(len(mine))
     book = build_book(mine, team, options, on_result)
@@ -135,6 +137,18 @@ def brief(paths: list[Path], *, out: Path = DEFAULT_OUT, brand: Optional[Path] =
     """Write each account's internal QBR prep brief into ``out``/_internal/briefs/."""
     return build(paths, out=out, formats=("brief",), brand=brand, program=program,
                  today=today, jobs=jobs, report=False, on_start=on_start, on_result=on_result)
+
+
+def recap(paths: list[Path], *, out: Path = DEFAULT_OUT, qbr: Optional[str] = None,
+          brand: Optional[Path] = None, program: Optional[Path] = None,
+          today: Optional[date] = None, draft: bool = False,
+          on_start: Callable[[int], None] = lambda total: None,
+          on_result: Callable[["BuildResult"], None] = lambda result: None) -> BuildOutcome:
+    """Write each account's QBR recap mail, ``out``/<slug>/<slug>-qbr-<quarter>-recap.eml,
+    for ``qbr`` (default: the newest QBR), with the plan PDF attached."""
+    return build(paths, out=out, formats=("recap",), brand=brand, program=program,
+                 today=today, report=False, draft=draft, qbr=qbr, on_start=on_start,
+                 on_result=on_result)
 
 
 @dataclass

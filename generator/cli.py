@@ -188,9 +188,11 @@ def _shard(ctx, param, value):
 @click.option("--shard", callback=_shard, metavar="K/N", envvar="CSPLAN_SHARD",
               show_envvar=True, help="Build shard K of N of the book (a stable part of the "
               "accounts) and write its report part; `csplan report merge` joins the parts.")
+@click.option("--draft", is_flag=True, help="Build drafts: check errors become warnings, "
+              "every page and slide is marked DRAFT and file names end in -draft.")
 @shared_options
-def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, shard, program, today,
-          output_format, quiet, verbose):
+def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, shard, draft, program,
+          today, output_format, quiet, verbose):
     """Check, then render each account's documents.
 
     PATHS are account files or folders; a folder means every *.yaml in it and in its
@@ -203,6 +205,9 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, shard, p
     OUT/_internal/build-report.json and OUT/_internal/index.html (with --shard K/N: the
     report part OUT/_internal/report-parts/shard-K-of-N.json, for `csplan report merge`).
 
+    A draft (--draft, or `status: draft` in the account) is built even when error-level
+    rules fail; those errors are listed again at the end.
+
     \b
     Example:
       csplan build accounts/ --today 2026-11-23
@@ -211,7 +216,7 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, shard, p
     with _Progress(out, quiet, verbose, output_format) as progress:
         outcome = api.build(list(paths), out=out, formats=formats, brand=brand_dir,
                             program=program, today=today, strict=strict, jobs=jobs,
-                            timeout=timeout, force=force, shard=shard,
+                            timeout=timeout, force=force, shard=shard, draft=draft,
                             on_start=progress.start, on_result=progress.result)
     for warning in outcome.warnings:
         echo(warning, err=True)
@@ -410,6 +415,45 @@ def brand_check(folder):
     """
     for line in api.brand_check(folder):
         echo(line)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--qbr", metavar="YYYY-QN",
+              help="The QBR to recap (default: the newest in the account).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, envvar="CSPLAN_OUT", show_envvar=True,
+              help="Output folder; each recap goes in its account's folder.")
+@click.option("--brand", "brand_dir", type=click.Path(file_okay=False, path_type=Path),
+              envvar="CSPLAN_BRAND", show_envvar=True,
+              help="Brand folder (default: the bundled brand/).")
+@click.option("--draft", is_flag=True, help="Attach the plan as a draft (see build --draft).")
+@shared_options
+def recap(paths, qbr, out, brand_dir, draft, program, today, output_format, quiet, verbose):
+    """Write the QBR recap mail of each account: OUT/<slug>/<slug>-qbr-<quarter>-recap.eml.
+
+    A draft mail (it opens in a mail program ready to edit and send) in the account's
+    language: To the customer's attendees that have an email, Cc the vendor team; thanks,
+    outcomes, action items with owners and due dates, next quarter's goals, the next QBR,
+    and the joint success plan attached as PDF. Customer-safe, like every customer file.
+
+    \b
+    Example:
+      csplan recap accounts/northwind-freight.yaml --qbr 2026-Q4 --today 2026-12-08
+    """
+    with _Progress(out, quiet, verbose, output_format) as progress:
+        outcome = api.recap(list(paths), out=out, qbr=qbr, brand=brand_dir, program=program,
+                            today=today, draft=draft, on_start=progress.start,
+                            on_result=progress.result)
+    for warning in outcome.warnings:
+        echo(warning, err=True)
+    if output_format == "json":
+        from csplan.build.report import report_entry
+
+        click.echo(json.dumps([report_entry(r, out) for r in outcome.results], indent=2,
+                              ensure_ascii=False))
+    sys.exit(exit_code(outcome.findings, outcome.failed))
 
 
 @main.command()

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Optional
 
-from csplan.build import layout
+from csplan.build import layout, revisions
 from csplan.inputs.brand import Brand
 from csplan.exceptions import BrandError, BuildError
 from csplan.findings import Finding
@@ -45,6 +45,7 @@ class BuildResult:
     account: str = ""
     peak_mb: float = 0.0
     format_seconds: dict[str, float] = field(default_factory=dict)
+    draft: bool = False  # built as a draft: never cached
 
 
 def assign_slugs(names: list[str]) -> list[str]:
@@ -80,23 +81,33 @@ def clashes(slugs: list[str]) -> dict[int, list[int]]:
 
 
 def render_account(checked: AccountResult, slug: str, brand: Brand, out: Path,
-                   formats: tuple) -> BuildResult:
+                   formats: tuple, draft: bool = False,
+                   qbr: Optional[str] = None) -> BuildResult:
     """Return the result of rendering every requested format of one checked account, from
     the derived values its check computed (for its program and today).
 
     Each format comes from the registry (``csplan.render.FORMATS``); a view is made once and
-    shared by the formats that take it.
+    shared by the formats that take it. A ``draft`` is marked and named so, and records no
+    revision; ``qbr`` is the quarter a recap is for (default: the newest QBR).
     """
     started = time.perf_counter()
     path = Path(checked.file)
-    result = BuildResult(file=checked.file, findings=list(checked.findings), slug=slug)
+    result = BuildResult(file=checked.file, findings=list(checked.findings), slug=slug,
+                         draft=draft)
     try:
         loaded, derived = checked.loaded, checked.derived
         assert loaded is not None and derived is not None
         logo = None
         if loaded.logo_path is not None:
             logo = check_image(loaded.logo_path, [path.parent], "logo")
-        views = Views(Source(derived, brand.spec.name, logo.path.as_uri() if logo else None))
+        kept = None
+        if any(VIEWS[FORMATS[name].view].revised for name in formats):
+            kept, problem = revisions.revision(path, slug, derived.account, derived.today,
+                                               record=not draft)
+            if problem:
+                result.findings.append(Finding(str(path), 0, 0, "warning", "BUILD", problem))
+        views = Views(Source(derived, brand.spec.name, logo.path.as_uri() if logo else None,
+                             draft=draft, revision=kept, qbr=qbr, slug=slug))
         ctx = RenderContext(brand, logo, path.parent)
         for name in formats:
             format_started = time.perf_counter()
@@ -131,7 +142,7 @@ def file_of(fmt: Format, out: Path, slug: str, view) -> Path:
     """Return where a format's file of one account goes: the customer's folder, or, for an
     internal format, its folder under ``_internal/``."""
     folder = layout.internal(out) / fmt.folder if fmt.internal else layout.customer(out, slug)
-    return folder / fmt.filename(slug, view)
+    return folder / fmt.file_name(slug, view)
 
 
 def preflight(checked: AccountResult, brand: Brand, formats: tuple) -> None:

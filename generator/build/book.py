@@ -53,6 +53,7 @@ from csplan import __version__
 from csplan.build import layout
 from csplan.inputs.brand import Brand
 from csplan.build.account import BuildResult, assign_slugs, clashes, preflight, render_account
+from csplan.build.draft import as_draft, is_draft
 from csplan.exceptions import BrandError, BuildError, CsplanError
 from csplan.findings import Finding
 from csplan.paths import BRAND, TEMPLATES
@@ -91,6 +92,8 @@ class BookOptions:
     jobs: int = 1
     timeout: float = 300.0
     force: bool = False
+    draft: bool = False  # build every account as a draft (csplan.build.draft)
+    qbr: Optional[str] = None  # the QBR a recap is for (default: the newest)
 
 
 @dataclass
@@ -278,7 +281,8 @@ def _shared(options: BookOptions) -> str:
     # SOURCE_DATE_EPOCH is the date inside every file, so a new one rebuilds.
     return "|".join([__version__, code_hash(), library_versions(), options.today.isoformat(),
                      os.environ.get("SOURCE_DATE_EPOCH", ""), ",".join(options.formats),
-                     str(options.strict), brand.hexdigest()])
+                     str(options.strict), brand.hexdigest(), str(options.draft),
+                     options.qbr or ""])
 
 
 def _fingerprint(account: bytes, logo: Optional[Path], program: Program, shared: str) -> str:
@@ -298,7 +302,8 @@ def _sha256(path: Path) -> str:
 def _key(path: Path, options: BookOptions) -> str:
     """Return the cache key of an account for a set of formats (a brief-only run keeps its
     own entry, so it does not force the next full build to start over)."""
-    return f"{layout.relative(path, options.out)}|{','.join(options.formats)}"
+    return (f"{layout.relative(path, options.out)}|{','.join(options.formats)}"
+            + ("|draft" if options.draft else "") + (f"|{options.qbr}" if options.qbr else ""))
 
 
 def _unchanged(path: Path, entry: _Entry, program: Program, shared: str, out: Path) -> bool:
@@ -340,14 +345,22 @@ class _Checked:
 def _check(path: Path, program: Program, options: BookOptions, shared: str) -> _Checked:
     from csplan.build.report import index_row
 
-    checked = check_file(path, program, options.today)
+    checked, draft = _checked(path, program, options)
     loaded = checked.loaded
     row = index_row(BuildResult(file=str(path)), checked.derived, options.out)
     logo = loaded.logo_path if loaded else None
     return _Checked(str(path), program, _name(checked), checked.findings,
-                    checked.failed(options.strict),
+                    checked.failed(options.strict and not draft),
                     _fingerprint(path.read_bytes(), logo, program, shared), logo,
                     {k: str(row[k]) for k in FACTS})
+
+
+def _checked(path: Path, program: Program, options: BookOptions) -> tuple[AccountResult, bool]:
+    """Return the check of one account and whether it is built as a draft (its errors then
+    made warnings, see ``csplan.build.draft``)."""
+    checked = check_file(path, program, options.today)
+    draft = is_draft(checked, options.draft)
+    return (as_draft(checked) if draft else checked), draft
 
 
 def build_book(files: list[Path], programs: Programs, options: BookOptions,
@@ -375,7 +388,7 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
         results[index] = result
         row = index_row(result, None, out)
         book.rows[result.file] = {**row, **facts}
-        if entry is not None or result.status != "skipped":
+        if not result.draft and (entry is not None or result.status != "skipped"):
             cache.write(_key(files[index], options), entry)
         on_result(result)
 
@@ -541,12 +554,12 @@ def _worker(options: BookOptions, conn, inherited: list, parent: int) -> None:
             job = conn.recv()
             if job is None:
                 break
-            checked = check_file(Path(job.file), job.program, options.today)
-            if checked.failed(options.strict):  # the file changed since it was checked
+            checked, draft = _checked(Path(job.file), job.program, options)
+            if checked.failed(options.strict and not draft):  # changed since it was checked
                 result = BuildResult(file=job.file, slug=job.slug, findings=checked.findings)
             else:
                 result = render_account(checked, job.slug, options.brand, options.out,
-                                        options.formats)
+                                        options.formats, draft, options.qbr)
             del checked
             outputs = [{"path": p.relative_to(options.out).as_posix(),
                         "size": p.stat().st_size, "sha256": _sha256(p)}

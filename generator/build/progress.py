@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from csplan.build.account import BuildResult
+from csplan.build.draft import was_error
 from csplan.text import echo, printable
 
 
@@ -86,6 +87,14 @@ class Reporter:
                 first = next((f for f in r.findings if f.level == "error"), None)
                 table.add_row(printable(r.file), first.format() if first else "")
             self.console.print(table)
+        drafts = [r for r in results if r.draft and r.status == "built"]
+        held = [f for r in drafts for f in r.findings if was_error(f)]
+        if drafts:
+            echo(f"Built {len(drafts)} account{'s' * (len(drafts) != 1)} as drafts"
+                 + (f"; {len(held)} error{'s' * (len(held) != 1)} to fix before the final "
+                    "build:" if held else "."), err=True)
+            for finding in held:
+                echo(finding.format())
         echo(f"Built {counts['built']}, skipped {counts['skipped']}, failed "
                    f"{counts['failed']} of {len(results)} accounts in {seconds:.1f}s; "
                    f"report: {report}", err=True)

@@ -25,7 +25,7 @@ SCHEMA_VERSION = 1
 
 Segment = Literal["enterprise", "mid-market", "smb", "self-serve"]
 Stage = Literal["new", "expanding", "post-qbr", "pre-renewal"]
-Status = Literal["active", "under-review", "completed"]
+Status = Literal["active", "under-review", "completed", "draft"]
 VendorRole = Literal["csm", "ae", "cs-manager", "executive", "support", "other"]
 StakeholderRole = Literal[
     "champion", "executive-sponsor", "economic-buyer", "it-contact", "end-user", "other"
@@ -194,7 +194,7 @@ class Stakeholder(_Strict):
     name: Name
     title: Optional[Name] = None
     role: StakeholderRole
-    email: Optional[Email] = None
+    email: Optional[Email] = None  # contacts import; the QBR recap is addressed to it
     engagement: Optional[Engagement] = None
 
 

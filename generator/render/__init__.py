@@ -77,6 +77,15 @@ class Format:
     def renderer(self) -> Renderer:
         return _resolve(self.render)
 
+    def file_name(self, slug: str, view: Any) -> str:
+        """Return the file's name for ``view``: a draft's ends in ``-draft``
+        (``acme-success-plan-draft.pdf``)."""
+        name = self.filename(slug, view)
+        if getattr(view, "draft_mark", ""):
+            stem, dot, suffix = name.rpartition(".")
+            name = f"{stem}-draft{dot}{suffix}" if dot else f"{name}-draft"
+        return name
+
 
 def _resolve(target: Union[str, Callable]) -> Callable:
     if callable(target):
@@ -120,3 +129,8 @@ register(Format("brief", "brief", "csplan.render.pdf:render_brief",
                 lambda slug, view: f"{slug}-qbr-prep-internal.pdf", verify_pdf,
                 internal=True, folder="briefs", default=False, preflight="csplan.render.html:check_brief",
                 help="the internal QBR prep brief (PDF), built only when asked for"))
+register(Format("recap", "recap", "csplan.render.recap:render",
+                lambda slug, view: f"{slug}-qbr-{view.quarter}-recap.eml", None,
+                default=False,
+                help="the QBR recap mail, a draft to send with the plan PDF attached "
+                     "(built only when asked for)"))

@@ -43,13 +43,15 @@ def _rgb(hex_colour: str) -> RGBColor:
 class _Writer:
     """A DOCX from the brand's reference document, with the helpers every document uses."""
 
-    def __init__(self, brand: Brand, header: str, page_size: str, internal: bool = False):
+    def __init__(self, brand: Brand, header: str, page_size: str, internal: bool = False,
+                 mark: str = ""):
         # The reference as load_brand checked and cleaned it, never the file again.
         reference = brand.docx_reference
         self.doc = docx.Document(io.BytesIO(reference)) if reference else docx.Document()
         self.brand, self.header, self.page_size, self.internal = brand, header, page_size, \
             internal
         self.colours = brand.colours
+        self.mark = mark  # e.g. "DRAFT", in the header of every page
         # Style ids by name, read once: python-docx looks a style up by name on every paragraph
         # (a scan of every style in the document), a third of the DOCX time.
         self.style_ids = {s.name: s.style_id for s in self.doc.styles}
@@ -190,6 +192,16 @@ class _Writer:
                 r = hp.add_run("  " + _("INTERNAL - DO NOT SHARE"))
                 r.font.size, r.font.bold = Pt(8), True
                 r.font.color.rgb = _rgb(self.colours.bad)
+            if self.mark:
+                r = hp.add_run("  " + self.mark)
+                r.font.size, r.font.bold = Pt(10), True
+                r.font.color.rgb = _rgb(self.colours.bad)
+                if cover:  # the cover page has no running header but shows the mark too
+                    first = section.first_page_header.paragraphs[0]
+                    first.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                    r = first.add_run(self.mark)
+                    r.font.size, r.font.bold = Pt(10), True
+                    r.font.color.rgb = _rgb(self.colours.bad)
             footers = [section.footer] + ([section.first_page_footer] if cover else [])
             for footer in footers:
                 footer.is_linked_to_previous = False
@@ -230,7 +242,7 @@ class _Writer:
 class _PlanWriter(_Writer):
     def __init__(self, view: PlanView, brand: Brand, logo: Optional[CheckedImage]):
         super().__init__(brand, _("{account} · Joint success plan").format(
-            account=view.account_name), view.page_size)
+            account=view.account_name), view.page_size, mark=view.draft_mark)
         self.view, self.logo = view, logo
 
     # ------------------------------------------------------------------ content
@@ -366,6 +378,7 @@ class _PlanWriter(_Writer):
         v = self.view
         self.page_setup(cover=True)
         self.title_block()
+        self.changes()
         self.objectives()
         self.metrics()
         self.milestones()
@@ -374,7 +387,53 @@ class _PlanWriter(_Writer):
         self.simple(6, _("Risks and mitigations"), v.risks, "risks")
         self.simple(7, _("Communication plan"), v.communication, "communication")
         self.simple(8, _("Escalation path"), v.escalation, "escalation")
+        self.signoff()
         return self.save(v.info)
+
+    def changes(self) -> None:
+        """What changed since the revision the customer last reviewed (none: no section)."""
+        if self.view.changes:
+            self.heading(self.view.changes_heading, 2)
+            self.bullets(self.view.changes)
+
+    def signoff(self) -> None:
+        """The "Agreed by" block: the customer's side and the vendor's, side by side, each
+        person with name, title, role, and lines to sign and date."""
+        v = self.view
+        self.heading(_("Agreed by"), 1)
+        grid = self.doc.add_table(rows=0, cols=2)
+        grid.autofit = False
+        half = Emu(self.usable_width // 2)
+        for index in range(max(len(v.signoff_customer), len(v.signoff_vendor))):
+            row = grid.add_row()
+            _no_split(row)
+            for cell, side in zip(row.cells, (v.signoff_customer, v.signoff_vendor)):
+                cell.width = half
+                if index >= len(side):
+                    continue
+                person = side[index]
+                lines = ([(person.name, True)] if person.name else [("", False)]) + (
+                    [(person.title, False)] if person.title else [])
+                first = cell.paragraphs[0]
+                for number, (text, bold) in enumerate(lines):
+                    p = first if number == 0 else cell.add_paragraph()
+                    if text:
+                        r = p.add_run(text)
+                        r.bold = bold or None
+                    elif not person.name:
+                        _rule(p)
+                if not person.name:
+                    self._small(cell.add_paragraph(), _("Name"))
+                self._small(cell.add_paragraph(), person.role)
+                for label in (_("Signature"), _("Date")):
+                    _rule(cell.add_paragraph())
+                    self._small(last := cell.add_paragraph(), label)
+                last.paragraph_format.space_after = Pt(14)
+
+    def _small(self, paragraph, text: str) -> None:
+        r = paragraph.add_run(text)
+        r.font.size = Pt(8)
+        r.font.color.rgb = _rgb(self.colours.muted)
 
 
 def plan_docx(view: PlanView, brand: Brand, logo: Optional[CheckedImage] = None) -> bytes:
@@ -562,6 +621,21 @@ def _shade(cell, hex_colour: str) -> None:
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), hex_colour.lstrip("#").upper())
     cell._tc.get_or_add_tcPr().append(shd)
+
+
+def _rule(paragraph) -> None:
+    """Give ``paragraph`` a bottom border and some height: a line to write on."""
+    ppr = paragraph._p.get_or_add_pPr()
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:before"), "360")
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"),
+                       ("w:color", "auto")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    ppr.append(borders)
+    ppr.append(spacing)
 
 
 def _repeat_header(row) -> None:

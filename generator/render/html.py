@@ -87,7 +87,7 @@ def plan_html(view: PlanView, brand: Brand) -> str:
                                  tables.Style(8.6, 7.5, 4 * tables.MM)).items()}
     return render("plan.html.j2", brand, context, plan=view, charts=charts_svg,
                   widths=widths, logo_alt=logo_alt, page_size=view.page_size,
-                  doc_title=_("Joint success plan"))
+                  doc_title=_("Joint success plan"), draft_css=css_content(view.draft_mark))
 
 
 def program_html(view, brand: Brand) -> str:

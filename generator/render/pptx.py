@@ -30,6 +30,7 @@ from csplan.exceptions import BuildError
 from csplan.render.fit import EMU_PER_PT, INSET_X, INSET_Y, Measure, Para, measure_for
 from csplan.render import fontembed, officelang
 from csplan.render.xpath import compile_office_xpath
+from csplan.render.marks import stamp_slides
 from csplan.views.customer import DeckMetric, QbrView, logo_alt
 from csplan.words import _, ngettext
 
@@ -450,6 +451,8 @@ class _Deck:
         problems = overflows(self.prs, self.measure)
         if problems:
             raise BuildError("layout check: " + "; ".join(problems[:3]))
+        if v.draft_mark:
+            stamp_slides(self.prs, v.draft_mark, self.colours.bad, self.brand)
         officelang.slides(self.prs, v.info.language or "en-US")
         out = io.BytesIO()
         self.prs.save(out)

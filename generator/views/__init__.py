@@ -22,19 +22,27 @@ class Source:
     derived: Any  # csplan.derive.Derived
     vendor_name: str
     logo_uri: Optional[str] = None
+    draft: bool = False  # a draft: marked DRAFT on every page and slide
+    revision: Any = None  # the plan's csplan.views.revision.Revision, when it is kept
+    qbr: Optional[str] = None  # the QBR a recap is for (default: the newest)
+    slug: str = ""  # the account's output folder name, for file names inside a document
 
 
 @dataclass(frozen=True)
 class ViewSpec:
     make: str  # "module:function(source) -> view or None"
     missing: str = ""  # the build note when the account has nothing for this view
+    revised: bool = False  # it shows the plan, so it needs the plan's revision
 
 
 VIEWS: dict[str, ViewSpec] = {
-    "plan": ViewSpec("csplan.views.customer:plan_of"),
+    "plan": ViewSpec("csplan.views.customer:plan_of", revised=True),
     "deck": ViewSpec("csplan.views.customer:deck_of",
                      missing="no QBR in the account (qbrs is empty): no deck built"),
     "brief": ViewSpec("csplan.views.brief:brief_of"),
+    "recap": ViewSpec("csplan.views.recap:recap_of",
+                      missing="no QBR in the account (qbrs is empty): no recap written",
+                      revised=True),
 }
 
 

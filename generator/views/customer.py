@@ -29,8 +29,11 @@ STATE_TONE = {"done": "good", "in-progress": "good", "not-started": "neutral",
               "at-risk": "warning", "stalled": "bad", "blocked": "bad"}
 # Translators: the status of a success plan
 STATUS = {"active": N_("Active"), "under-review": N_("Under review"),
-          "completed": N_("Completed")}
+          "completed": N_("Completed"), "draft": N_("Draft")}
 UNKNOWN_PERSON = N_("(not named)")
+# The roles of the people who sign the plan, as the "Agreed by" block names them
+_SIGNING_ROLES = {"executive-sponsor": N_("Executive sponsor"), "champion": N_("Champion"),
+                  "executive": N_("Executive"), "csm": N_("Customer success manager")}
 
 # One sentence for each section that has nothing to show, used by every format.
 EMPTY = {
@@ -55,6 +58,7 @@ _LABELS = {
     "self-serve": N_("Self-serve"),
     # plan status
     "active": N_("Active"), "under-review": N_("Under review"), "completed": N_("Completed"),
+    "draft": N_("Draft"),
     # people's roles
     "csm": N_("Csm"), "ae": N_("Ae"), "cs-manager": N_("Cs manager"),
     "executive": N_("Executive"), "support": N_("Support"), "other": N_("Other"),
@@ -181,6 +185,16 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Signatory:
+    """One person of the plan's "Agreed by" block; ``name`` is empty when nobody is named
+    yet (the block then has a line to write the name on)."""
+
+    name: str
+    title: str
+    role: str  # e.g. "Executive sponsor, Northwind Freight"
+
+
+@dataclass(frozen=True)
 class PlanView:
     """The joint success plan, customer-safe and fully written out."""
 
@@ -210,6 +224,12 @@ class PlanView:
     info: DocInfo  # the file's properties: title, subject, author, language, date
     logo: Optional[str] = None  # the customer's checked logo file
     empty: dict = field(default_factory=lambda: {k: _(v) for k, v in EMPTY.items()})
+    draft_mark: str = ""  # "DRAFT" on every page of a draft, else empty
+    changes_heading: str = ""  # "Changes since revision 1 (23 Nov 2026)" when it has changes
+    changes: tuple[str, ...] = ()  # one line per change since that revision
+    # the "Agreed by" block: the customer's side (sponsor, champion), then the vendor's
+    signoff_customer: tuple[Signatory, ...] = ()
+    signoff_vendor: tuple[Signatory, ...] = ()
 
     @property
     def has_objectives(self) -> bool:
@@ -248,8 +268,13 @@ def customer_safe(account: Account) -> Account:
     return account.model_copy(update={"health": None, "internal": None}, deep=True)
 
 
-def plan_view(derived: Derived, vendor_name: str, logo: Optional[str] = None) -> PlanView:
-    """Return the customer-safe view of the account's joint success plan on its ``today``."""
+def plan_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
+              draft: bool = False, revision=None) -> PlanView:
+    """Return the customer-safe view of the account's joint success plan on its ``today``;
+    a ``draft`` is marked so on every page, and a ``revision`` (``views.revision.Revision``)
+    is shown in the header block, with what changed since its base revision."""
+    from csplan.views.revision import changes, snapshot
+
     a, today = customer_safe(derived.account), derived.today
     fmt = Formatter(a.account.locale, a.account.currency)
 
@@ -278,6 +303,13 @@ def plan_view(derived: Derived, vendor_name: str, logo: Optional[str] = None) ->
         (_("Last reviewed"), fmt.date(a.last_reviewed) or _("Not yet reviewed")),
         (_("Status"), _(STATUS[a.status])),
     )
+    changed: tuple[str, ...] = ()
+    if revision is not None:
+        # Translators: the plan's revision in its header block, e.g. "2 (23 Nov 2026)"
+        header += ((_("Revision"), _("{number} ({date})").format(
+            number=revision.number, date=fmt.date(revision.day))),)
+        if revision.base is not None:
+            changed = changes(revision.base, snapshot(a), fmt)
     statement = a.objectives.success_statement
     return PlanView(
         account_name=a.account.name,
@@ -327,7 +359,29 @@ def plan_view(derived: Derived, vendor_name: str, logo: Optional[str] = None) ->
         info=document_info(a, today, vendor_name, _("Joint success plan"),
                            _("Joint success plan")),
         logo=logo,
+        draft_mark=_("DRAFT") if draft else "",
+        changes_heading=_("Changes since revision {number} ({date})").format(
+            number=revision.base_number, date=fmt.date(revision.base_day)) if changed else "",
+        changes=changed,
+        signoff_customer=tuple(
+            _signatory(people[0] if people else None, role, a.account.name)
+            for role, people in (("executive-sponsor", a.stakeholders_with("executive-sponsor")),
+                                 ("champion", a.stakeholders_with("champion")))),
+        signoff_vendor=tuple(
+            _signatory(people[0] if people else None, role, vendor_name)
+            for role, people in (("executive", [p for p in a.vendor_team
+                                                 if p.role == "executive"]),
+                                 ("csm", csm))
+            if people or role == "csm"),
     )
+
+
+def _signatory(person, role: str, party: str) -> Signatory:
+    """Return one line of the sign-off block: the person (or blanks) in ``role`` for
+    ``party``."""
+    # Translators: who signs, in the plan's "Agreed by" block, e.g. "Champion, Acme"
+    return Signatory(person.name if person else "", (person.title or "") if person else "",
+                     _("{role}, {party}").format(role=_(_SIGNING_ROLES[role]), party=party))
 
 
 def _metric_row(m: Metric, p: MetricProgress, a: Account, fmt: Formatter, today: date,
@@ -436,10 +490,11 @@ class QbrView:
     info: DocInfo  # the file's properties: title, subject, author, language, date
     slides: tuple[SlideSpec, ...] = ()  # the storyline: the slides the deck has, in order
     logo: Optional[str] = None
+    draft_mark: str = ""  # "DRAFT" on every slide of a draft, else empty
 
 
-def qbr_view(derived: Derived, vendor_name: str,
-             logo: Optional[str] = None) -> Optional[QbrView]:
+def qbr_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
+             draft: bool = False) -> Optional[QbrView]:
     """Return the customer-safe view of the newest QBR's deck, or None with no QBR.
 
     The expansion verdict is derived from the full account (it needs health) and only its
@@ -528,6 +583,7 @@ def qbr_view(derived: Derived, vendor_name: str,
                                quarter=fmt.quarter(qbr.quarter))),
         slides=tuple(derived.slides),
         logo=logo,
+        draft_mark=_("DRAFT") if draft else "",
     )
 
 
@@ -554,9 +610,10 @@ def _deck_chart(m: Metric, a: Account, fmt: Formatter, today: date) -> Optional[
 
 def plan_of(source) -> PlanView:
     """The plan view of a ``csplan.views.Source`` (the registry's entry point)."""
-    return plan_view(source.derived, source.vendor_name, source.logo_uri)
+    return plan_view(source.derived, source.vendor_name, source.logo_uri, source.draft,
+                     source.revision)
 
 
 def deck_of(source) -> Optional[QbrView]:
     """The deck view of a ``csplan.views.Source``, or None when the account has no QBR."""
-    return qbr_view(source.derived, source.vendor_name)
+    return qbr_view(source.derived, source.vendor_name, draft=source.draft)
