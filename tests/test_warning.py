@@ -351,3 +351,13 @@ def test_the_portfolio_shows_levels_and_the_team_metrics(tmp_path):
                  "133.3%", "No renewals recorded (left out of GRR, NRR, logo churn and "
                  "on-time renewals): Kurierdienst Elbe GmbH, Northwind Freight"):
         assert fact in html, fact
+
+
+def test_an_account_with_nothing_to_write_says_so(tmp_path):
+    result = run("saveplan", ACCOUNTS / "northwind-freight.yaml", "--out", tmp_path)
+    assert result.exit_code == 0
+    assert "note: no save_plan in the account and it is not Critical: no save plan built" \
+        in result.output
+    assert "->  ()" not in result.output
+    assert "checked " + str(ACCOUNTS / "northwind-freight.yaml") + ": nothing to write" \
+        in result.output
