@@ -142,9 +142,9 @@ FIRES = {
                "languages with wording: en, de, es, fr, ja, nl, pt-BR"]),
     "SP025": ([(NOTES, NOTES + "\nevents:\n  - {date: 2026-11-20, type: formal-complaint, "
                         "who: James Okafor}\n")],
-              ["a.yaml:294:5: warning SP025 account is Critical since 2026-11-20 (formal "
-               "complaint: James Okafor) and has no save plan; executive engagement and a save "
-               "plan by 2026-11-22: write a save_plan section"]),
+              ["a.yaml:294:5: warning SP025 Critical since 2026-11-20 because formal complaint: "
+               "James Okafor, and no save plan; executive engagement and a save plan due "
+               "2026-11-22: write a save_plan section"]),
     "SP026": ([(NOTES, NOTES + "\nsave_plan:\n  checkpoint: 2027-03-01\n  actions:\n"
                         "    - {action: Executive call, owner: tom}\n")],
               ["a.yaml:296:7: warning SP026 save-plan action 'Executive call' has no due date"]),

@@ -104,8 +104,8 @@ def test_a_champion_departing_makes_a_green_account_critical(write_account, nort
     assert [t.text for t in d.level.triggers] == [
         "champion departed: Maria Lopez, replaced by Li Wei"]
     assert [f.format().split(": ", 1)[1] for f in run_rules(loaded, d) if f.rule == "SP025"] == [
-        "warning SP025 account is Critical since 2026-11-20 (champion departed: Maria Lopez, "
-        "replaced by Li Wei) and has no save plan; executive engagement and a save plan by "
+        "warning SP025 Critical since 2026-11-20 because champion departed: Maria Lopez, "
+        "replaced by Li Wei, and no save plan; executive engagement and a save plan due "
         "2026-11-22: write a save_plan section"]
     # before the event there is no alert; 91 days after it, the event no longer counts
     assert derived_of(write_account, with_internal(northwind_text, CHAMPION_LEFT),

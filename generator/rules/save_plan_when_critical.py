@@ -24,5 +24,5 @@ def check(ctx):
     elif ctx.account.health is not None:
         weeks = [i for i, r in enumerate(ctx.account.health.weekly) if r.week == first.since]
         path = ("health", "weekly", weeks[0]) if weeks else ("health",)
-    yield path, (f"account is Critical since {level.since} ({reasons}) and has no save plan; "
-                 f"{level.response.lower()} by {level.due}: write a save_plan section")
+    yield path, (f"Critical since {level.since} because {reasons}, and no save plan; "
+                 f"{level.response.lower()} due {level.due}: write a save_plan section")
