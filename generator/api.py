@@ -151,6 +151,16 @@ def recap(paths: list[Path], *, out: Path = DEFAULT_OUT, qbr: Optional[str] = No
                  on_result=on_result)
 
 
+def saveplan(paths: list[Path], *, out: Path = DEFAULT_OUT, brand: Optional[Path] = None,
+             program: Optional[Path] = None, today: Optional[date] = None, jobs: int = 1,
+             on_start: Callable[[int], None] = lambda total: None,
+             on_result: Callable[["BuildResult"], None] = lambda result: None) -> BuildOutcome:
+    """Write the internal save plan of each account that has one or is Critical into
+    ``out``/_internal/saveplans/ (the others get a note)."""
+    return build(paths, out=out, formats=("saveplan",), brand=brand, program=program,
+                 today=today, jobs=jobs, report=False, on_start=on_start, on_result=on_result)
+
+
 @dataclass
 class PortfolioOutcome:
     portfolio: "Portfolio"

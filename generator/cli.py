@@ -254,6 +254,23 @@ class _Progress:
         if self.reporter is not None:
             self.reporter.__exit__(*exc)
 
+    @staticmethod
+    def internal_documents(make, paths, out, brand_dir, program, today, output_format, quiet,
+                           verbose):
+        """Build one internal document per account with ``make`` (api.brief, api.saveplan)."""
+        with _Progress(out, quiet, verbose, output_format) as progress:
+            outcome = make(list(paths), out=out, brand=brand_dir, program=program,
+                           today=today, jobs=usable_cpus(), on_start=progress.start,
+                           on_result=progress.result)
+        for warning in outcome.warnings:
+            echo(warning, err=True)
+        if output_format == "json":
+            from csplan.build.report import report_entry
+
+            click.echo(json.dumps([report_entry(r, out) for r in outcome.results], indent=2,
+                                  ensure_ascii=False))
+        sys.exit(exit_code(outcome.findings, outcome.failed))
+
 
 @main.group("report")
 def report_group() -> None:
@@ -467,27 +484,47 @@ def recap(paths, qbr, out, brand_dir, draft, program, today, output_format, quie
 def brief(paths, out, brand_dir, program, today, output_format, quiet, verbose):
     """Write each account's internal QBR prep brief: OUT/_internal/briefs/<slug>-qbr-prep-internal.pdf.
 
-    One or two pages marked "Internal - do not share" on every page: health score, band,
-    weekly trend and each dimension; alerts; the playbook the health calls for, with dated
-    steps; the expansion verdict and each condition; churn indicators; open action items;
-    the internal notes; and the checklist for the coming QBR.
+    Marked "Internal - do not share" on every page: the early-warning level (Watch, Warning,
+    Critical), since when and the response due; health score, band, weekly trend and each
+    dimension; alerts; the playbook the health calls for, with dated steps; the expansion
+    verdict and each condition, and the expansion conversation when it qualifies; churn
+    indicators; the save plan when Critical; open action items; the internal notes; and
+    the checklist for the coming QBR.
 
     \b
     Example:
       csplan brief accounts/brightwater-clinics.yaml --today 2026-11-23
     """
-    with _Progress(out, quiet, verbose, output_format) as progress:
-        outcome = api.brief(list(paths), out=out, brand=brand_dir, program=program,
-                            today=today, jobs=usable_cpus(), on_start=progress.start,
-                            on_result=progress.result)
-    for warning in outcome.warnings:
-        echo(warning, err=True)
-    if output_format == "json":
-        from csplan.build.report import report_entry
+    _Progress.internal_documents(api.brief, paths, out, brand_dir, program, today,
+                                 output_format, quiet, verbose)
 
-        click.echo(json.dumps([report_entry(r, out) for r in outcome.results], indent=2,
-                              ensure_ascii=False))
-    sys.exit(exit_code(outcome.findings, outcome.failed))
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, envvar="CSPLAN_OUT", show_envvar=True,
+              help="Output folder; save plans go in its _internal/saveplans/ folder.")
+@click.option("--brand", "brand_dir", type=click.Path(file_okay=False, path_type=Path),
+              envvar="CSPLAN_BRAND", show_envvar=True,
+              help="Brand folder (default: the bundled brand/).")
+@shared_options
+def saveplan(paths, out, brand_dir, program, today, output_format, quiet, verbose):
+    """Write the internal save plan of each account that is Critical or has a save_plan:
+    OUT/_internal/saveplans/<slug>-save-plan-internal.pdf.
+
+    Marked "Internal - do not share" on every page: the alert level and its response due;
+    1 root cause (each health dimension's fall since the decline began, the events since,
+    the CSM's notes); 2 executive alignment; 3 remediation actions with owners and dates;
+    4 success criteria at 30, 60 and 90 days; 5 the go/no-go checkpoint and the offboarding
+    note. A Critical account without a save_plan gets a draft; other accounts a note.
+
+    \b
+    Example:
+      csplan saveplan accounts/brightwater-clinics.yaml --today 2026-11-23
+    """
+    _Progress.internal_documents(api.saveplan, paths, out, brand_dir, program, today,
+                                 output_format, quiet, verbose)
 
 
 @main.command()

@@ -25,11 +25,12 @@ PACKAGE = ROOT / "generator"
 
 
 def _computing_functions() -> set[str]:
-    """Return the names of the functions that compute a derived value (capacity is
-    book-level and ``of`` makes the per-account object: both are for everyone)."""
+    """Return the names of the functions that compute a derived value (capacity and the
+    team's outcomes are book-level and ``of`` makes the per-account object: all are for
+    everyone)."""
     names = set()
     for path in (PACKAGE / "derive").glob("*.py"):
-        if path.name == "capacity.py":
+        if path.name in ("capacity.py", "outcomes.py"):
             continue
         for node in ast.parse(path.read_text()).body:
             if isinstance(node, ast.FunctionDef) and node.name != "of":

@@ -39,7 +39,7 @@ def brief_text(briefs: Path, slug: str) -> tuple[str, PdfReader]:
 
 def test_the_brief_of_a_red_account_says_what_to_do_this_week(briefs):
     text, reader = brief_text(briefs, "brightwater-clinics")
-    assert 1 <= len(reader.pages) <= 2
+    assert 1 <= len(reader.pages) <= 3  # two, and the save plan of a Critical account
     for page in reader.pages:
         assert "INTERNAL - DO NOT SHARE" in page.extract_text()
     flat = squash(text)

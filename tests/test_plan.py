@@ -170,6 +170,23 @@ def test_planted_markers_in_internal_fields_appear_nowhere(copy_of, tmp_path):
     def plant(text):
         text = replace_once(text, "notes: Finance asked about multi-year pricing; James prefers "
                                   "a two-year term.", "notes: ZQXMARKERNOTES")
+        text = replace_once(text, "  notes: ZQXMARKERNOTES", "  notes: ZQXMARKERNOTES\n"
+                                                             "  seats_used: 987654")
+        text += """
+events:
+  - {date: 2026-11-20, type: competitor-mentioned, who: ZQXMARKERWHO, note: ZQXMARKEREVENT}
+  - {date: 2026-11-21, type: champion-departed, who: Maria Lopez, replaced_by: ZQXMARKERNEW}
+save_plan:
+  root_cause: ZQXMARKERCAUSE
+  alignment: {will_to_stay: ZQXMARKERWILL, vendor: [dana], customer: [james]}
+  actions:
+    - {action: ZQXMARKERACTION, owner: dana, due: 2026-11-25}
+  criteria: {day_30: ZQXMARKERDAY30, day_60: ZQXMARKERDAY60, day_90: ZQXMARKERDAY90}
+  checkpoint: 2027-03-01
+  offboarding: ZQXMARKEROFFBOARDING
+renewals:
+  - {date: 2026-03-31, arr_before: 123457, arr_after: 180000, reason: ZQXMARKERREASON}
+"""
         return text.replace("relationship", "zqxmarkerdimension")
     path = copy_of("northwind-freight.yaml", plant)
     out = tmp_path / "out"
@@ -182,6 +199,8 @@ def test_planted_markers_in_internal_fields_appear_nowhere(copy_of, tmp_path):
         assert b"ZQXMARKER" not in raw.upper()
         text = pdf_text(document) if document.suffix == ".pdf" else docx_xml(document)
         assert "ZQXMARKER" not in text.upper() and "MULTI-YEAR PRICING" not in text.upper()
+        for number in ("987654", "987,654", "987.654", "123457", "123,457", "123.457"):
+            assert number not in text, (document.name, number)
 
 
 def test_german_account_in_de_locale_and_euros_on_a4(copy_of, tmp_path):

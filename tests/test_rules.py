@@ -28,6 +28,7 @@ def of(rule, lines):
     return [line for line in lines if f" {rule} " in line]
 
 
+NOTES = "  notes: Finance asked about multi-year pricing; James prefers a two-year term.\n"
 FIRES = {
     "SP001": ([("kind: business               # business", "kind: adoption               #"),
                ("  - id: tool-cost\n    name: Legacy routing licence spend\n    kind: business",
@@ -139,6 +140,18 @@ FIRES = {
               ["a.yaml:12:3: warning SP024 locale 'sv-SE': csplan has no Swedish wording, so "
                "the documents' fixed texts are in English (numbers and dates follow 'sv-SE'); "
                "languages with wording: en, de, es, fr, ja, nl, pt-BR"]),
+    "SP025": ([(NOTES, NOTES + "\nevents:\n  - {date: 2026-11-20, type: formal-complaint, "
+                        "who: James Okafor}\n")],
+              ["a.yaml:294:5: warning SP025 Critical since 2026-11-20 because formal complaint: "
+               "James Okafor, and no save plan; executive engagement and a save plan due "
+               "2026-11-22: write a save_plan section"]),
+    "SP026": ([(NOTES, NOTES + "\nsave_plan:\n  checkpoint: 2027-03-01\n  actions:\n"
+                        "    - {action: Executive call, owner: tom}\n")],
+              ["a.yaml:296:7: warning SP026 save-plan action 'Executive call' has no due date"]),
+    "SP027": ([(NOTES, NOTES + "\nsave_plan:\n  checkpoint: 2027-03-31\n  actions:\n"
+                        "    - {action: Executive call, owner: tom, due: 2026-11-25}\n")],
+              ["a.yaml:294:3: warning SP027 the save plan's checkpoint 2027-03-31 is not before "
+               "the renewal on 2027-03-31; bring it forward"]),
 }
 
 

@@ -170,7 +170,9 @@ def program_documents(paths: list[Path], program: Program, brand: Brand, out: Pa
     Accounts that do not load are reported and left out of the capacity count. Raises
     BuildError when a document cannot be rendered or written.
     """
+    from csplan import derive
     from csplan.derive.capacity import capacity
+    from csplan.derive.outcomes import book_outcomes
     from csplan.exceptions import SourceError
     from csplan.inputs.loader import account_files, load_account
     from csplan.views.program import program_view
@@ -179,7 +181,7 @@ def program_documents(paths: list[Path], program: Program, brand: Brand, out: Pa
     from csplan.render.pdf import html_to_pdf
 
     problems: list[Finding] = []
-    book = None
+    book = outcomes = None
     if paths:
         accounts = []
         for path in account_files(paths):
@@ -188,7 +190,10 @@ def program_documents(paths: list[Path], program: Program, brand: Brand, out: Pa
             except SourceError as exc:
                 problems += exc.findings
         book = capacity(accounts, program)
-    view = program_view(program, brand.spec.name, today, book)
+        derived = [derive.of(a, program, today) for a in accounts]
+        outcomes = book_outcomes([(d.account, program, d.band, d.verdict.qualifies)
+                                  for d in derived], today)
+    view = program_view(program, brand.spec.name, today, book, outcomes)
     written = []
     if "pdf" in formats:
         data = html_to_pdf(program_html(view, brand), brand.folder, [brand.folder],

@@ -10,6 +10,7 @@ folder whose name no account slug can take (slugs are ``[a-z0-9-]``)::
     OUT/_internal/build-report.json               every account's status, files and findings
     OUT/_internal/portfolio.html                  risk, renewals and capacity
     OUT/_internal/briefs/<slug>-qbr-prep-internal.pdf
+    OUT/_internal/saveplans/<slug>-save-plan-internal.pdf
     OUT/_internal/cache/<sha256>.json             one account's incremental build fingerprints
     OUT/_internal/report-parts/shard-K-of-N.json  a shard's part of the report (build --shard)
 """

@@ -48,7 +48,9 @@ class Reporter:
                 echo(finding.format())
             return
         kinds = ", ".join(Path(p).suffix.lstrip(".") for p in result.outputs)
-        if result.status == "built":
+        if result.status == "built" and not result.outputs:  # the notes say why
+            status = f"checked {result.file}: nothing to write"
+        elif result.status == "built":
             folders = ", ".join(f"{f}/" for f in dict.fromkeys(Path(p).parent
                                                                 for p in result.outputs))
             status = f"built {result.file} -> {folders} ({kinds}) {result.seconds:.1f}s"

@@ -9,10 +9,11 @@ by one function, in the module of its subject:
     health.py      weekly health series, band, green days, alerts, playbook call
     milestones.py  days past due and state of each milestone
     metrics.py     metric progress and straight-line projection
-    expansion.py   the expansion verdict under the program's gate
+    expansion.py   the expansion verdict under the program's gate, and the expansion signals
     review.py      the stale-plan verdict (last reviewed against stale_after_days)
     qbr.py         newest and previous QBR, agenda, milestones reviewed, last-quarter lookback
     storyline.py   the QBR deck's slides (SP023 counts them; the deck view carries them)
+    warning.py     the early-warning level (Watch, Warning, Critical) and the root cause
     capacity.py    the book's capacity per CSM (book-level, not per account)
 """
 
@@ -23,7 +24,8 @@ from datetime import date
 from functools import cached_property
 from typing import Optional
 
-from csplan.derive.expansion import Condition, ExpansionVerdict, expansion_verdict
+from csplan.derive.expansion import (Condition, ExpansionSignals, ExpansionVerdict,
+                                     expansion_signals, expansion_verdict)
 from csplan.derive.health import (Band, HealthAlert, PlaybookCall, WeekHealth, green_days,
                                   health_alerts, health_series, health_weights, playbook_call)
 from csplan.derive.metrics import MetricProgress, metric_progress
@@ -32,10 +34,11 @@ from csplan.derive.qbr import (ActionOutcome, GoalOutcome, Lookback, agenda, age
                                last_quarter, newest_qbr, previous_qbr, qbr_milestones)
 from csplan.derive.review import PlanReview, plan_review
 from csplan.derive.storyline import SlideSpec, slides
+from csplan.derive.warning import AlertLevel, RootCause, alert_level, root_cause
 from csplan.inputs.model import Account, AgendaItem, Milestone, Qbr
 from csplan.inputs.program import Program
 
-__all__ = ["Derived", "of", "ActionOutcome", "Band", "Condition", "ExpansionVerdict",
+__all__ = ["Derived", "of", "ActionOutcome", "AlertLevel", "Band", "ExpansionSignals", "RootCause", "Condition", "ExpansionVerdict",
            "GoalOutcome", "HealthAlert", "Lookback", "MetricProgress", "MilestoneState",
            "PlanReview", "PlaybookCall", "SlideSpec", "WeekHealth"]
 
@@ -88,6 +91,15 @@ class Derived:
     def playbook(self) -> Optional[PlaybookCall]:
         return playbook_call(self.account, self.health)
 
+    @cached_property
+    def level(self) -> Optional[AlertLevel]:
+        """The early-warning level on today (None: no trigger holds)."""
+        return alert_level(self.account, self.program, self.health, self.today)
+
+    @cached_property
+    def root_cause(self) -> Optional[RootCause]:
+        return root_cause(self.account, self.health, self.weights, self.today)
+
     # ------------------------------------------------------------------ the plan
     @cached_property
     def days_late(self) -> dict[str, int]:
@@ -109,6 +121,11 @@ class Derived:
     def verdict(self) -> ExpansionVerdict:
         return expansion_verdict(self.account, self.program, self.today, self.green_days,
                                  self.progress)
+
+    @cached_property
+    def signals(self) -> ExpansionSignals:
+        """What points at expansion (for the expansion conversation brief)."""
+        return expansion_signals(self.account, self.progress, self.today)
 
     @cached_property
     def review(self) -> PlanReview:

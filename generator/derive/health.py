@@ -68,7 +68,7 @@ def health_series(account: Account, program: Program, today: date) -> list[WeekH
     return out
 
 
-def _streak_start(series: list[WeekHealth], band: str) -> date:
+def streak_start(series: list[WeekHealth], band: str) -> date:
     """Return the first week of the newest unbroken run of ``band`` weeks."""
     start = series[-1].week
     for week in reversed(series):
@@ -87,7 +87,7 @@ def green_days(series: list[WeekHealth], today: date) -> int:
     """
     if not series or series[-1].band != "green":
         return 0
-    start = _streak_start(series, "green")
+    start = streak_start(series, "green")
     end = min(today, series[-1].week + timedelta(days=7))
     return max(0, (end - start).days)
 
@@ -141,11 +141,11 @@ def playbook_call(account: Account, series: list[WeekHealth]) -> Optional[Playbo
     falling = len(usage) == 3 and None not in usage and usage[0] > usage[1] > usage[2]
     if last.band == "red":
         return PlaybookCall("risk", _("health is red ({score})").format(score=f"{last.score:g}"),
-                            _streak_start(series, "red"))
+                            streak_start(series, "red"))
     if falling:
         return PlaybookCall("risk", _("usage declined two weeks in a row"), series[-2].week)
     if last.band == "yellow":
-        start = _streak_start(series, "yellow")
+        start = streak_start(series, "yellow")
         weeks = sum(1 for w in series if w.week >= start)
         came_from_green = any(w.band == "green" for w in series if w.week < start)
         if came_from_green and weeks == 1:
@@ -163,5 +163,5 @@ def playbook_call(account: Account, series: list[WeekHealth]) -> Optional[Playbo
            if m.time_to_value and m.status == "done" and m.done_on]
     if ttv:
         return PlaybookCall("growth", _("green with time to value reached"),
-                            max(_streak_start(series, "green"), min(ttv)))
+                            max(streak_start(series, "green"), min(ttv)))
     return None

@@ -6,8 +6,9 @@ a plan problem the quality rules report with their own id, not a schema error. E
 arrives as the text the person typed (see ``source``), so the field's type alone decides
 what it means: ``NO`` in a text field stays ``"NO"``.
 
-Internal fields (``health``, ``internal``) live here like any other; the customer view
-(``view``) is where they are left out.
+Internal fields (``health``, ``internal``, ``events``, ``save_plan``, ``renewals``) live
+here like any other; the customer view (``views.customer.customer_safe``) is where they are
+left out.
 """
 
 from __future__ import annotations
@@ -41,6 +42,16 @@ RiskCategory = Literal[
     "technical", "other",
 ]
 Level3 = Literal["low", "medium", "high"]
+# What can happen to an account that the CSM records (internal). The first seven feed the
+# early-warning level and the playbooks; the last three are expansion signals.
+EventType = Literal[
+    "champion-departed", "formal-complaint", "competitor-mentioned", "meeting-no-show",
+    "payment-failure", "budget-review", "new-decision-maker",
+    "champion-promoted", "new-use-case", "access-request",
+]
+
+# The fields no customer document may show; ``views.customer.customer_safe`` empties them.
+INTERNAL_FIELDS = ("health", "internal", "events", "save_plan", "renewals")
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -338,6 +349,63 @@ class Qbr(_Strict):
 
 class Internal(_Strict):
     notes: Optional[Text] = None
+    seats_used: Optional[Count] = None  # seats in use, against product.seats
+
+
+class Event(_Strict):
+    """Something that happened to the account, dated (internal)."""
+
+    date: IsoDate
+    type: EventType
+    note: Optional[Text] = None
+    who: Optional[Name] = None  # the person it concerns (the champion who left)
+    replaced_by: Optional[Name] = None  # champion departed: who took their place
+
+
+class SaveAction(_Strict):
+    action: Text
+    owner: Optional[PersonRef] = None
+    due: Optional[IsoDate] = None
+    done: bool = False
+
+
+class Alignment(_Strict):
+    """Executive alignment: is there will to stay, and who carries it on both sides."""
+
+    will_to_stay: Optional[Text] = None
+    vendor: list[PersonRef] = []
+    customer: list[PersonRef] = []
+
+
+class SuccessCriteria(_Strict):
+    day_30: Optional[Text] = None
+    day_60: Optional[Text] = None
+    day_90: Optional[Text] = None
+
+
+class SavePlan(_Strict):
+    """The plan to keep a Critical account (internal)."""
+
+    started: Optional[IsoDate] = None
+    root_cause: Optional[Text] = None  # the CSM's own notes; the brief adds the computed one
+    alignment: Optional[Alignment] = None
+    actions: list[SaveAction] = []
+    criteria: Optional[SuccessCriteria] = None
+    checkpoint: Optional[IsoDate] = None  # the go/no-go date
+    offboarding: Optional[Text] = None  # how the account leaves well if the criteria fail
+
+
+class Renewal(_Strict):
+    """One renewal that closed (internal): ARR before and after, and how it went."""
+
+    date: IsoDate
+    arr_before: Amount
+    arr_after: Optional[Amount] = None  # 0 (or absent) when churned
+    expansion: Optional[Amount] = None  # default: the rise from arr_before to arr_after
+    contraction: Optional[Amount] = None  # default: the fall, when not churned
+    churned: bool = False
+    reason: Optional[Text] = None
+    on_time: Optional[bool] = None  # closed by the renewal date
 
 
 class Account(_Strict):
@@ -363,6 +431,9 @@ class Account(_Strict):
     health: Optional[Health] = None
     qbrs: list[Qbr] = []
     internal: Optional[Internal] = None
+    events: list[Event] = []
+    save_plan: Optional[SavePlan] = None
+    renewals: list[Renewal] = []
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
 

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from csplan.exceptions import CsplanError, SourceError
-from csplan.inputs.model import TEXT_LIMITS, number, text
+from csplan.inputs.model import TEXT_LIMITS, EventType, number, text
 from csplan.inputs.source import Document, read_yaml
 from csplan.inputs.validate import validate
 
@@ -162,6 +162,62 @@ def _rule_id(value: str) -> str:
     return value
 
 
+class WatchLevel(_Strict):
+    """Watch: health drops from green to yellow."""
+
+    from_green: bool = True
+    response_days: Days = 7
+    response: Text = "CSM check-in"
+
+
+class WarningLevel(_Strict):
+    """Warning: yellow for ``yellow_days`` or more, or any single dimension at 0."""
+
+    yellow_days: Annotated[int, Field(ge=1, le=3650)] = 21
+    dimension_at_zero: bool = True
+    response_days: Days = 7
+    response: Text = "CSM escalates and builds a risk mitigation plan"
+
+
+class CriticalLevel(_Strict):
+    """Critical: health red, or one of ``events`` in the last ``event_days`` days."""
+
+    red: bool = True
+    events: list[EventType] = ["champion-departed", "formal-complaint"]
+    event_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    response_days: Days = 2
+    response: Text = "Executive engagement and a save plan"
+
+
+class EarlyWarning(_Strict):
+    """The three alert levels, their triggers and the days each response is due within."""
+
+    watch: WatchLevel = WatchLevel()
+    warning: WarningLevel = WarningLevel()
+    critical: CriticalLevel = CriticalLevel()
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "EarlyWarning":
+        if self.critical.response_days > self.warning.response_days:
+            raise ValueError(
+                f"critical.response_days ({self.critical.response_days}) is longer than "
+                f"warning.response_days ({self.warning.response_days}); a Critical account "
+                "needs an answer at least as fast as a Warning one")
+        return self
+
+
+Ratio = number("score")
+
+
+class Targets(_Strict):
+    """The team's benchmark targets (percent) for the metrics of its book."""
+
+    grr: Ratio = 90  # gross revenue retention above this
+    nrr: Annotated[float, Field(ge=0, le=1000)] = 110  # net revenue retention above this
+    logo_churn: Ratio = 5  # logo churn below this, per year
+    on_time_renewals: Ratio = 95  # renewals closed on time above this
+
+
 class Checks(_Strict):
     levels: dict[Annotated[str, AfterValidator(_rule_id)], RuleLevel] = {}
     stale_after_days: Annotated[int, Field(ge=1, le=3650)] = 45
@@ -179,6 +235,8 @@ class Program(_Strict):
     onboarding: dict[Annotated[str, Field(pattern=r"^[a-z0-9-]+$",
                                           max_length=TEXT_LIMITS["id"])],
                      list[OnboardingMilestone]]
+    early_warning: EarlyWarning = EarlyWarning()
+    targets: Targets = Targets()
     checks: Checks = Checks()
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -294,6 +352,15 @@ DEFAULTS: dict[str, Any] = {
          "owner_role": "champion",
          "csm_action": "Review the metric with the champion; plan the first QBR"},
     ]},
+    "early_warning": {
+        "watch": {"from_green": True, "response_days": 7, "response": "CSM check-in"},
+        "warning": {"yellow_days": 21, "dimension_at_zero": True, "response_days": 7,
+                    "response": "CSM escalates and builds a risk mitigation plan"},
+        "critical": {"red": True, "events": ["champion-departed", "formal-complaint"],
+                     "event_days": 90, "response_days": 2,
+                     "response": "Executive engagement and a save plan"},
+    },
+    "targets": {"grr": 90, "nrr": 110, "logo_churn": 5, "on_time_renewals": 95},
     "checks": {"levels": {}, "stale_after_days": 45, "max_deck_slides": 15},
 }
 

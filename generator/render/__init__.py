@@ -1,7 +1,8 @@
 """The formats csplan writes, in one registry, and the renderers behind them.
 
-A format names the view it takes (``plan``, ``deck`` or ``brief``, see ``csplan.views``),
-its file name, whether it is internal, and its render function, given as ``module:function``
+A format names the view it takes (``plan``, ``deck``, ``brief`` or ``saveplan``, see
+``csplan.views``), its file name, whether it is internal, and its render function, given as
+``module:function``
 so that a renderer and its libraries (WeasyPrint, python-pptx, python-docx) are imported only
 when that format is built. The build, the cache, the report and the command line ask this
 registry; none of them tests a format's name. A render function takes the view and a
@@ -134,3 +135,9 @@ register(Format("recap", "recap", "csplan.render.recap:render",
                 default=False,
                 help="the QBR recap mail, a draft to send with the plan PDF attached "
                      "(built only when asked for)"))
+register(Format("saveplan", "saveplan", "csplan.render.pdf:render_saveplan",
+                lambda slug, view: f"{slug}-save-plan-internal.pdf", verify_pdf,
+                internal=True, folder="saveplans", default=False,
+                preflight="csplan.render.html:check_saveplan",
+                help="the internal save plan (PDF) of a Critical account or one with a "
+                     "save_plan, built only when asked for"))

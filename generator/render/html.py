@@ -105,6 +105,12 @@ def brief_html(view, brand: Brand) -> str:
                   page_size="A4", doc_title=_("QBR prep brief"))
 
 
+def saveplan_html(view, brand: Brand) -> str:
+    """Return the internal save plan as HTML."""
+    return render("saveplan.html.j2", brand, _brand_context(brand), sp=view, page_size="A4",
+                  doc_title=_("Save plan"))
+
+
 def _brand_context(brand: Brand) -> dict:
     """Return what every template needs from the brand: colours, @font-face rules, logo."""
     files = brand.font_files
@@ -202,6 +208,11 @@ def render(name: str, brand: Brand, context: dict, **values) -> str:
 def check_plan(view: PlanView, ctx) -> None:
     """Render (and discard) the plan's HTML: a broken brand template fails before a book."""
     plan_html(view, ctx.brand)
+
+
+def check_saveplan(view, ctx) -> None:
+    """Render (and discard) the save plan's HTML: a broken brand template fails before a book."""
+    saveplan_html(view, ctx.brand)
 
 
 def check_brief(view, ctx) -> None:

@@ -363,3 +363,12 @@ def render_brief(view, ctx) -> bytes:
     brand = ctx.brand
     return html_to_pdf(brief_html(view, brand), brand.folder, [brand.folder], view.info,
                        brand.fonts_key())
+
+
+def render_saveplan(view, ctx) -> bytes:
+    """The registry's entry point for ``saveplan``: the internal save plan as PDF."""
+    from csplan.render.html import saveplan_html
+
+    brand = ctx.brand
+    return html_to_pdf(saveplan_html(view, brand), brand.folder, [brand.folder], view.info,
+                       brand.fonts_key())

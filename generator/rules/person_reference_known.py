@@ -1,7 +1,8 @@
 """SP003: Every person reference names a known id.
 
 Owners must be real people: every ``owner``, ``by``, ``audience`` and ``attendees`` entry
-names the ``id`` of a vendor_team member or a stakeholder.
+(and the save plan's action owners and executives) names the ``id`` of a vendor_team member
+or a stakeholder.
 """
 
 import difflib
@@ -37,6 +38,15 @@ def references(account):
             yield ("qbrs", q, "agenda", j, "owner"), item.owner
         for j, item in enumerate(qbr.action_items):
             yield ("qbrs", q, "action_items", j, "owner"), item.owner
+    plan = account.save_plan
+    if plan is not None:
+        for i, action in enumerate(plan.actions):
+            if not is_placeholder(action.owner):  # a TBD owner is SP026's to report
+                yield ("save_plan", "actions", i, "owner"), action.owner
+        if plan.alignment is not None:
+            for side in ("vendor", "customer"):
+                for i, who in enumerate(getattr(plan.alignment, side)):
+                    yield ("save_plan", "alignment", side, i), who
 
 
 def check(ctx):

@@ -3,8 +3,8 @@ values, with every internal field left out of the customer views.
 
 ``VIEWS`` names each view a format can take (``csplan.render.FORMATS``). A view is made once
 per account and shared by every format that takes it (the plan's DOCX and PDF read one
-``PlanView``). ``plan`` and ``deck`` are customer-safe (``views.customer``); ``brief`` is
-internal and rendered only into ``OUT/_internal/``.
+``PlanView``). ``plan`` and ``deck`` are customer-safe (``views.customer``); ``brief`` and
+``saveplan`` are internal and rendered only into ``OUT/_internal/``.
 """
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ VIEWS: dict[str, ViewSpec] = {
     "recap": ViewSpec("csplan.views.recap:recap_of",
                       missing="no QBR in the account (qbrs is empty): no recap written",
                       revised=True),
+    "saveplan": ViewSpec("csplan.views.saveplan:saveplan_of",
+                         missing="no save_plan in the account and it is not Critical: "
+                                 "no save plan built"),
 }
 
 

@@ -9,15 +9,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Optional
 
 from csplan.derive import Derived
 from csplan.views.docinfo import DocInfo
 from csplan.views.fmt import Formatter
 from csplan.views.customer import Row, author, label
+from csplan.views.saveplan import LevelView, SavePlanView, level_view, saveplan_view
 from csplan.words import N_, _, language, ngettext
 
 ROLE_NAMES = {"csm": N_("CSM"), "ae": N_("Account executive"), "cs-manager": N_("CS manager"),
               "executive": N_("Executive")}
+# Translators: an expansion type, in the order a team offers them
+EXPANSION_TYPES = {"seats": N_("More seats"), "tier": N_("A higher tier"),
+                   "cross-sell": N_("Another product (cross-sell)"),
+                   "services": N_("Services")}
+# Translators: the same expansion types inside a sentence ("Propose a pilot: more seats, ...")
+EXPANSION_PHRASES = {"seats": N_("more seats"), "tier": N_("a higher tier"),
+                     "cross-sell": N_("another product (cross-sell)"),
+                     "services": N_("services")}
 # Translators: a health band, as the brief shows it after the score
 BANDS = {"green": N_("green"), "yellow": N_("yellow"), "red": N_("red"), "none": N_("none")}
 
@@ -47,6 +57,9 @@ class BriefView:
     notes: str
     checklist: tuple[str, ...]
     info: DocInfo  # the file's properties
+    level: Optional[LevelView] = None  # the early-warning level
+    save_plan: Optional[SavePlanView] = None  # when Critical
+    expansion_brief: Optional["ExpansionBrief"] = None  # when the expansion gate passes
 
     @property
     def band_label(self) -> str:
@@ -139,13 +152,93 @@ def brief_view(derived: Derived, vendor_name: str) -> BriefView:
         conditions=tuple((c.detail, c.met) for c in verdict.conditions),
         churn=tuple(churn_indicators(derived)),
         actions=tuple(actions), notes=(a.internal.notes or "") if a.internal else "",
-        checklist=tuple(checklist),
+        checklist=tuple(checklist), level=level_view(derived, fmt),
+        save_plan=saveplan_view(derived, vendor_name) if derived.level is not None
+        and derived.level.level == "critical" else None,
+        expansion_brief=expansion_brief(derived, fmt) if verdict.qualifies else None,
         info=DocInfo.on(today, title=_("{account}: QBR prep brief (internal)").format(
                             account=a.account.name),
                         subject=_("Internal QBR prep brief for {account}").format(
                             account=a.account.name),
                         author=author(a, vendor_name, fmt), company=vendor_name,
                         language=language(), category=_("Internal")))
+
+
+@dataclass(frozen=True)
+class ExpansionBrief:
+    """The expansion conversation, for the CSM to prepare (internal)."""
+
+    opening: str  # the achieved value, a metric with its numbers
+    pain: str  # the adjacent pain to ask about
+    gap: str  # the gap, quantified
+    proposal: str  # a pilot or a phased expansion
+    closer: str  # who takes the commercial step
+    signals: tuple[str, ...]
+    types: tuple[tuple[str, bool], ...]  # each expansion type in order, and whether supported
+
+
+def expansion_brief(derived: Derived, fmt: Formatter) -> ExpansionBrief:
+    """Return the expansion conversation brief of an account whose expansion gate passes."""
+    a, s = derived.account, derived.signals
+    if s.achieved is not None:
+        m = s.achieved.metric
+        opening = _("Open with the value achieved: {metric} went from {baseline} to {latest} "
+                    "(target {target}), reached on {day}.").format(
+            metric=m.name, baseline=fmt.value(m.baseline, m.unit),
+            latest=fmt.value(derived.progress[m.id].latest, m.unit),
+            target=fmt.value(m.target, m.unit), day=fmt.date(s.achieved.reached_on))
+    else:
+        opening = _("No business metric at target yet: find the value achieved before the "
+                    "conversation.")
+    if s.gap is not None:
+        m, progress = s.gap, derived.progress[s.gap.id]
+        pain = _("Ask about the adjacent pain: {metric}, at {latest} against a target of "
+                 "{target} by {due}.").format(
+            metric=m.name, latest=fmt.value(progress.latest, m.unit),
+            target=fmt.value(m.target, m.unit), due=fmt.date(m.due) or "–")
+        gap = _("Quantify the gap: {gap} still to go, {share} of the way from the baseline "
+                "{baseline}.").format(
+            gap=fmt.value(abs((m.target or 0) - (progress.latest or 0)), m.unit),
+            share=fmt.percent(max(0.0, 1 - (progress.progress or 0))),
+            baseline=fmt.value(m.baseline, m.unit))
+    else:
+        pain = _("Ask about the adjacent pain: every business metric is at target; ask what "
+                 "the team would measure next.")
+        gap = _("Quantify the gap with the customer: what it costs them today, in their "
+                "numbers.")
+    supported = [t for t, yes in s.types if yes]
+    first = _(EXPANSION_PHRASES[supported[0] if supported else "seats"])
+    if len(supported) > 1:
+        proposal = _("Propose a phased expansion: {first} first, then {then}.").format(
+            first=first, then=fmt.list(_(EXPANSION_PHRASES[t]) for t in supported[1:]))
+    else:
+        proposal = _("Propose a pilot: {first}, for one team, with a date to decide.").format(
+            first=first)
+    aes = [v for v in a.vendor_team if v.role == "ae"]
+    closer = (_("{name} (account executive) takes the commercial step; the CSM opens the "
+                "conversation and does not own the close.").format(name=aes[0].name) if aes
+              else _("No account executive in vendor_team: name who takes the commercial step."))
+    signals = []
+    if s.seats and s.seats_used is not None:
+        signals.append(_("Seats: {used} of {seats} in use ({share}).").format(
+            used=fmt.number(s.seats_used), seats=fmt.number(s.seats),
+            share=fmt.percent(s.seats_used / s.seats)))
+    else:
+        signals.append(_("Seats in use: not recorded (internal.seats_used)."))
+    for x in s.early_goals:
+        signals.append(ngettext("Goal reached early: {metric}, {days} day before its due date.",
+                                "Goal reached early: {metric}, {days} days before its due date.",
+                                x.early_days).format(metric=x.metric.name, days=x.early_days))
+    for kind, events in ((N_("New use case"), s.use_cases),
+                         (N_("Users asking for access"), s.access_requests),
+                         (N_("Champion promoted"), s.promotions)):
+        for e in events:
+            detail = ", ".join(x for x in (e.who, e.note) if x)
+            signals.append(_("{kind} ({day}): {detail}").format(
+                kind=_(kind), day=fmt.date(e.date), detail=detail) if detail else
+                _("{kind} ({day})").format(kind=_(kind), day=fmt.date(e.date)))
+    return ExpansionBrief(opening, pain, gap, proposal, closer, tuple(signals),
+                          tuple((_(EXPANSION_TYPES[t]), yes) for t, yes in s.types))
 
 
 def _grouped_alerts(alerts, series, fmt: Formatter) -> list[str]:

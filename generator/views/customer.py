@@ -1,14 +1,16 @@
 """The customer-safe view: everything a customer document shows, already written out.
 
 Renderers take a ``PlanView`` (or a ``QbrView``) and nothing else. It is built from the
-account's derived values (``csplan.derive.Derived``) and a copy of the account with ``health``
-and ``internal`` removed; it holds only written-out text and numbers, never the account or its
+account's derived values (``csplan.derive.Derived``) and a copy of the account with every
+internal field (``model.INTERNAL_FIELDS``: health, internal, events, save_plan, renewals)
+removed; it holds only written-out text and numbers, never the account or its
 internal values, so no renderer can print them. Every date, number and amount is formatted
 here once, so the DOCX and the PDF show the same text.
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
@@ -16,7 +18,7 @@ from typing import Optional
 from csplan.derive import Derived, MetricProgress, SlideSpec
 from csplan.views.docinfo import DocInfo
 from csplan.views.fmt import Formatter
-from csplan.inputs.model import Account, Metric
+from csplan.inputs.model import INTERNAL_FIELDS, Account, Metric
 from csplan.words import N_, _, ngettext, pgettext
 
 # Marked with N_ and translated where shown, with _(): read once, shown in many languages.
@@ -265,7 +267,9 @@ def document_info(a: Account, today: date, vendor_name: str, title: str,
 
 def customer_safe(account: Account) -> Account:
     """Return a copy of the account with every internal field removed."""
-    return account.model_copy(update={"health": None, "internal": None}, deep=True)
+    empty = {name: copy.deepcopy(Account.model_fields[name].default)
+             for name in INTERNAL_FIELDS}
+    return account.model_copy(update=empty, deep=True)
 
 
 def plan_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,

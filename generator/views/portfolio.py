@@ -13,6 +13,7 @@ from typing import Optional
 from csplan import derive
 from csplan.derive import WeekHealth
 from csplan.derive.capacity import capacity, csm_of
+from csplan.derive.outcomes import book_outcomes
 from csplan.findings import Finding
 from csplan.inputs.loader import LoadedAccount
 from csplan.system import internal_error
@@ -37,6 +38,11 @@ class AccountLine:
     stalled: list[str]
     expansion_qualifies: bool
     arr_segment: str  # the segment the ARR puts it in
+    level: str = "none"  # early warning: watch | warning | critical | none
+    level_since: str = ""
+    response_due: str = ""
+    overdue: bool = False
+    save_plan: bool = False
 
 
 @dataclass
@@ -53,6 +59,8 @@ class Portfolio:
     csms: int = 0
     misfiled: list[dict] = field(default_factory=list)
     unreadable: list[dict] = field(default_factory=list)
+    levels: dict[str, int] = field(default_factory=dict)
+    outcomes: dict = field(default_factory=dict)  # derive.outcomes.BookOutcomes, as a dict
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -81,13 +89,18 @@ def _line(item: LoadedAccount, program: Program, today: date) -> AccountLine:
     days = (a.contract.renewal - today).days
     stale = derived.review.stale
     stalled = [m.title for m in a.milestones if derived.milestone_states[m.id] == "stalled"]
+    level = derived.level
     return AccountLine(
         name=a.account.name, file=item.name, segment=a.account.segment, csm=csm_of(a),
         arr=a.account.arr, currency=a.account.currency, band=band,
         score=series[-1].score if series else None, trend=_trend(series),
         renewal=a.contract.renewal.isoformat(), days_to_renewal=days, stale=stale,
         stalled=stalled, expansion_qualifies=derived.verdict.qualifies,
-        arr_segment=segment_for_arr(a.account.arr, program))
+        arr_segment=segment_for_arr(a.account.arr, program),
+        level=level.level if level else "none",
+        level_since=level.since.isoformat() if level else "",
+        response_due=level.due.isoformat() if level else "",
+        overdue=level.overdue if level else False, save_plan=a.save_plan is not None)
 
 
 def portfolio(loaded: list[tuple[LoadedAccount, Program]], unreadable: list[Finding],
@@ -100,6 +113,7 @@ def portfolio(loaded: list[tuple[LoadedAccount, Program]], unreadable: list[Find
     out = Portfolio(today=today.isoformat())
     out.bands = {"green": 0, "yellow": 0, "red": 0, "none": 0}
     out.renewals = {"30": [], "60": [], "90": []}
+    out.levels = {"critical": 0, "warning": 0, "watch": 0, "none": 0}
     unreadable = list(unreadable)
     counted = []
     for item, program in loaded:
@@ -111,6 +125,7 @@ def portfolio(loaded: list[tuple[LoadedAccount, Program]], unreadable: list[Find
         counted.append((item, program))
         out.accounts.append(line)
         out.bands[line.band] += 1
+        out.levels[line.level] += 1
         for window in ("30", "60", "90"):
             if 0 <= line.days_to_renewal <= int(window):
                 out.renewals[window].append(line.name)
@@ -124,6 +139,11 @@ def portfolio(loaded: list[tuple[LoadedAccount, Program]], unreadable: list[Find
             out.misfiled.append({"name": line.name, "filed": line.segment,
                                  "by_arr": line.arr_segment, "arr": line.arr,
                                  "currency": line.currency})
+    lines = {line.file: line for line in out.accounts}
+    out.outcomes = asdict(book_outcomes(
+        [(item.account, program, None if lines[item.name].band == "none" else
+          lines[item.name].band, lines[item.name].expansion_qualifies)
+         for item, program in counted], today))
     if counted:
         program = counted[0][1]
         book = capacity([item.account for item, _ in counted], program)
@@ -134,7 +154,8 @@ def portfolio(loaded: list[tuple[LoadedAccount, Program]], unreadable: list[Find
                 "limits": {s: program.segments[s].accounts_per_csm[1] for s in csm.accounts},
                 "arr": {s: dict(v) for s, v in csm.arr.items()},
                 "load": round(csm.load, 4), "over_by": round(csm.over_by, 4)})
-    out.accounts.sort(key=lambda x: ({"red": 0, "yellow": 1, "green": 2, "none": 3}[x.band],
+    out.accounts.sort(key=lambda x: ({"critical": 0, "warning": 1, "watch": 2, "none": 3}[x.level],
+                                     {"red": 0, "yellow": 1, "green": 2, "none": 3}[x.band],
                                      x.score if x.score is not None else 0, x.name))
     out.unreadable = [f.as_dict() for f in unreadable]
     return out

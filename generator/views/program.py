@@ -11,6 +11,7 @@ from datetime import date
 from typing import Optional
 
 from csplan.derive.capacity import Capacity, SEGMENTS
+from csplan.derive.outcomes import ALL, BookOutcomes
 from csplan.views.docinfo import DocInfo
 from csplan.views.fmt import Formatter
 from csplan.inputs.program import Program
@@ -61,8 +62,10 @@ def _cadence(value: str) -> str:
 
 
 def program_view(program: Program, vendor_name: str, today: date,
-                 book: Optional[Capacity] = None) -> ProgramView:
-    """Return the program document's view; ``book`` adds the capacity of the current book."""
+                 book: Optional[Capacity] = None,
+                 outcomes: Optional[BookOutcomes] = None) -> ProgramView:
+    """Return the program document's view; ``book`` adds the capacity of the current book,
+    ``outcomes`` its metrics against the program's targets."""
     fmt = Formatter("en-US", "USD")
     n = fmt.number
     sections = [_onboarding(program), _health(program), _playbooks(program),
@@ -70,6 +73,9 @@ def program_view(program: Program, vendor_name: str, today: date,
     if book is not None:
         sections.append(_capacity(book, program, fmt))
     sections.append(_checks(program))
+    sections.append(_early_warning(program))
+    if outcomes is not None:
+        sections.append(_outcomes(outcomes, program, fmt))
     title = _("Customer success program")
     info = DocInfo.on(today, title=_("{vendor}: {title}").format(vendor=vendor_name, title=title),
                       subject=_("{title} (internal)").format(title=title),
@@ -245,3 +251,81 @@ def _checks(program: Program) -> Section:
             days=program.checks.stale_after_days, slides=program.checks.max_deck_slides),
         _("Rule levels changed by this team: {levels}").format(levels="; ".join(changed))
         if changed else _("Rule levels changed by this team: none."),))
+
+
+def _early_warning(program: Program) -> Section:
+    ew = program.early_warning
+    n = ew.critical.event_days
+    events = ", ".join(ew.critical.events)
+    rows = (
+        Row((_("Watch"), _("health drops from green to yellow") if ew.watch.from_green
+             else _("off"), ew.watch.response,
+             ngettext("{days} day", "{days} days", ew.watch.response_days).format(
+                 days=ew.watch.response_days))),
+        Row((_("Warning"), ngettext("yellow for {days} day or more",
+                                    "yellow for {days} days or more",
+                                    ew.warning.yellow_days).format(days=ew.warning.yellow_days)
+             + ("; " + _("any single dimension at 0") if ew.warning.dimension_at_zero else ""),
+             ew.warning.response,
+             ngettext("{days} day", "{days} days", ew.warning.response_days).format(
+                 days=ew.warning.response_days))),
+        Row((_("Critical"), "; ".join(
+            ([_("health red")] if ew.critical.red else [])
+            + [ngettext("an event in the last {days} day: {events}",
+                        "an event in the last {days} days: {events}", n).format(
+                days=n, events=events)]), ew.critical.response,
+             ngettext("{days} day", "{days} days", ew.critical.response_days).format(
+                 days=ew.critical.response_days))))
+    return Section(_("8 Early warning"), (
+        _("Each account is at the highest level whose trigger holds. The response is due that "
+          "many days after the level began; a Critical account needs a save plan (SP025)."),), (
+        DocTable((_("Level"), _("When"), _("Response"), _("Within")), rows, (14, 40, 32, 14)),))
+
+
+def _outcomes(o: BookOutcomes, program: Program, fmt: Formatter) -> Section:
+    def pct(value: Optional[float]) -> str:
+        return "–" if value is None else fmt.percent(value)
+
+    names = {"grr": _("Gross revenue retention (GRR)"), "nrr": _("Net revenue retention (NRR)"),
+             "logo_churn": _("Logo churn rate"), "on_time_renewals": _("Renewals closed on time")}
+    targets = tuple(Row((names[t.name], "–" if t.value is None else fmt.percent(t.value / 100),
+                         ("> " if t.above else "< ") + fmt.percent(t.target / 100),
+                         "–" if t.met is None else _("met") if t.met else _("missed")))
+                    for t in o.targets)
+
+    def segment(name: str) -> str:
+        return _("all segments") if name == ALL else label(name)
+
+    renewals = tuple(Row((r.quarter, segment(r.segment), str(r.renewals), pct(r.grr),
+                          pct(r.nrr), pct(r.logo_churn), pct(r.on_time))) for r in o.renewals)
+    segments = tuple(Row((segment(r.segment), str(r.accounts),
+                          " / ".join(str(r.bands[b]) for b in ("green", "yellow", "red", "none")),
+                          f"{r.qbrs_held} / {r.qbrs_due}", pct(r.qbr_completion),
+                          pct(r.pipeline_coverage))) for r in o.segments)
+    values = tuple(Row((r.quarter, segment(r.segment), str(r.accounts), f"{r.mean_days:g}"))
+                   for r in o.time_to_value)
+    missing = {"renewals": _("No renewals recorded"),
+               "on_time": _("Renewals without on_time"),
+               "time_to_value": _("Time to value not reached"),
+               "health": _("No weekly health"),
+               "opportunity": _("Qualify for expansion with no opportunity in their newest QBR")}
+    return Section(_("9 Team metrics of the current book"), (
+        _("From the accounts' internal renewals history and plans; the formulas are in the "
+          "README (GRR, NRR, logo churn, on-time renewals, time to first value, QBR "
+          "completion, pipeline coverage). Accounts missing data are named below, not "
+          "counted."),), (
+        DocTable((_("Metric"), _("Book"), _("Target"), ""), targets, (46, 18, 18, 18),
+                 _("Against the program's targets")),
+        # Translators: GRR and NRR are gross and net revenue retention, as column headers
+        DocTable((_("Quarter"), _("Segment"), _("Renewals"), _("GRR"), _("NRR"),
+                  _("Logo churn"), _("On time")), renewals, (14, 20, 12, 13, 13, 14, 14),
+                 _("Renewals per quarter and segment"), _("No renewals recorded.")),
+        DocTable((_("Segment"), _("Accounts"), _("Health (green / yellow / red / none)"),
+                  _("QBRs held / due (last 365 days)"), _("QBR completion"),
+                  _("Expansion pipeline coverage")), segments, (18, 12, 22, 18, 14, 16),
+                 _("Per segment now")),
+        DocTable((_("Quarter"), _("Segment"), _("Accounts"), _("Mean days")), values,
+                 (20, 30, 20, 30), _("Time to first value"),
+                 _("No account has reached time to value yet."))),
+        tuple(_("{what}: {names}").format(what=missing[k], names=", ".join(v))
+              for k, v in o.missing.items()))
