@@ -109,5 +109,5 @@ def test_the_command_line_holds_no_business_logic():
     assert len(others) <= 2, [ast.unparse(node)[:60] for node in others]
     # and no command grows into business logic
     long = [node.name for node in tree.body if isinstance(node, ast.FunctionDef)
-            and node.end_lineno - node.lineno > 70]
+            and node.end_lineno - node.lineno > 50]
     assert not long, long
