@@ -8,7 +8,10 @@ then sent, one at a time, over a pipe to at most ``jobs`` worker processes forke
 one after it has imported and warmed the renderers (fonts, templates, WeasyPrint). A worker
 loads and checks the account it is sent again itself, so it holds that account only and its
 memory does not grow with the book; it stays warm from one account to the next and is
-replaced after ``ACCOUNTS_PER_WORKER``. An account that raises fails alone; a worker that
+replaced after ``ACCOUNTS_PER_WORKER``. When there are fewer accounts than workers (one
+account, as a CSM builds it), each format of an account is a job of its own, so the PDF is
+laid out in one worker while another writes the DOCX and the PPTX; the parts are joined into
+one result per account. An account that raises fails alone; a worker that
 crashes, is killed or passes ``timeout`` seconds on an account fails that account alone and
 is replaced by a fresh worker. A worker ends when this process dies (the kernel signals it
 where it can, and it checks for its parent while it waits). Ctrl-C stops the workers, keeps
@@ -38,7 +41,7 @@ import resource
 import signal
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import metadata
 from multiprocessing.connection import wait
@@ -79,6 +82,7 @@ class Job:
     program: Program
     slug: str
     findings: list[Finding]  # those of the check here, for a failure the worker cannot report
+    formats: tuple = ()  # the formats this job builds; empty: all of the book's
 
 
 @dataclass
@@ -433,8 +437,10 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
                     facts=account.facts)
             record(index, result, account.facts, entry)
 
-        _run([Job(checked[i].file, checked[i].program, slugs[i], checked[i].findings)
-              for i in order], options, done)
+        jobs = [Job(checked[i].file, checked[i].program, slugs[i], checked[i].findings)
+                for i in order]
+        parts = _split(jobs, options)
+        _run(parts, options, _joined(jobs, parts, options.formats, done))
     except KeyboardInterrupt:
         built = sum(1 for r in results.values() if r.status == "built")
         raise Interrupted(
@@ -546,7 +552,7 @@ def _worker(options: BookOptions, conn, inherited: list, parent: int) -> None:
                 result = BuildResult(file=job.file, slug=job.slug, findings=checked.findings)
             else:
                 result = render_account(checked, job.slug, options.brand, options.out,
-                                        options.formats)
+                                        job.formats or options.formats)
             del checked
             outputs = [{"path": p.relative_to(options.out).as_posix(),
                         "size": p.stat().st_size, "sha256": _sha256(p)}
@@ -633,7 +639,7 @@ def _run(jobs: list[Job], options: BookOptions,
         finished += 1
         on_done(position, result, outputs)
 
-    size = max(1, options.jobs)
+    size = max(1, min(options.jobs, len(jobs)))  # no worker without an account to build
     try:
         while finished < len(jobs):
             for worker in [w for w in workers if w.index is None]:
@@ -685,6 +691,56 @@ def _run(jobs: list[Job], options: BookOptions,
     finally:
         for worker in list(workers):  # only left on an exception: stop them now
             stop(worker, "terminate")
+
+
+def _split(jobs: list[Job], options: BookOptions) -> list[Job]:
+    """Return the jobs to hand to workers: one per account, or, when there are fewer accounts
+    than workers, one per format of each account, so that the formats of a single account
+    are built at the same time (the PDF in one worker while another writes the DOCX and the
+    PPTX). Each part loads and checks its account itself, in its own worker."""
+    if not jobs or len(jobs) >= options.jobs or len(options.formats) < 2:
+        return jobs
+    return [replace(job, formats=(name,)) for job in jobs for name in options.formats]
+
+
+def _joined(jobs: list[Job], parts: list[Job], formats: tuple,
+            on_done: Callable[[int, BuildResult, list[dict]], None]
+            ) -> Callable[[int, BuildResult, list[dict]], None]:
+    """Return the ``on_done`` of the parts: it calls ``on_done`` once per account, with one
+    result joined from its parts once all of them are in (see ``_join``)."""
+    if parts is jobs:
+        return on_done
+    per_job = len(parts) // len(jobs)
+    done: dict[int, dict[int, tuple[BuildResult, list[dict]]]] = {}
+
+    def part_done(position: int, result: BuildResult, outputs: list[dict]) -> None:
+        index, part = divmod(position, per_job)
+        done.setdefault(index, {})[part] = (result, outputs)
+        if len(done[index]) == per_job:
+            finished = done.pop(index)
+            joined = [finished[p] for p in range(per_job)]
+            on_done(index, *_join(jobs[index], [r for r, _ in joined],
+                                  [o for _, outs in joined for o in outs]))
+
+    return part_done
+
+
+def _join(job: Job, results: list[BuildResult], outputs: list[dict]
+          ) -> tuple[BuildResult, list[dict]]:
+    """Return one account's result from the results of its parts, in the order of its
+    formats: built when every part was; the check's findings once, then each part's own."""
+    findings = list(results[0].findings)
+    for result in results[1:]:
+        findings += [f for f in result.findings if f not in results[0].findings]
+    built = all(r.status == "built" for r in results)
+    joined = BuildResult(
+        file=job.file, status="built" if built else "failed", findings=findings,
+        outputs=[p for r in results for p in r.outputs], slug=job.slug,
+        seconds=max(r.seconds for r in results),
+        notes=[n for r in results for n in r.notes],
+        peak_mb=max(r.peak_mb for r in results),
+        format_seconds={k: v for r in results for k, v in r.format_seconds.items()})
+    return joined, outputs if built else []
 
 
 def _failed(job: Job, message: str) -> BuildResult:
