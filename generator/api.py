@@ -100,19 +100,24 @@ def build(paths: list[Path], *, out: Path = DEFAULT_OUT, formats: Optional[tuple
     ``shard`` (K of N), only that stable part of the book is built, and its report part is
     written instead (``merge_report`` joins the parts).
     """
-    from csplan.build.book import BookOptions, build_book
+    from csplan.build.book import BookOptions, build_book, start_early, stop_early
     from csplan.build.shards import select, write_results
     from csplan.render import customer_formats
 
-    the_brand = _brand(brand)  # a brand problem stops the build before any account
-    team = programs(program)
-    files = _files(paths)
-    today = today or date.today()
-    options = BookOptions(out=out, formats=formats or customer_formats(), brand=the_brand,
-                          today=today, strict=strict, jobs=jobs, timeout=timeout, force=force)
-    mine = select(files, shard) if shard else files
-    on_start(len(mine))
-    book = build_book(mine, team, options, on_result)
+    early = start_early(jobs)  # warms up while the brand is loaded and accounts checked
+    try:
+        the_brand = _brand(brand)  # a brand problem stops the build before any account
+        team = programs(program)
+        files = _files(paths)
+        today = today or date.today()
+        options = BookOptions(out=out, formats=formats or customer_formats(),
+                              brand=the_brand, today=today, strict=strict, jobs=jobs,
+                              timeout=timeout, force=force)
+        mine = select(files, shard) if shard else files
+        on_start(len(mine))
+        book = build_book(mine, team, options, on_result, early)
+    finally:
+        stop_early(early)  # only if no build took it
     outcome = BuildOutcome(book.results, book.seconds, book.warnings)
     if report:
         outcome.report = write_results(book, files, options, shard)

@@ -296,3 +296,40 @@ def test_a_format_whose_worker_crashes_fails_its_account_once(tmp_path, monkeypa
         "the worker building this account crashed (signal 9)"]
     assert result.stdout.count("the worker building this account crashed") == 1
     assert list((out / "_internal").glob("cache/*")) == []
+
+
+def test_the_pdf_of_one_account_is_built_by_the_worker_that_warmed_up_early(
+        tmp_path, monkeypatch):
+    warmed = tmp_path / "warmed"
+    warm = book_module._warm_pdf
+
+    def noting_the_warm_up():
+        warmed.write_text(str(os.getpid()))
+        warm()
+
+    def noting_the_formats(checked, slug, brand, out, formats):
+        result = RENDER_ACCOUNT(checked, slug, brand, out, formats)
+        result.notes.append(f"{','.join(formats)} {os.getpid()}")
+        return result
+
+    monkeypatch.setattr(book_module, "_warm_pdf", noting_the_warm_up)
+    monkeypatch.setattr(book_module, "render_account", noting_the_formats)
+    out = tmp_path / "out"
+    assert build(one_account(tmp_path), "--out", out, "--jobs", "2").exit_code == 0
+    notes = dict(n.split() for n in report(out)["accounts"][0]["notes"])
+    assert set(notes) == {"docx", "pdf", "pptx"}
+    assert notes["pdf"] == warmed.read_text() != str(os.getpid())
+    assert notes["docx"] == notes["pptx"] != notes["pdf"]
+
+
+def test_a_build_stopped_by_its_brand_leaves_no_worker_behind(tmp_path):
+    import multiprocessing
+
+    from csplan import api
+    from csplan.exceptions import CsplanError
+
+    brand = tmp_path / "brand"
+    brand.mkdir()  # no brand.yaml
+    with pytest.raises(CsplanError, match="not a brand folder"):
+        api.build([one_account(tmp_path)], out=tmp_path / "out", brand=brand, jobs=2)
+    assert multiprocessing.active_children() == []
