@@ -104,7 +104,8 @@ def build(paths: list[Path], *, out: Path = DEFAULT_OUT, formats: Optional[tuple
     from csplan.build.shards import select, write_results
     from csplan.render import customer_formats
 
-    early = start_early(jobs)  # warms up while the brand is loaded and accounts checked
+    # warms up while the brand is loaded and the accounts are checked
+    early = start_early(jobs, len(account_files(list(paths) or [DEFAULT_ACCOUNTS])))
     try:
         the_brand = _brand(brand)  # a brand problem stops the build before any account
         team = programs(program)

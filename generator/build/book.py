@@ -595,12 +595,14 @@ def _warm_pdf() -> None:
     _tiny_pdf(BRAND, ("csplan warm-up",))
 
 
-def start_early(jobs: int) -> Optional["_Worker"]:
-    """Fork one worker now, when ``jobs`` allows more than one, to warm WeasyPrint up while
-    this process loads the brand and checks the accounts (for one account that warm-up is
-    otherwise the longest wait before its PDF is laid out). ``build_book`` takes it into its
-    workers and sends it the options; ``stop_early`` ends it when no build follows."""
-    if jobs < 2:
+def start_early(jobs: int, accounts: int) -> Optional["_Worker"]:
+    """Fork one worker now, when there are fewer ``accounts`` than ``jobs`` (so that their
+    formats are built at once, see ``_split``), to warm WeasyPrint up while this process
+    loads the brand and checks the accounts: for one account that warm-up is otherwise the
+    longest wait before its PDF is laid out (the workers of a larger book are forked warm
+    from this process instead). ``build_book`` takes it into its workers and sends it the
+    options; ``stop_early`` ends it when no build follows."""
+    if jobs < 2 or accounts >= jobs:
         return None
     context = multiprocessing.get_context("fork")
     mine, theirs = context.Pipe()
@@ -651,11 +653,11 @@ def _run(jobs: list[Job], options: BookOptions,
     workers: list[_Worker] = []
     finished = 0
     if early is not None and not early.conn.closed:
-        workers.append(early)  # the first job goes to it: the costliest part comes first
         try:
             early.conn.send(options)
-        except OSError:
-            pass  # it died: the first job sent to it fails as a stopped worker's does
+            workers.append(early)  # the first job goes to it: the costliest part comes first
+        except OSError:  # it died while warming up: the build goes on without it
+            stop_early(early)
 
     def start() -> _Worker:
         mine, theirs = context.Pipe()
