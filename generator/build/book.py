@@ -590,8 +590,15 @@ def _worker(options: Optional[BookOptions], conn, inherited: list, parent: int) 
 
 
 def _warm_pdf() -> None:
-    """Warm an early worker up: a tiny PDF with csplan's own brand folder, and a font
+    """Warm an early worker up: the plan's template compiled (the one a build with the
+    default brand uses) and a tiny PDF with csplan's own brand folder and a font
     configuration of its own, kept (like a brand's) until the worker ends."""
+    from csplan.render.html import environment
+
+    try:
+        environment(BRAND / "templates").get_template("plan.html.j2")
+    except Exception:  # noqa: BLE001 - warming up is an optimisation only
+        pass
     _tiny_pdf(BRAND, ("csplan warm-up",))
 
 
