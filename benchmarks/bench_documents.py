@@ -5,14 +5,16 @@ deck (and the deck of a heavy account: 30 milestones, 12 metrics), and the ratio
 LibreOffice converting the same DOCX to PDF (the baseline, timed in the same run) of: the
 csplan plan PDF, the whole bundle (PDF+DOCX+PPTX) in a warm process, and the whole process:
 `csplan build` of that one account in the three formats, from process start to exit, as a
-user runs it. Run from the repository root:
+user runs it (and with --jobs 1: one worker, the formats one after another), timed in turns
+with the LibreOffice conversion. Run from the repository root:
 
-    python benchmarks/bench_documents.py [--runs 5]
+    python benchmarks/bench_documents.py [--runs 5] [--python OTHER-VENV/bin/python]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -55,6 +57,9 @@ def timed(fn, runs: int) -> tuple[float, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--python", default=sys.executable,
+                        help="the Python whose csplan the whole-process figure times "
+                             "(default: this one), e.g. another csplan's venv to compare")
     args = parser.parse_args()
     brand = load_brand(BRAND)
     folder = ACCOUNT.parent
@@ -100,29 +105,47 @@ def main() -> None:
                            check=True, capture_output=True)
         convert()  # first start creates the profile
         t_lo, _ = timed(convert, max(1, args.runs // 2))
-    print(f"LibreOffice DOCX->PDF (baseline): {t_lo:.3f} s")
-    print(f"ratio plan PDF / LibreOffice    : {t_pdf / t_lo:.2f}")
-    print(f"ratio bundle (PDF+DOCX+PPTX) / LibreOffice: {(t_pdf + t_docx + t_deck) / t_lo:.2f}")
-    t_process = whole_process(args.runs)
-    print(f"whole process: csplan build, 1 account, 3 formats: {t_process:.3f} s")
-    print(f"ratio whole process / LibreOffice: {t_process / t_lo:.2f}")
+        print(f"LibreOffice DOCX->PDF (baseline): {t_lo:.3f} s")
+        print(f"ratio plan PDF / LibreOffice    : {t_pdf / t_lo:.2f}")
+        print(f"ratio bundle (PDF+DOCX+PPTX) / LibreOffice: "
+              f"{(t_pdf + t_docx + t_deck) / t_lo:.2f}")
+        t_base, t_process, t_one = whole_process(args.runs, convert, args.python)
+    print(f"whole process: csplan build, 1 account, 3 formats: {t_process:.3f} s "
+          f"(--jobs 1: {t_one:.3f} s); LibreOffice in the same rounds: {t_base:.3f} s")
+    print(f"ratio whole process / LibreOffice: {t_process / t_base:.2f} "
+          f"(--jobs 1: {t_one / t_base:.2f})")
 
 
-def whole_process(runs: int) -> float:
-    """Median seconds of ``python -m csplan build`` of Northwind in docx, pdf and pptx, from
-    start to exit (--force: no cache), as a CSM runs it for one account."""
+def whole_process(runs: int, baseline, python: str) -> tuple[float, float, float]:
+    """Median seconds of ``baseline`` (the LibreOffice conversion), of ``python -m csplan
+    build`` of Northwind in docx, pdf and pptx from start to exit (--force: no cache), as a
+    CSM runs it for one account, and of the same with ``--jobs 1``, timed in turns, round
+    after round, so that a machine busy with other work slows all three alike.
+
+    The first run compiles csplan's bytecode, as installing it does (pip compiles a wheel's
+    modules): the runs get a bytecode folder of their own even where PYTHONDONTWRITEBYTECODE
+    is set, so they do not compile csplan from source each time as no installed csplan does.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "book"
         shutil.copytree(ACCOUNT.parent / "logos", book / "logos")
         shutil.copy(ACCOUNT, book)
-        command = [sys.executable, "-m", "csplan", "build", str(book), "--out",
+        command = [python, "-m", "csplan", "build", str(book), "--out",
                    str(Path(tmp) / "out"), "--formats", "docx,pdf,pptx", "--force", "-q",
                    "--today", TODAY.isoformat()]
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
 
-        def run():
-            subprocess.run(command, check=True, capture_output=True, cwd=tmp)
+        def run(*more: str):
+            subprocess.run([*command, *more], check=True, capture_output=True, cwd=tmp,
+                           env=env)
         run()  # the first run compiles bytecode; a user's second run does not
-        return timed(run, runs)[0]
+        times: tuple[list[float], list[float], list[float]] = ([], [], [])
+        for _ in range(runs):
+            for spent, job in zip(times, (baseline, run, lambda: run("--jobs", "1"))):
+                spent.append(timed(job, 1)[0])
+        base, process, one = (statistics.median(t) for t in times)
+        return base, process, one
 
 
 if __name__ == "__main__":

@@ -102,20 +102,25 @@ def build(paths: list[Path], *, out: Path = DEFAULT_OUT, formats: Optional[tuple
     written instead (``merge_report`` joins the parts). With ``draft``, every account is
     built as a draft (``csplan.build.draft``); ``qbr`` is the quarter a recap is for.
     """
-    from csplan.build.book import BookOptions, build_book
+    from csplan.build.book import BookOptions, build_book, start_early, stop_early
     from csplan.build.shards import select, write_results
     from csplan.render import customer_formats
 
-    the_brand = _brand(brand)  # a brand problem stops the build before any account
-    team = programs(program)
-    files = _files(paths)
-    today = today or date.today()
-    options = BookOptions(out=out, formats=formats or customer_formats(), brand=the_brand,
-                          today=today, strict=strict, jobs=jobs, timeout=timeout, force=force,
-                          draft=draft, qbr=qbr)
-    mine = select(files, shard) if shard else files
-    on_start(len(mine))
-    book = build_book(mine, team, options, on_result)
+    # warms up while the brand is loaded and the accounts are checked
+    early = start_early(jobs, len(account_files(list(paths) or [DEFAULT_ACCOUNTS])))
+    try:
+        the_brand = _brand(brand)  # a brand problem stops the build before any account
+        team = programs(program)
+        files = _files(paths)
+        today = today or date.today()
+        options = BookOptions(out=out, formats=formats or customer_formats(),
+                              brand=the_brand, today=today, strict=strict, jobs=jobs,
+                              timeout=timeout, force=force, draft=draft, qbr=qbr)
+        mine = select(files, shard) if shard else files
+        on_start(len(mine))
+        book = build_book(mine, team, options, on_result, early)
+    finally:
+        stop_early(early)  # only if no build took it
     outcome = BuildOutcome(book.results, book.seconds, book.warnings)
     if report:
         outcome.report = write_results(book, files, options, shard)

@@ -246,3 +246,90 @@ def test_json_format_prints_the_report(book, tmp_path):
     out = tmp_path / "out"
     result = build(book, "--out", out, "--format", "json")
     assert json.loads(result.stdout)["summary"]["built"] == 3
+
+
+def one_account(tmp_path: Path) -> Path:
+    folder = tmp_path / "one"
+    folder.mkdir()
+    shutil.copy(ACCOUNTS / "northwind-freight.yaml", folder)
+    shutil.copytree(ACCOUNTS / "logos", folder / "logos")
+    return folder
+
+
+def test_the_formats_of_one_account_are_built_at_once_by_two_workers(tmp_path, monkeypatch):
+    monkeypatch.setattr(book_module, "render_account", noting_the_worker)
+    book = one_account(tmp_path)
+    alone, shared = tmp_path / "alone", tmp_path / "shared"
+    assert build(book, "--out", alone, "--jobs", "1").exit_code == 0
+    assert build(book, "--out", shared, "--jobs", "2").exit_code == 0
+    pids = worker_pids(shared)
+    # one part per format (docx, pdf, pptx), on two workers, none of them this process
+    assert len(pids) == 3 and len(set(pids)) == 2 and os.getpid() not in pids
+    assert len(set(worker_pids(alone))) == 1
+    first, second = report(alone)["accounts"][0], report(shared)["accounts"][0]
+    assert second["status"] == "built" and second["findings"] == first["findings"]
+    assert second["files"] == first["files"]  # in the order of the formats
+    assert set(second["format_seconds"]) == {"docx", "pdf", "pptx"}
+    for name in first["files"]:
+        assert (shared / name).read_bytes() == (alone / name).read_bytes(), name
+    cached = [json.loads(p.read_text())["entry"] for p in
+              (shared / "_internal" / "cache").iterdir()]
+    assert [o["path"] for o in cached[0]["outputs"]] == first["files"]
+    again = build(book, "--out", shared, "--jobs", "2")
+    assert statuses(shared) == {"northwind-freight.yaml": "skipped"}, again.output
+
+
+def test_a_format_whose_worker_crashes_fails_its_account_once(tmp_path, monkeypatch):
+    def kill_on_pdf(checked, slug, brand, out, formats, *args):
+        if formats == ("pdf",):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return RENDER_ACCOUNT(checked, slug, brand, out, formats, *args)
+
+    monkeypatch.setattr(book_module, "render_account", kill_on_pdf)
+    book = one_account(tmp_path)
+    out = tmp_path / "out"
+    result = build(book, "--out", out, "--jobs", "2")
+    assert result.exit_code == 1
+    entry = report(out)["accounts"][0]
+    assert entry["status"] == "failed"
+    assert [f["message"] for f in entry["findings"]] == [
+        "the worker building this account crashed (signal 9)"]
+    assert result.stdout.count("the worker building this account crashed") == 1
+    assert list((out / "_internal").glob("cache/*")) == []
+
+
+def test_the_pdf_of_one_account_is_built_by_the_worker_that_warmed_up_early(
+        tmp_path, monkeypatch):
+    warmed = tmp_path / "warmed"
+    warm = book_module._warm_pdf
+
+    def noting_the_warm_up():
+        warmed.write_text(str(os.getpid()))
+        warm()
+
+    def noting_the_formats(checked, slug, brand, out, formats, *args):
+        result = RENDER_ACCOUNT(checked, slug, brand, out, formats, *args)
+        result.notes.append(f"{','.join(formats)} {os.getpid()}")
+        return result
+
+    monkeypatch.setattr(book_module, "_warm_pdf", noting_the_warm_up)
+    monkeypatch.setattr(book_module, "render_account", noting_the_formats)
+    out = tmp_path / "out"
+    assert build(one_account(tmp_path), "--out", out, "--jobs", "2").exit_code == 0
+    notes = dict(n.split() for n in report(out)["accounts"][0]["notes"])
+    assert set(notes) == {"docx", "pdf", "pptx"}
+    assert notes["pdf"] == warmed.read_text() != str(os.getpid())
+    assert notes["docx"] == notes["pptx"] != notes["pdf"]
+
+
+def test_a_build_stopped_by_its_brand_leaves_no_worker_behind(tmp_path):
+    import multiprocessing
+
+    from csplan import api
+    from csplan.exceptions import CsplanError
+
+    brand = tmp_path / "brand"
+    brand.mkdir()  # no brand.yaml
+    with pytest.raises(CsplanError, match="not a brand folder"):
+        api.build([one_account(tmp_path)], out=tmp_path / "out", brand=brand, jobs=2)
+    assert multiprocessing.active_children() == []

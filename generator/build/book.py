@@ -8,7 +8,10 @@ then sent, one at a time, over a pipe to at most ``jobs`` worker processes forke
 one after it has imported and warmed the renderers (fonts, templates, WeasyPrint). A worker
 loads and checks the account it is sent again itself, so it holds that account only and its
 memory does not grow with the book; it stays warm from one account to the next and is
-replaced after ``ACCOUNTS_PER_WORKER``. An account that raises fails alone; a worker that
+replaced after ``ACCOUNTS_PER_WORKER``. When there are fewer accounts than workers (one
+account, as a CSM builds it), each format of an account is a job of its own, so the PDF is
+laid out in one worker while another writes the DOCX and the PPTX; the parts are joined into
+one result per account. An account that raises fails alone; a worker that
 crashes, is killed or passes ``timeout`` seconds on an account fails that account alone and
 is replaced by a fresh worker. A worker ends when this process dies (the kernel signals it
 where it can, and it checks for its parent while it waits). Ctrl-C stops the workers, keeps
@@ -37,8 +40,9 @@ import os
 import resource
 import signal
 import sys
+import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import metadata
 from multiprocessing.connection import wait
@@ -58,6 +62,7 @@ from csplan.exceptions import BrandError, BuildError, CsplanError
 from csplan.findings import Finding
 from csplan.paths import BRAND, TEMPLATES
 from csplan.inputs.program import Programs
+from csplan.render import FORMATS
 from csplan.rules.engine import AccountResult, check_file
 from csplan.inputs.program import Program
 from csplan.render.pdf import release_fonts, remove_fonts_of
@@ -80,6 +85,7 @@ class Job:
     program: Program
     slug: str
     findings: list[Finding]  # those of the check here, for a failure the worker cannot report
+    formats: tuple = ()  # the formats this job builds; empty: all of the book's
 
 
 @dataclass
@@ -364,7 +370,8 @@ def _checked(path: Path, program: Program, options: BookOptions) -> tuple[Accoun
 
 
 def build_book(files: list[Path], programs: Programs, options: BookOptions,
-               on_result: Callable[[BuildResult], None] = lambda r: None) -> Book:
+               on_result: Callable[[BuildResult], None] = lambda r: None,
+               early: Optional["_Worker"] = None) -> Book:
     """Return the results of building every account in ``files`` (see the module docstring).
 
     An account whose fingerprint matches its cache entry is skipped before it is even
@@ -446,8 +453,10 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
                     facts=account.facts)
             record(index, result, account.facts, entry)
 
-        _run([Job(checked[i].file, checked[i].program, slugs[i], checked[i].findings)
-              for i in order], options, done)
+        jobs = [Job(checked[i].file, checked[i].program, slugs[i], checked[i].findings)
+                for i in order]
+        parts = _split(jobs, options)
+        _run(parts, options, _joined(jobs, parts, options.formats, done), early)
     except KeyboardInterrupt:
         built = sum(1 for r in results.values() if r.status == "built")
         raise Interrupted(
@@ -495,15 +504,21 @@ def _warm_up(options: BookOptions) -> None:
     """Load what every child needs once, here, so forked children start warm."""
     import csplan.render.docx  # noqa: F401
     import csplan.render.pptx  # noqa: F401
-    from csplan.views.docinfo import DocInfo
     from csplan.render.html import environment
-    from csplan.render.pdf import html_to_pdf
 
     environment(options.brand.folder / "templates").get_template("plan.html.j2")
-    folder = options.brand.folder
+    _tiny_pdf(options.brand.folder)
+
+
+def _tiny_pdf(folder: Path, fonts_key: Optional[tuple] = None) -> None:
+    """Lay out one tiny page with WeasyPrint (importing it, fontconfig, its C types, the
+    default stylesheets): what the first PDF of a process otherwise waits for."""
+    from csplan.render.pdf import html_to_pdf
+    from csplan.views.docinfo import DocInfo
+
     try:
         html_to_pdf('<html lang="en"><body><p>warm</p></body></html>', folder, [folder],
-                    DocInfo.on(options.today, title="warm-up", author="csplan"))
+                    DocInfo.on(date(2026, 1, 1), title="warm-up", author="csplan"), fonts_key)
     except Exception:  # noqa: BLE001 - warming up is an optimisation only
         pass
 
@@ -532,7 +547,7 @@ def _end_with_parent(parent: int) -> None:
         raise SystemExit(0)
 
 
-def _worker(options: BookOptions, conn, inherited: list, parent: int) -> None:
+def _worker(options: Optional[BookOptions], conn, inherited: list, parent: int) -> None:
     """Build the accounts the parent sends, one at a time, until told to stop or the parent
     is gone.
 
@@ -540,13 +555,19 @@ def _worker(options: BookOptions, conn, inherited: list, parent: int) -> None:
     that when the parent dies nothing keeps a pipe open and the worker's wait ends.
     Rendering makes millions of short-lived objects: collecting less often (gen 0 at 20,000
     allocations instead of 700) saves about a tenth of the time for a few MB more.
+    Without ``options`` (an early worker, see ``start_early``) it warms WeasyPrint up in a
+    thread while it waits for them, and the parent sends them before the first job.
     """
     signal.signal(signal.SIGTERM, _stop)
     gc.set_threshold(20_000, 20, 50)
+    warming = None
     try:
         for other in inherited:
             other.close()
         _end_with_parent(parent)
+        if options is None:
+            warming = threading.Thread(target=_warm_pdf, daemon=True)
+            warming.start()
         while True:
             while not conn.poll(PARENT_CHECK):
                 if os.getppid() != parent:
@@ -554,12 +575,18 @@ def _worker(options: BookOptions, conn, inherited: list, parent: int) -> None:
             job = conn.recv()
             if job is None:
                 break
+            if isinstance(job, BookOptions):
+                options = job
+                continue
+            if warming is not None:
+                warming.join()
+                warming = None
             checked, draft = _checked(Path(job.file), job.program, options)
             if checked.failed(options.strict and not draft):  # changed since it was checked
                 result = BuildResult(file=job.file, slug=job.slug, findings=checked.findings)
             else:
                 result = render_account(checked, job.slug, options.brand, options.out,
-                                        options.formats, draft, options.qbr)
+                                        job.formats or options.formats, draft, options.qbr)
             del checked
             outputs = [{"path": p.relative_to(options.out).as_posix(),
                         "size": p.stat().st_size, "sha256": _sha256(p)}
@@ -575,6 +602,51 @@ def _worker(options: BookOptions, conn, inherited: list, parent: int) -> None:
         os._exit(0)
 
 
+def _warm_pdf() -> None:
+    """Warm an early worker up: the plan's template compiled (the one a build with the
+    default brand uses) and a tiny PDF with csplan's own brand folder and a font
+    configuration of its own, kept (like a brand's) until the worker ends."""
+    from csplan.render.html import environment
+
+    try:
+        environment(BRAND / "templates").get_template("plan.html.j2")
+    except Exception:  # noqa: BLE001 - warming up is an optimisation only
+        pass
+    _tiny_pdf(BRAND, ("csplan warm-up",))
+
+
+def start_early(jobs: int, accounts: int) -> Optional["_Worker"]:
+    """Fork one worker now, when there are fewer ``accounts`` than ``jobs`` (so that their
+    formats are built at once, see ``_split``), to warm WeasyPrint up while this process
+    loads the brand and checks the accounts: for one account that warm-up is otherwise the
+    longest wait before its PDF is laid out (the workers of a larger book are forked warm
+    from this process instead). ``build_book`` takes it into its workers and sends it the
+    options; ``stop_early`` ends it when no build follows."""
+    if jobs < 2 or accounts >= jobs:
+        return None
+    context = multiprocessing.get_context("fork")
+    mine, theirs = context.Pipe()
+    process = context.Process(target=_worker, args=(None, theirs, [mine], os.getpid()),
+                              daemon=True)
+    process.start()
+    theirs.close()
+    return _Worker(process, mine)
+
+
+def stop_early(worker: Optional["_Worker"]) -> None:
+    """End an early worker that no build took (a brand or usage error came first)."""
+    if worker is None or worker.conn.closed:
+        return
+    worker.process.terminate()
+    worker.process.join(5)
+    if worker.process.is_alive():
+        worker.process.kill()
+        worker.process.join(1)
+    if worker.process.exitcode != 0:
+        remove_fonts_of(worker.process.pid)
+    worker.conn.close()
+
+
 @dataclass
 class _Worker:
     process: multiprocessing.Process
@@ -585,7 +657,8 @@ class _Worker:
 
 
 def _run(jobs: list[Job], options: BookOptions,
-         on_done: Callable[[int, BuildResult, list[dict]], None]) -> None:
+         on_done: Callable[[int, BuildResult, list[dict]], None],
+         early: Optional[_Worker] = None) -> None:
     """Build ``jobs`` with at most ``options.jobs`` workers; call ``on_done`` with each one's
     position, result and documents (path, size, sha256) as it finishes.
 
@@ -599,6 +672,12 @@ def _run(jobs: list[Job], options: BookOptions,
     pending.reverse()  # pop() from the end hands accounts out in order
     workers: list[_Worker] = []
     finished = 0
+    if early is not None and not early.conn.closed:
+        try:
+            early.conn.send(options)
+            workers.append(early)  # the first job goes to it: the costliest part comes first
+        except OSError:  # it died while warming up: the build goes on without it
+            stop_early(early)
 
     def start() -> _Worker:
         mine, theirs = context.Pipe()
@@ -646,7 +725,7 @@ def _run(jobs: list[Job], options: BookOptions,
         finished += 1
         on_done(position, result, outputs)
 
-    size = max(1, options.jobs)
+    size = max(1, min(options.jobs, len(jobs)))  # no worker without an account to build
     try:
         while finished < len(jobs):
             for worker in [w for w in workers if w.index is None]:
@@ -698,6 +777,59 @@ def _run(jobs: list[Job], options: BookOptions,
     finally:
         for worker in list(workers):  # only left on an exception: stop them now
             stop(worker, "terminate")
+
+
+def _split(jobs: list[Job], options: BookOptions) -> list[Job]:
+    """Return the jobs to hand to workers: one per account, or, when there are fewer accounts
+    than workers, one per format of each account, costliest first (``Format.cost``), so that
+    the formats of a single account are built at the same time (the PDF in one worker while
+    another writes the DOCX and the PPTX). Each part loads and checks its account itself."""
+    if not jobs or len(jobs) >= options.jobs or len(options.formats) < 2:
+        return jobs
+    names = sorted(options.formats, key=lambda name: -FORMATS[name].cost)
+    return [replace(job, formats=(name,)) for job in jobs for name in names]
+
+
+def _joined(jobs: list[Job], parts: list[Job], formats: tuple,
+            on_done: Callable[[int, BuildResult, list[dict]], None]
+            ) -> Callable[[int, BuildResult, list[dict]], None]:
+    """Return the ``on_done`` of the parts: it calls ``on_done`` once per account, with one
+    result joined from its parts, in the order of ``formats``, once all of them are in."""
+    if parts is jobs:
+        return on_done
+    per_job = len(parts) // len(jobs)
+    done: dict[int, dict[int, tuple[BuildResult, list[dict]]]] = {}
+
+    def part_done(position: int, result: BuildResult, outputs: list[dict]) -> None:
+        index = position // per_job
+        done.setdefault(index, {})[formats.index(parts[position].formats[0])] = (
+            result, outputs)
+        if len(done[index]) == per_job:
+            finished = done.pop(index)
+            joined = [finished[p] for p in sorted(finished)]
+            on_done(index, *_join(jobs[index], [r for r, _ in joined],
+                                  [o for _, outs in joined for o in outs]))
+
+    return part_done
+
+
+def _join(job: Job, results: list[BuildResult], outputs: list[dict]
+          ) -> tuple[BuildResult, list[dict]]:
+    """Return one account's result from the results of its parts: built when every part
+    was; the check's findings once, then each part's own."""
+    findings = list(results[0].findings)
+    for result in results[1:]:
+        findings += [f for f in result.findings if f not in results[0].findings]
+    built = all(r.status == "built" for r in results)
+    joined = BuildResult(
+        file=job.file, status="built" if built else "failed", findings=findings,
+        account=results[0].account, draft=any(r.draft for r in results),
+        outputs=[p for r in results for p in r.outputs], slug=job.slug,
+        seconds=max(r.seconds for r in results),
+        notes=[n for r in results for n in r.notes],
+        peak_mb=max(r.peak_mb for r in results),
+        format_seconds={k: v for r in results for k, v in r.format_seconds.items()})
+    return joined, outputs if built else []
 
 
 def _failed(job: Job, message: str) -> BuildResult:

@@ -73,6 +73,8 @@ class Format:
     folder: str = ""  # for an internal format, its folder under OUT/_internal/
     default: bool = True  # built when --formats is not given
     preflight: Optional[str] = None  # "module:function(view, ctx)" run once before a book
+    cost: int = 1  # about how long it takes, relative to the others: when the formats of one
+    # account are built at once, the costliest starts first (and in the warmest worker)
     help: str = ""
 
     def renderer(self) -> Renderer:
@@ -121,14 +123,15 @@ register(Format("docx", "plan", "csplan.render.docx:render",
                 help="the joint success plan as Word"))
 register(Format("pdf", "plan", "csplan.render.pdf:render_plan",
                 lambda slug, view: f"{slug}-success-plan.pdf", verify_pdf,
-                preflight="csplan.render.html:check_plan",
+                preflight="csplan.render.html:check_plan", cost=3,
                 help="the joint success plan as PDF"))
 register(Format("pptx", "deck", "csplan.render.pptx:render",
                 lambda slug, view: f"{slug}-qbr-{view.quarter}.pptx", verify_zip,
                 help="the QBR deck as PowerPoint"))
 register(Format("brief", "brief", "csplan.render.pdf:render_brief",
                 lambda slug, view: f"{slug}-qbr-prep-internal.pdf", verify_pdf,
-                internal=True, folder="briefs", default=False, preflight="csplan.render.html:check_brief",
+                internal=True, folder="briefs", default=False, cost=3,
+                preflight="csplan.render.html:check_brief",
                 help="the internal QBR prep brief (PDF), built only when asked for"))
 register(Format("recap", "recap", "csplan.render.recap:render",
                 lambda slug, view: f"{slug}-qbr-{view.quarter}-recap.eml", None,
