@@ -245,9 +245,9 @@ def test_brand_check_prints_masters_layouts_fonts_colours_and_styles(tmp_path):
     assert "master 1: 11 layouts" in out and "master 2: 11 layouts" in out
     assert "    Title and Content: title, object, date, footer, slide_number" in out
     assert "    Wide Title Only: title, date, footer, slide_number" in out
-    assert "title slides: Wide Title Slide (master 2)" in out
-    assert "content slides: Title and Content (master 1)" in out
-    assert "title_only slides: Title Only (master 1)" in out
+    assert "title slides: Wide Title Slide (master 2, named in brand.yaml)" in out
+    assert "content slides: Title and Content (master 1, named in brand.yaml)" in out
+    assert "title_only slides: Title Only (master 1, named in brand.yaml)" in out
     assert re.search(r"theme fonts: major \S.*, minor \S", out)
     assert re.search(r"theme colours: .*accent1 #[0-9A-F]{6}", out)
     assert "Heading 1: present" in out and "List Bullet: present" in out
@@ -275,4 +275,4 @@ def test_a_layout_name_in_two_masters_uses_the_first_with_a_warning(tmp_path):
     assert result.exit_code == 0, result.output
     assert "warning BRAND layout 'Title Slide' is in masters 1, 2; title slides use " \
            "master 1's" in result.output
-    assert "title slides: Title Slide (master 1)" in result.output
+    assert "title slides: Title Slide (master 1, named in brand.yaml)" in result.output

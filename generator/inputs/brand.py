@@ -92,6 +92,8 @@ class Brand:
     pptx_master: Optional[bytes] = None
     # kind of slide -> (master index, layout index) in pptx_master, resolved by load_brand
     pptx_layouts: Layouts = field(default_factory=dict)
+    # kind of slide -> how its layout was chosen ("named in brand.yaml", "by its placeholders")
+    layout_choice: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     wording: Wording = NO_WORDING  # the company's own words for some messages
 
@@ -156,6 +158,7 @@ def load_brand(folder: Path) -> Brand:
     packages: dict[str, bytes] = {}
     dropped: list[str] = []
     layouts: Layouts = {}
+    choice: dict[str, str] = {}
     for label, rel in (("font", spec.fonts.regular), ("font", spec.fonts.bold),
                        ("font", spec.fonts.italic), ("font", spec.fonts.bold_italic),
                        *(("font", f.file) for f in spec.fonts.fallback),
@@ -178,8 +181,8 @@ def load_brand(folder: Path) -> Brand:
         opened = _open_package(package.data, kind, f"brand {label} {target}")
         packages[kind] = package.data
         if kind == "pptx":  # every layout problem now, once, rather than per account
-            layouts, layout_warnings = resolve_layouts(opened, spec.pptx_layouts,
-                                                       f"brand {label} {target}")
+            layouts, layout_warnings, choice = resolve_layouts(opened, spec.pptx_layouts,
+                                                               f"brand {label} {target}")
             dropped += layout_warnings
         if package.dropped:
             dropped.append(f"{target}: warning BRAND dropped external links that every document "
@@ -195,7 +198,7 @@ def load_brand(folder: Path) -> Brand:
         echo(line, err=True)
     return Brand(folder=folder, spec=spec, logo=logo, docx_reference=packages.get("docx"),
                  pptx_master=packages.get("pptx"), pptx_layouts=layouts,
-                 warnings=tuple(dropped), wording=wording)
+                 layout_choice=choice, warnings=tuple(dropped), wording=wording)
 
 
 def _open_package(data: bytes, kind: str, where: str):

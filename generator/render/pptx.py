@@ -24,6 +24,10 @@ from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
 from csplan.inputs.brand import Brand
+from csplan.inputs.master import (BODIES, FOOTERS, SUBTITLE, TITLES, Rect, background, body_area, contrast,
+                                  first_readable, logo_area, readable, subtitle_area,
+                                  theme_colours, text_colour, title_area)
+from csplan.render.master import carry_footers
 from csplan.views.docinfo import office_package
 from csplan.inputs.images import CheckedImage
 from csplan.exceptions import BuildError
@@ -73,6 +77,8 @@ class _Deck:
                                    tuple(p for _, p in brand.fallback_fonts))
         self.view, self.brand, self.logo = view, brand, logo
         self.colours = brand.colours
+        self.width, self.height = self.prs.slide_width, self.prs.slide_height
+        self._backgrounds: dict[str, tuple[str, dict[str, str]]] = {}
         self.family = brand.spec.fonts.family
         self.floor = brand.spec.min_font_pt
         self.section_of: dict[str, tuple[str, int]] = _sections(view)
@@ -85,14 +91,50 @@ class _Deck:
         c = self.colours
         return {"good": c.good, "warning": c.warning, "bad": c.bad, "neutral": c.text}
 
+    # ------------------------------------------------------------------ colours
+    def _background(self, slide) -> tuple[str, dict[str, str]]:
+        """Return the background colour of ``slide`` and its master's theme colours."""
+        layout = slide.slide_layout
+        key = str(layout.part.partname)
+        if key not in self._backgrounds:
+            self._backgrounds[key] = (background(layout), theme_colours(layout.slide_master))
+        return self._backgrounds[key]
+
+    def ink(self, slide, colour: str, ratio: float = 4.5) -> str:
+        """Return ``colour`` as it stays readable on ``slide``'s background: the brand's text
+        colour, else the master's own text colour if it passes; any other colour mixed
+        towards white or black until it reaches ``ratio`` (WCAG AA)."""
+        back, theme = self._background(slide)
+        if colour == self.colours.text:
+            chosen = first_readable((colour, theme.get("tx1"), theme.get("tx2")), back)
+            if chosen:
+                return chosen
+        return readable(colour, back, ratio)
+
+    def keep(self, slide, kinds, instead: str) -> Optional[str]:
+        """Return None (keep the master's colour for a placeholder of ``kinds``) if it is
+        readable on ``slide``, else the colour to use ``instead`` (made readable)."""
+        shown = text_colour(slide.slide_layout, kinds)
+        return None if shown is None or contrast(shown, self._background(slide)[0]) >= 4.5 \
+            else instead
+
     # ------------------------------------------------------------------ slides
     def new_slide(self, role: str, title: str, kind: str, notes: list[str]):
         slide = self.prs.slides.add_slide(self.layouts[role])
         title_shape = slide.shapes.title
+        size = COVER_TITLE_PT if role == "title" else TITLE_PT
         if title_shape is not None:
-            size = COVER_TITLE_PT if role == "title" else TITLE_PT
             self.fill(title_shape, [Para(title, size, bold=True)], what="title",
-                      slide_title=title, colour=None, keep_style=True)
+                      slide_title=title, colour=self.keep(slide, TITLES, self.colours.primary),
+                      keep_style=True)
+        else:  # a layout without a title placeholder: the free band at the top (brand check)
+            area = title_area(slide.slide_layout, self.width, self.height)
+            assert area is not None
+            self.textbox(slide, Box(area.left, area.top, area.width, area.height),
+                         [Para(title, size, bold=True)], "title", title, self.colours.primary,
+                         MSO_ANCHOR.BOTTOM)
+        if role != "title":
+            carry_footers(slide, self.width, self.height, self.ink(slide, self.colours.muted))
         section, minutes = self.section_of.get(kind, ("", 0))
         # Translators: the first line of a slide's speaker notes
         lines = [_("Agenda: {section} ({minutes} minutes for this section).").format(
@@ -101,15 +143,14 @@ class _Deck:
         return slide
 
     def body_box(self, slide) -> Box:
-        """Return the area under the title where content goes."""
-        width, height = self.prs.slide_width, self.prs.slide_height
-        title = slide.shapes.title
+        """Return the area under the title where content goes: the body placeholder, else
+        the free area the layout leaves below the title (clear of its footers and shapes)."""
         for ph in slide.placeholders:
             if ph.placeholder_format.idx == 1:
                 return Box(ph.left, ph.top, ph.width, ph.height)
-        left = title.left if title is not None else Inches(0.6)
-        top = (title.top + title.height + Inches(0.15)) if title is not None else Inches(1.4)
-        return Box(left, top, width - 2 * left, height - top - Inches(0.8))
+        area = body_area(slide.slide_layout, self.width, self.height)
+        assert area is not None  # the brand check refuses a layout without one
+        return Box(area.left, area.top, area.width, area.height)
 
     def drop_body_placeholder(self, slide) -> None:
         for ph in list(slide.placeholders):
@@ -152,7 +193,7 @@ class _Deck:
             if para.bold or not keep_style:
                 run.font.bold = para.bold
             if colour:
-                run.font.color.rgb = _rgb(colour)
+                run.font.color.rgb = _rgb(self.ink(shape.part.slide, colour))
             if para.space_after:
                 p.space_after = Pt(para.space_after)
 
@@ -348,6 +389,7 @@ class _Deck:
         chart = frame.chart
         chart.font.size = Pt(11)
         chart.font.name = self.family
+        chart.font.color.rgb = _rgb(self.ink(slide, self.colours.text))
         chart.has_title = False
         chart.has_legend = True
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -357,6 +399,7 @@ class _Deck:
                   ("baseline", self.colours.muted, 1.25, MSO_LINE.ROUND_DOT,
                    XL_MARKER_STYLE.NONE))
         for series, (_key, colour, width, dash, marker) in zip(chart.plots[0].series, styles):
+            colour = self.ink(slide, colour, 3.0)  # graphics: WCAG's 3:1
             series.smooth = False
             line = series.format.line
             line.color.rgb = _rgb(colour)
@@ -468,15 +511,27 @@ class _Deck:
             quarter=v.quarter_shown, day=v.date), 20, bold=True, space_after=6)]
         if v.attendee_list:
             lines.append(Para(_("With {attendees}").format(attendees=v.attendee_list), 16))
-        if subtitle is None:
-            box = Box(Inches(0.8), Inches(4.0), self.prs.slide_width - Inches(1.6), Inches(1.9))
-            self.textbox(slide, box, lines, "subtitle", v.account_name)
+        layout = slide.slide_layout
+        added: list[Rect] = []
+        if subtitle is None:  # the free area below the title (the brand check warned)
+            area = subtitle_area(layout, self.width, self.height)
+            assert area is not None
+            self.textbox(slide, Box(area.left, area.top, area.width, area.height), lines,
+                         "subtitle", v.account_name)
+            added.append(area)
         else:
-            self.fill(subtitle, lines, "subtitle", v.account_name, keep_style=True)
+            self.fill(subtitle, lines, "subtitle", v.account_name, keep_style=True,
+                      colour=self.keep(slide, (SUBTITLE, *BODIES), self.colours.text))
+        if slide.shapes.title is None or not slide.shapes.title.is_placeholder:
+            added += [Rect(s.left, s.top, s.width, s.height) for s in slide.shapes
+                      if s.name == "title"]
         if self.logo is not None:
             height = Inches(0.9)
-            slide.shapes.add_picture(io.BytesIO(self.logo.data), Inches(0.8), Inches(1.1),
-                                     height=height)
+            width = int(height * self.logo.width / max(self.logo.height, 1))
+            spot = logo_area(layout, self.width, self.height, width, height, added)
+            if spot is not None:  # else no corner has room: the cover shows no logo
+                slide.shapes.add_picture(io.BytesIO(self.logo.data), spot.left, spot.top,
+                                         spot.width, spot.height).name = "logo"
 
     def agenda_slide(self) -> None:
         v = self.view
@@ -605,8 +660,9 @@ def overflows(prs, measure: Measure) -> list[str]:
         title = slide.shapes.title.text_frame.text if slide.shapes.title is not None else ""
         where = f"slide {number} ('{title[:40]}')"
         for shape in slide.shapes:
-            if shape.left is None:
-                continue
+            if shape.left is None or shape.is_placeholder and \
+                    int(shape.placeholder_format.type) in FOOTERS:
+                continue  # the master's footer, date and number: its own size, not ours
             if shape.left < 0 or shape.top < 0 or shape.left + shape.width > width + 1 or \
                     shape.top + shape.height > height + 1:
                 problems.append(f"{where}: {shape.name} is outside the slide")
