@@ -13,10 +13,11 @@ from pathlib import Path
 
 from lxml import etree
 from pptx import Presentation
+from pptx.dml.color import RGBColor
 from pptx.util import Inches
 
 from csplan.inputs.master import Rect, background, contrast
-from tests.test_templates import DECK, build, copy_brand, run, set_spec
+from tests.test_templates import DECK, build, copy_brand, edit_zip, run, set_spec
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
@@ -253,3 +254,34 @@ def test_a_four_by_three_master_builds_inside_its_slides(tmp_path):
     for slide in list(prs.slides)[1:]:
         assert any(int(s.placeholder_format.type) == 13 or s.name == "slide number"
                    for s in slide.shapes if s.is_placeholder or s.name == "slide number")
+
+
+def test_a_title_on_a_dark_band_of_the_master_stays_readable(tmp_path):
+    def band(prs):
+        title = next(p for p in prs.slide_master.placeholders
+                     if int(p.placeholder_format.type) == 1)
+        title.fill.solid()
+        title.fill.fore_color.rgb = RGBColor(0x33, 0x33, 0x38)
+    brand = company_master(tmp_path, band)
+    result = build(brand, tmp_path / "out", "pptx")
+    assert result.exit_code == 0, result.output
+    for slide in list(deck(tmp_path).slides)[1:]:
+        runs = [r for p in slide.shapes.title.text_frame.paragraphs for r in p.runs]
+        assert runs and all(contrast(f"#{r.font.color.rgb}", "#333338") >= 4.5 for r in runs)
+
+
+def test_a_link_to_a_part_the_master_lacks_is_dropped_with_one_warning(tmp_path):
+    def link_custom_xml(parts):
+        rels = parts["ppt/_rels/presentation.xml.rels"].decode()
+        parts["ppt/_rels/presentation.xml.rels"] = rels.replace("</Relationships>", (
+            '<Relationship Id="rIdX9" Type="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships/customXml" Target="../customXml/item1.xml"/></Relationships>'
+        )).encode()
+    brand = copy_brand(tmp_path)
+    edit_zip(brand / "master.pptx", brand / "sharepoint.pptx", link_custom_xml)
+    set_spec(brand, "pptx_master: master.pptx", "pptx_master: sharepoint.pptx")
+    result = build(brand, tmp_path / "out", "pptx")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("sharepoint.pptx: warning BRAND dropped links to parts the file "
+                               "does not have: customXml/item1.xml") == 1
+    assert len(deck(tmp_path).slides) > 5

@@ -184,6 +184,10 @@ def load_brand(folder: Path) -> Brand:
             layouts, layout_warnings, choice = resolve_layouts(opened, spec.pptx_layouts,
                                                                f"brand {label} {target}")
             dropped += layout_warnings
+        if package.missing:
+            dropped.append(f"{target}: warning BRAND dropped links to parts the file does not "
+                           f"have: {', '.join(package.missing)}; open the file and save it "
+                           "again to silence this warning")
         if package.dropped:
             dropped.append(f"{target}: warning BRAND dropped external links that every document "
                            f"would carry: {', '.join(package.dropped)}; remove them from the "

@@ -20,7 +20,8 @@ from lxml import etree
 from csplan.exceptions import CsplanError
 from csplan.inputs.master import (BODIES, CENTER_TITLE, FOOTERS, MIN_BODY, SUBTITLE, TITLE, TITLES,
                                   body_area,
-                                  has, subtitle_area, title_area)
+                                  has, subtitle_area, subtitle_placeholder,
+                                  title_area)
 
 if TYPE_CHECKING:
     from csplan.inputs.brand import Brand
@@ -130,7 +131,7 @@ def _missing(prs, resolved: Layouts, where: str) -> list[str]:
         lacks = []
         if not has(layout, TITLES):
             lacks.append("title")
-        if role == "title" and not has(layout, (SUBTITLE,) + BODIES):
+        if role == "title" and subtitle_placeholder(layout) is None:
             lacks.append("subtitle")
         if lacks:
             warnings.append(f"{where}: warning BRAND layout '{layout.name}' for {role} slides "
@@ -143,6 +144,8 @@ def _missing(prs, resolved: Layouts, where: str) -> list[str]:
                               "in pptx_layouts")
         if role == "content":
             continue  # tables, charts and text use the title_only layout
+        if subtitle_placeholder(layout) if role == "title" else has(layout, BODIES):
+            continue  # the layout's own placeholder: its text is fitted to it
         area = subtitle_area(layout, width, height) if role == "title" else \
             body_area(layout, width, height)
         if area is None or area.width < MIN_BODY[0] or area.height < MIN_BODY[1] / 2:

@@ -320,11 +320,12 @@ def title_area(layout, width: int, height: int) -> Optional[Rect]:
     return free_area(band, taken(layout, width, height))
 
 
-def body_area(layout, width: int, height: int) -> Optional[Rect]:
-    """Return where a slide's content goes: the layout's body placeholder, else the largest
-    free area below the title that overlaps no other placeholder and no fixed shape."""
+def body_area(layout, width: int, height: int, own: bool = True) -> Optional[Rect]:
+    """Return where a slide's content goes: the layout's body placeholder (if ``own``), else
+    the largest free area below the title that overlaps no other placeholder (body
+    placeholders aside: the deck removes them) and no fixed shape."""
     kinds = _kinds(layout)
-    for kind in BODIES:
+    for kind in BODIES if own else ():
         if kind in kinds:
             return kinds[kind][0]
     title = title_area(layout, width, height)
@@ -376,13 +377,20 @@ def footer_areas(layout, width: int, height: int) -> dict[int, Rect]:
     return out
 
 
+def subtitle_placeholder(layout_or_slide):
+    """Return the placeholder the cover's subtitle goes in: the subtitle, else the first
+    body placeholder (index 1), else None."""
+    found = [ph for ph in layout_or_slide.placeholders
+             if int(ph.placeholder_format.type) == SUBTITLE]
+    found += [ph for ph in layout_or_slide.placeholders if ph.placeholder_format.idx == 1]
+    return found[0] if found else None
+
+
 def subtitle_area(layout, width: int, height: int) -> Optional[Rect]:
-    """Return the subtitle placeholder of ``layout``, else its body placeholder, else the
-    largest free area below the title."""
-    kinds = _kinds(layout)
-    if SUBTITLE in kinds:
-        return kinds[SUBTITLE][0]
-    return body_area(layout, width, height)
+    """Return the cover's subtitle placeholder, else the largest free area below the title
+    (the layout's body placeholders removed)."""
+    ph = subtitle_placeholder(layout)
+    return rect_of(ph) if ph is not None else body_area(layout, width, height, own=False)
 
 
 def logo_area(layout, width: int, height: int, logo_width: int, logo_height: int,
@@ -419,3 +427,39 @@ def text_colour(layout, kinds: Iterable[int] = TITLES) -> Optional[str]:
         if fill is not None:
             return _colour_of(fill, colours)
     return colours.get("tx1")
+
+
+def _own_fill(element, colours: dict[str, str]) -> Optional[str]:
+    sp_pr = element.find(f"{_P}spPr")
+    fill = sp_pr.find(f"{_A}solidFill") if sp_pr is not None else None
+    return _colour_of(fill, colours) if fill is not None else None
+
+
+def background_behind(layout, kinds: Iterable[int]) -> str:
+    """Return the colour behind the text of the placeholder of ``kinds`` on ``layout``: its
+    own fill (the layout's placeholder, else the master's), else the topmost fixed shape
+    with a solid fill under its centre, else the slide's background."""
+    colours = theme_colours(layout.slide_master)
+    kinds = tuple(kinds)
+    where = None
+    for owner in (layout, layout.slide_master):
+        ph = next((p for p in owner.placeholders if int(p.placeholder_format.type) in kinds),
+                  None)
+        if ph is None:
+            continue
+        own = _own_fill(ph._element, colours)
+        if own:
+            return own
+        where = where or rect_of(ph)
+    if where is not None:
+        x, y = where.left + where.width // 2, where.top + where.height // 2
+        shapes = list(layout.shapes)[::-1]
+        if _shows_master(layout):
+            shapes += list(layout.slide_master.shapes)[::-1]
+        for shape in shapes:
+            r = None if shape.is_placeholder else rect_of(shape)
+            if r is not None and r.left <= x <= r.right and r.top <= y <= r.bottom:
+                fill = _own_fill(shape._element, colours)
+                if fill:
+                    return fill
+    return background(layout)

@@ -24,8 +24,10 @@ from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
 from csplan.inputs.brand import Brand
-from csplan.inputs.master import (BODIES, FOOTERS, SUBTITLE, TITLES, Rect, background, body_area, contrast,
+from csplan.inputs.master import (BODIES, FOOTERS, SUBTITLE, TITLES, Rect, background,
+                                  background_behind, body_area, contrast,
                                   first_readable, logo_area, readable, subtitle_area,
+                                  subtitle_placeholder,
                                   theme_colours, text_colour, title_area)
 from csplan.render.master import carry_footers
 from csplan.views.docinfo import office_package
@@ -115,8 +117,9 @@ class _Deck:
         """Return None (keep the master's colour for a placeholder of ``kinds``) if it is
         readable on ``slide``, else the colour to use ``instead`` (made readable)."""
         shown = text_colour(slide.slide_layout, kinds)
-        return None if shown is None or contrast(shown, self._background(slide)[0]) >= 4.5 \
-            else instead
+        behind = background_behind(slide.slide_layout, kinds)
+        return None if shown is None or contrast(shown, behind) >= 4.5 else \
+            readable(instead, behind)
 
     # ------------------------------------------------------------------ slides
     def new_slide(self, role: str, title: str, kind: str, notes: list[str]):
@@ -126,7 +129,7 @@ class _Deck:
         if title_shape is not None:
             self.fill(title_shape, [Para(title, size, bold=True)], what="title",
                       slide_title=title, colour=self.keep(slide, TITLES, self.colours.primary),
-                      keep_style=True)
+                      keep_style=True, inked=True)
         else:  # a layout without a title placeholder: the free band at the top (brand check)
             area = title_area(slide.slide_layout, self.width, self.height)
             assert area is not None
@@ -169,8 +172,10 @@ class _Deck:
         return self.measure.box_height(paras, box.width) <= box.height / EMU_PER_PT
 
     def fill(self, shape, paras: list[Para], what: str, slide_title: str,
-             colour: Optional[str] = None, keep_style: bool = False) -> None:
-        """Put ``paras`` in ``shape``, shrinking to the floor if needed; fail if it cannot."""
+             colour: Optional[str] = None, keep_style: bool = False, inked: bool = False
+             ) -> None:
+        """Put ``paras`` in ``shape``, shrinking to the floor if needed; fail if it cannot.
+        ``colour`` is made readable on the slide's background unless it is ``inked``."""
         box = Box(shape.left, shape.top, shape.width, shape.height)
         chosen = None
         for size in self.sizes(max(p.size for p in paras)):
@@ -193,7 +198,8 @@ class _Deck:
             if para.bold or not keep_style:
                 run.font.bold = para.bold
             if colour:
-                run.font.color.rgb = _rgb(self.ink(shape.part.slide, colour))
+                run.font.color.rgb = _rgb(colour if inked else self.ink(shape.part.slide,
+                                                                        colour))
             if para.space_after:
                 p.space_after = Pt(para.space_after)
 
@@ -503,10 +509,7 @@ class _Deck:
             _("Welcome {attendees}.").format(attendees=v.attendee_list),
             _("Purpose: review results against the joint success plan and agree next "
               "quarter's goals.")])
-        subtitle = None
-        for ph in slide.placeholders:
-            if ph.placeholder_format.idx == 1:
-                subtitle = ph
+        subtitle = subtitle_placeholder(slide)
         lines = [Para(_("Quarterly business review · {quarter} · {day}").format(
             quarter=v.quarter_shown, day=v.date), 20, bold=True, space_after=6)]
         if v.attendee_list:
@@ -514,6 +517,7 @@ class _Deck:
         layout = slide.slide_layout
         added: list[Rect] = []
         if subtitle is None:  # the free area below the title (the brand check warned)
+            self.drop_body_placeholder(slide)
             area = subtitle_area(layout, self.width, self.height)
             assert area is not None
             self.textbox(slide, Box(area.left, area.top, area.width, area.height), lines,
@@ -521,7 +525,8 @@ class _Deck:
             added.append(area)
         else:
             self.fill(subtitle, lines, "subtitle", v.account_name, keep_style=True,
-                      colour=self.keep(slide, (SUBTITLE, *BODIES), self.colours.text))
+                      colour=self.keep(slide, (SUBTITLE, *BODIES), self.colours.text),
+                      inked=True)
         if slide.shapes.title is None or not slide.shapes.title.is_placeholder:
             added += [Rect(s.left, s.top, s.width, s.height) for s in slide.shapes
                       if s.name == "title"]
