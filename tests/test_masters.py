@@ -11,11 +11,13 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Inches
 
+from csplan.inputs.fonts import _system
 from csplan.inputs.master import Rect, background, contrast
 from tests.test_templates import DECK, build, copy_brand, edit_zip, run, set_spec
 
@@ -285,3 +287,50 @@ def test_a_link_to_a_part_the_master_lacks_is_dropped_with_one_warning(tmp_path)
     assert result.output.count("sharepoint.pptx: warning BRAND dropped links to parts the file "
                                "does not have: customXml/item1.xml") == 1
     assert len(deck(tmp_path).slides) > 5
+
+
+# ---------------------------------------------------------------------- theme fonts
+def theme_fonts(major: str, minor: str):
+    def edit(prs):
+        from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        part = prs.slide_master.part.part_related_by(RT.THEME)
+        xml = part.blob.decode()
+        for kind, family in (("major", major), ("minor", minor)):
+            start = xml.index(f"<a:{kind}Font><a:latin typeface=\"")
+            end = xml.index('"', start + len(f"<a:{kind}Font><a:latin typeface=\""))
+            xml = xml[:start] + f"<a:{kind}Font><a:latin typeface=\"{family}" + xml[end:]
+        part._blob = xml.encode()
+    return edit
+
+
+SYSTEM_FONTS = pytest.mark.skipif(
+    not (_system("Liberation Serif") and _system("DejaVu Sans")),
+    reason="needs fontconfig with the Liberation and DejaVu fonts")
+
+
+@SYSTEM_FONTS
+def test_text_is_measured_in_the_masters_theme_fonts(tmp_path):
+    brand = company_master(tmp_path, theme_fonts("Liberation Serif", "DejaVu Sans"))
+    result = run("brand", "check", brand)
+    assert result.exit_code == 0, result.output
+    assert "titles measured in Liberation Serif: /" in result.output  # the system's file
+    assert "text measured in DejaVu Sans: fonts/DejaVuSans.ttf" in result.output  # the brand's
+    assert "warning BRAND the master's theme font" not in result.output
+    result = build(brand, tmp_path / "out", "pptx")
+    assert result.exit_code == 0, result.output
+    assert "Milestone progress" in "\n".join(texts(s) for s in deck(tmp_path).slides)
+
+
+@SYSTEM_FONTS
+def test_a_theme_font_found_nowhere_is_measured_with_headroom_and_named(tmp_path):
+    brand = company_master(tmp_path, theme_fonts("Gill Sans Nova", "Gill Sans Nova"))
+    result = build(brand, tmp_path / "out", "pptx")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("warning BRAND the master's theme font 'Gill Sans Nova' is not "
+                               "in the brand folder or on this system, so text is measured in "
+                               "DejaVu Sans with 5 % headroom; put Gill Sans Nova's .ttf "
+                               f"files in {brand} to measure it exactly") == 1
+    result = run("brand", "check", brand)
+    assert "text measured in Gill Sans Nova: /" in result.output
+    assert "5 % headroom" in result.output

@@ -16,7 +16,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from csplan.exceptions import BuildError, CsplanError, SourceError
 from csplan.locale import NO_WORDING, Wording
-from csplan.inputs.brandcheck import Layouts, check_kinds, resolve_layouts
+from csplan.inputs.brandcheck import Layouts, check_kinds, resolve_layouts, theme_of
+from csplan.inputs.fonts import DeckFont, resolve
 from csplan.inputs.images import CheckedImage, check_image
 from csplan.inputs.office import clean_package
 from csplan.inputs.source import read_yaml
@@ -94,6 +95,8 @@ class Brand:
     pptx_layouts: Layouts = field(default_factory=dict)
     # kind of slide -> how its layout was chosen ("named in brand.yaml", "by its placeholders")
     layout_choice: dict[str, str] = field(default_factory=dict)
+    # "major" (titles) and "minor" (text): the font files the deck's theme fonts render in
+    deck_fonts: dict[str, DeckFont] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     wording: Wording = NO_WORDING  # the company's own words for some messages
 
@@ -158,6 +161,7 @@ def load_brand(folder: Path) -> Brand:
     packages: dict[str, bytes] = {}
     dropped: list[str] = []
     layouts: Layouts = {}
+    deck_fonts: dict[str, DeckFont] = {}
     choice: dict[str, str] = {}
     for label, rel in (("font", spec.fonts.regular), ("font", spec.fonts.bold),
                        ("font", spec.fonts.italic), ("font", spec.fonts.bold_italic),
@@ -184,6 +188,9 @@ def load_brand(folder: Path) -> Brand:
             layouts, layout_warnings, choice = resolve_layouts(opened, spec.pptx_layouts,
                                                                f"brand {label} {target}")
             dropped += layout_warnings
+            deck_fonts, font_warnings = _deck_fonts(opened, layouts, spec, folder,
+                                                    f"brand {label} {target}")
+            dropped += font_warnings
         if package.missing:
             dropped.append(f"{target}: warning BRAND dropped links to parts the file does not "
                            f"have: {', '.join(package.missing)}; open the file and save it "
@@ -202,7 +209,25 @@ def load_brand(folder: Path) -> Brand:
         echo(line, err=True)
     return Brand(folder=folder, spec=spec, logo=logo, docx_reference=packages.get("docx"),
                  pptx_master=packages.get("pptx"), pptx_layouts=layouts,
-                 layout_choice=choice, warnings=tuple(dropped), wording=wording)
+                 layout_choice=choice, deck_fonts=deck_fonts, warnings=tuple(dropped), wording=wording)
+
+
+def _deck_fonts(prs, layouts: Layouts, spec: BrandFile, folder: Path, where: str
+                ) -> tuple[dict[str, DeckFont], list[str]]:
+    """Return the font files the deck's titles (major) and text (minor) render in: the theme
+    fonts of the master its slides use, resolved by ``inputs.fonts``; and warnings."""
+    master = prs.slide_masters[layouts["title_only"][0]] if layouts else prs.slide_master
+    theme, _colours = theme_of(master)
+    f = spec.fonts
+    files = (folder / f.regular, folder / f.bold)
+    out: dict[str, DeckFont] = {}
+    warnings: list[str] = []
+    for kind in ("major", "minor"):
+        font, warning = resolve(theme.get(kind, f.family), folder, f.family, files, where)
+        out[kind] = font
+        if warning and warning not in warnings:
+            warnings.append(warning)
+    return out, warnings
 
 
 def _open_package(data: bytes, kind: str, where: str):

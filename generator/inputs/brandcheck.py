@@ -207,6 +207,13 @@ def describe(brand: "Brand") -> list[str]:
                                                 or "none"))
             lines.append("    theme colours: " + (", ".join(f"{k} {v}" for k, v in
                                                           colours.items()) or "none"))
+        for kind, font in brand.deck_fonts.items():
+            shown = font.regular if not font.regular.is_relative_to(brand.folder) else \
+                font.regular.relative_to(brand.folder)
+            extra = f", {round((font.headroom - 1) * 100)} % headroom" \
+                if font.headroom != 1 else ""
+            lines.append(f"  {'titles' if kind == 'major' else 'text'} measured in "
+                         f"{font.family}: {shown}{extra}")
         lines.append("  layouts by kind of slide:")
         for role, (m, index) in brand.pptx_layouts.items():
             layout = prs.slide_masters[m].slide_layouts[index]

@@ -451,6 +451,10 @@ def background_behind(layout, kinds: Iterable[int]) -> str:
         if own:
             return own
         where = where or rect_of(ph)
+        sp_pr = ph._element.find(f"{_P}spPr")
+        if sp_pr is not None and any(sp_pr.find(f"{_A}{tag}") is not None for tag in
+                                     ("noFill", "gradFill", "blipFill", "pattFill")):
+            break  # a fill of its own that is not solid: the master's does not apply
     if where is not None:
         x, y = where.left + where.width // 2, where.top + where.height // 2
         shapes = list(layout.shapes)[::-1]

@@ -75,8 +75,13 @@ class _Deck:
         self.layouts = {role: masters[m].slide_layouts[index]
                         for role, (m, index) in brand.pptx_layouts.items()}
         files = brand.font_files
-        self.measure = measure_for(files["regular"], files["bold"],
-                                   tuple(p for _, p in brand.fallback_fonts))
+        fallbacks = tuple(p for _, p in brand.fallback_fonts)
+        # text is measured in the fonts it renders in: the master's theme fonts (inputs.fonts)
+        fonts = brand.deck_fonts
+        self.measure, self.title_measure = (
+            measure_for(fonts[k].regular, fonts[k].bold, fallbacks, fonts[k].headroom)
+            if k in fonts else measure_for(files["regular"], files["bold"], fallbacks)
+            for k in ("minor", "major"))
         self.view, self.brand, self.logo = view, brand, logo
         self.colours = brand.colours
         self.width, self.height = self.prs.slide_width, self.prs.slide_height
@@ -168,8 +173,9 @@ class _Deck:
             size -= 1
         return out or [self.floor]
 
-    def fits(self, paras: list[Para], box: Box) -> bool:
-        return self.measure.box_height(paras, box.width) <= box.height / EMU_PER_PT
+    def fits(self, paras: list[Para], box: Box, measure: Optional[Measure] = None) -> bool:
+        measure = measure or self.measure
+        return measure.box_height(paras, box.width) <= box.height / EMU_PER_PT
 
     def fill(self, shape, paras: list[Para], what: str, slide_title: str,
              colour: Optional[str] = None, keep_style: bool = False, inked: bool = False
@@ -181,7 +187,7 @@ class _Deck:
         for size in self.sizes(max(p.size for p in paras)):
             scaled = [Para(p.text, min(p.size, size), p.bold, p.space_after, p.indent)
                       for p in paras]
-            if self.fits(scaled, box):
+            if self.fits(scaled, box, self.title_measure if what == "title" else None):
                 chosen = scaled
                 break
         if chosen is None:
@@ -495,7 +501,7 @@ class _Deck:
                           + [_("{action} ({owner}, {due})").format(action=a, owner=o, due=d)
                              for a, o, d in v.actions],
                           _("No action items yet: agree them before closing."))
-        problems = overflows(self.prs, self.measure)
+        problems = overflows(self.prs, self.measure, self.title_measure)
         if problems:
             raise BuildError("layout check: " + "; ".join(problems[:3]))
         officelang.slides(self.prs, v.info.language or "en-US")
@@ -656,7 +662,7 @@ def _metric_note(m: DeckMetric) -> str:
                        state=r.state_in_sentence, source=r.source or _("not set"))
 
 
-def overflows(prs, measure: Measure) -> list[str]:
+def overflows(prs, measure: Measure, title_measure: Optional[Measure] = None) -> list[str]:
     """Return a message for every text frame or table of ``prs`` whose text does not fit,
     and every shape that sits outside the slide."""
     problems = []
@@ -673,7 +679,10 @@ def overflows(prs, measure: Measure) -> list[str]:
                 problems.append(f"{where}: {shape.name} is outside the slide")
             if shape.has_text_frame and shape.text_frame.text.strip():
                 paras = _paras(shape.text_frame)
-                need = measure.box_height(paras, shape.width) * EMU_PER_PT
+                used = title_measure if title_measure and shape.name == "title" or \
+                    shape.is_placeholder and int(shape.placeholder_format.type) in TITLES \
+                    else measure
+                need = (used or measure).box_height(paras, shape.width) * EMU_PER_PT
                 if need > shape.height + EMU_PER_PT:
                     problems.append(f"{where}: the text of {shape.name} needs "
                                     f"{need / 914400:.2f} in, the box is "
