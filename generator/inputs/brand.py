@@ -20,6 +20,7 @@ from csplan.inputs.brandcheck import Layouts, check_kinds, resolve_layouts, them
 from csplan.inputs.fonts import DeckFont, resolve
 from csplan.inputs.images import CheckedImage, check_image
 from csplan.inputs.office import clean_package
+from csplan.inputs.reference import prepare
 from csplan.inputs.source import read_yaml
 from csplan.text import echo
 from csplan.inputs.validate import validate
@@ -97,6 +98,7 @@ class Brand:
     layout_choice: dict[str, str] = field(default_factory=dict)
     # "major" (titles) and "minor" (text): the font files the deck's theme fonts render in
     deck_fonts: dict[str, DeckFont] = field(default_factory=dict)
+    docx_added_styles: tuple[str, ...] = ()  # Word styles the reference lacked, now added
     warnings: tuple[str, ...] = ()
     wording: Wording = NO_WORDING  # the company's own words for some messages
 
@@ -162,6 +164,7 @@ def load_brand(folder: Path) -> Brand:
     dropped: list[str] = []
     layouts: Layouts = {}
     deck_fonts: dict[str, DeckFont] = {}
+    added: list[str] = []
     choice: dict[str, str] = {}
     for label, rel in (("font", spec.fonts.regular), ("font", spec.fonts.bold),
                        ("font", spec.fonts.italic), ("font", spec.fonts.bold_italic),
@@ -184,6 +187,10 @@ def load_brand(folder: Path) -> Brand:
         package = clean_package(real, label, kind, target)
         opened = _open_package(package.data, kind, f"brand {label} {target}")
         packages[kind] = package.data
+        if kind == "docx":  # styles added, sample text and stacking page fields removed
+            packages[kind], added, reference_warnings = prepare(package.data,
+                                                                f"brand {label} {target}")
+            dropped += reference_warnings
         if kind == "pptx":  # every layout problem now, once, rather than per account
             layouts, layout_warnings, choice = resolve_layouts(opened, spec.pptx_layouts,
                                                                f"brand {label} {target}")
@@ -209,7 +216,8 @@ def load_brand(folder: Path) -> Brand:
         echo(line, err=True)
     return Brand(folder=folder, spec=spec, logo=logo, docx_reference=packages.get("docx"),
                  pptx_master=packages.get("pptx"), pptx_layouts=layouts,
-                 layout_choice=choice, deck_fonts=deck_fonts, warnings=tuple(dropped), wording=wording)
+                 layout_choice=choice, deck_fonts=deck_fonts,
+                 docx_added_styles=tuple(added), warnings=tuple(dropped), wording=wording)
 
 
 def _deck_fonts(prs, layouts: Layouts, spec: BrandFile, folder: Path, where: str

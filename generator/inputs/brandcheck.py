@@ -228,7 +228,9 @@ def describe(brand: "Brand") -> list[str]:
         present = {style.name for style in document.styles}
         lines.append(f"DOCX reference: {brand.spec.docx_reference}")
         for name in DOCX_STYLES:
-            lines.append(f"  {name}: {'present' if name in present else 'missing'}")
+            state = "missing (csplan adds its default)" if name in brand.docx_added_styles \
+                else "present" if name in present else "missing"
+            lines.append(f"  {name}: {state}")
     lines.append("warnings:" if brand.warnings else "warnings: none")
     lines += [f"  {warning}" for warning in brand.warnings]
     return lines
