@@ -276,3 +276,35 @@ def test_a_layout_name_in_two_masters_uses_the_first_with_a_warning(tmp_path):
     assert "warning BRAND layout 'Title Slide' is in masters 1, 2; title slides use " \
            "master 1's" in result.output
     assert "title slides: Title Slide (master 1, named in brand.yaml)" in result.output
+
+
+# ---------------------------------------------------------------------- csplan brand init
+def test_brand_init_writes_a_brand_folder_that_builds(tmp_path):
+    templates = tmp_path / "from-marketing"
+    templates.mkdir()
+    edit_zip(ROOT / "brand" / "master.pptx", templates / "Acme 2026.potx",
+             retype(PRESENTATION, POTX))
+    edit_zip(ROOT / "brand" / "reference.docx", templates / "Acme letter.dotx",
+             retype(DOCUMENT, DOTX))
+    out = tmp_path / "acme-brand"
+    result = run("brand", "init", "--from", templates / "Acme 2026.potx", "--docx",
+                 templates / "Acme letter.dotx", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out / 'brand.yaml'}: layouts title 'Title Slide', content 'Title and " \
+           "Content', title_only 'Title Only'; colours primary #0E3B66" in result.output
+    assert "title slides: Title Slide (master 1, named in brand.yaml)" in result.output
+    assert {p.name for p in out.iterdir()} >= {"brand.yaml", "master.potx", "reference.dotx",
+                                               "logo.png", "fonts"}
+    spec = (out / "brand.yaml").read_text()
+    assert 'name: "Acme 2026"' in spec and "pptx_master: master.potx" in spec
+    assert run("brand", "check", out).exit_code == 0
+    result = build(out, tmp_path / "built")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "built" / "northwind-freight" / DECK).is_file()
+
+    again = run("brand", "init", "--from", templates / "Acme 2026.potx", "--out", out)
+    assert again.exit_code == 2 and "already exists and is not empty" in again.output
+    bad = run("brand", "init", "--from", templates / "Acme letter.dotx", "--out",
+              tmp_path / "other")
+    assert bad.exit_code == 2 and "not a PowerPoint presentation or template" in bad.output
+    assert "Traceback" not in again.output + bad.output

@@ -267,7 +267,8 @@ def is_dark(hex_colour: str) -> bool:
     return contrast(hex_colour, "#000000") < contrast(hex_colour, "#FFFFFF")
 
 
-def _mix(colour: str, other: str, share: float) -> str:
+def mix(colour: str, other: str, share: float) -> str:
+    """Return ``colour`` moved ``share`` (0 to 1) of the way to ``other``."""
     a = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
     b = [int(other[i:i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(x + (y - x) * share):02X}" for x, y in zip(a, b))
@@ -280,7 +281,7 @@ def readable(colour: str, back: str, ratio: float = AA_TEXT) -> str:
         return colour.upper()
     towards = "#FFFFFF" if is_dark(back) else "#000000"
     for step in range(1, 21):
-        mixed = _mix(colour, towards, step / 20)
+        mixed = mix(colour, towards, step / 20)
         if contrast(mixed, back) >= ratio:
             return mixed
     return towards
