@@ -66,10 +66,12 @@ def test_styles_a_reference_lacks_are_added_with_one_warning(tmp_path):
     reference = docx.Document(str(brand / "reference.docx"))
     for name in ("List Bullet", "Heading 2"):
         reference.styles[name].delete()
-    numbering = reference.part.numbering_part.element
-    for child in list(numbering):
-        numbering.remove(child)
+    for rid, rel in list(reference.part.rels.items()):  # no bullet definitions at all
+        if rel.reltype.endswith("/numbering"):
+            reference.part.drop_rel(rid)
     reference.save(str(brand / "reference.docx"))
+    with zipfile.ZipFile(brand / "reference.docx") as z:
+        assert "word/numbering.xml" not in z.namelist()
     result = build(brand, tmp_path / "out", "docx")
     assert result.exit_code == 0, result.output
     assert result.output.count("warning BRAND the reference has no Heading 2, List Bullet "

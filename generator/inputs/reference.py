@@ -83,7 +83,7 @@ def _copy_numbering(document, defaults, num_id: str) -> str:
     """Copy numbering ``num_id`` (and its abstract definition) from ``defaults`` into
     ``document`` under new ids; return the new numId."""
     source = defaults.part.numbering_part.element
-    target = document.part.numbering_part.element
+    target = _numbering(document)
     num = next(n for n in source.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id)
     abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
     abstract = next(a for a in source.findall(qn("w:abstractNum"))
@@ -105,3 +105,21 @@ def _copy_numbering(document, defaults, num_id: str) -> str:
         target.append(abstract)
     target.append(num)
     return new_num
+
+
+def _numbering(document):
+    """Return the numbering definitions of ``document``, adding an empty part if it has
+    none (python-docx cannot make one)."""
+    from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.parts.numbering import NumberingPart
+
+    try:
+        return document.part.part_related_by(RT.NUMBERING).element
+    except KeyError:
+        part = NumberingPart(PackURI("/word/numbering.xml"), CT.WML_NUMBERING,
+                             parse_xml(f"<w:numbering {nsdecls('w')}/>"), document.part.package)
+        document.part.relate_to(part, RT.NUMBERING)
+        return part.element
