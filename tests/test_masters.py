@@ -334,3 +334,24 @@ def test_a_theme_font_found_nowhere_is_measured_with_headroom_and_named(tmp_path
     result = run("brand", "check", brand)
     assert "text measured in Gill Sans Nova: /" in result.output
     assert "5 % headroom" in result.output
+
+
+def test_table_headers_stay_readable_on_a_pale_accent(tmp_path):
+    def pale_accent(prs):
+        from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        part = prs.slide_master.part.part_related_by(RT.THEME)
+        xml = part.blob.decode()
+        start = xml.index("<a:accent1>")
+        end = xml.index("</a:accent1>") + len("</a:accent1>")
+        part._blob = (xml[:start] + '<a:accent1><a:srgbClr val="D9D9D9"/></a:accent1>'
+                      + xml[end:]).encode()
+    brand = company_master(tmp_path, pale_accent)
+    result = build(brand, tmp_path / "out", "pptx")
+    assert result.exit_code == 0, result.output
+    tables = [s.table for slide in deck(tmp_path).slides for s in slide.shapes if s.has_table]
+    assert tables
+    for table in tables:
+        for cell in table.rows[0].cells:
+            for run in cell.text_frame.paragraphs[0].runs:
+                assert contrast(f"#{run.font.color.rgb}", "#D9D9D9") >= 4.5

@@ -126,6 +126,15 @@ class _Deck:
         return None if shown is None or contrast(shown, behind) >= 4.5 else \
             readable(instead, behind)
 
+    def table_header_ink(self, slide) -> Optional[str]:
+        """Return the colour for table headers if the table style's (the theme's light text
+        on its accent 1 fill) is unreadable on that fill, else None."""
+        theme = self._background(slide)[1]
+        fill, text = theme.get("accent1"), theme.get("lt1")
+        if not fill or not text or contrast(text, fill) >= 4.5:
+            return None
+        return first_readable((theme.get("dk1"), "#000000", "#FFFFFF"), fill)
+
     # ------------------------------------------------------------------ slides
     def new_slide(self, role: str, title: str, kind: str, notes: list[str]):
         slide = self.prs.slides.add_slide(self.layouts[role])
@@ -313,6 +322,7 @@ class _Deck:
         table = shape.table
         for column, width in zip(table.columns, col_widths):
             column.width = Emu(width)
+        header_ink = self.table_header_ink(slide)
         all_rows = [(header, head, True, {})] + [
             (r, h, False, t) for r, h, t in zip(rows, heights, tones)]
         if footer:
@@ -332,6 +342,8 @@ class _Deck:
                 run.font.bold = bold or col in tone or None
                 if col in tone:
                     run.font.color.rgb = _rgb(tone[col])
+                elif row_index == 0 and header_ink:
+                    run.font.color.rgb = _rgb(header_ink)
 
     # ------------------------------------------------------------------ charts
     def metric_slides(self) -> None:
