@@ -355,3 +355,46 @@ def test_table_headers_stay_readable_on_a_pale_accent(tmp_path):
         for cell in table.rows[0].cells:
             for run in cell.text_frame.paragraphs[0].runs:
                 assert contrast(f"#{run.font.color.rgb}", "#D9D9D9") >= 4.5
+
+
+def test_text_never_runs_through_a_line_of_the_master(tmp_path):
+    y = Inches(2.2)
+
+    def rule(prs):
+        lay = layout(prs, "Title Only")
+        lay.shapes._spTree.append(etree.fromstring(
+            f'<p:cxnSp xmlns:p="{P}" xmlns:a="{A}"><p:nvCxnSpPr><p:cNvPr id="77" name="Rule"/>'
+            f'<p:cNvCxnSpPr/><p:nvPr/></p:nvCxnSpPr><p:spPr><a:xfrm><a:off x="{Inches(0.5)}" '
+            f'y="{y}"/><a:ext cx="{Inches(9)}" cy="0"/></a:xfrm><a:prstGeom prst="line">'
+            '<a:avLst/></a:prstGeom><a:ln w="19050"><a:solidFill><a:srgbClr val="14AAA0"/>'
+            '</a:solidFill></a:ln></p:spPr></p:cxnSp>'))
+    brand = company_master(tmp_path, rule)
+    result = build(brand, tmp_path / "out", "pptx")
+    assert result.exit_code == 0, result.output
+    crossing = [(n, s.name) for n, slide in enumerate(deck(tmp_path).slides, 1)
+                for s in slide.shapes if not s.is_placeholder and s.top < y < s.top + s.height]
+    assert crossing == []
+
+
+def test_a_dark_photo_behind_the_cover_keeps_its_text_readable(tmp_path):
+    from PIL import Image
+
+    photo = tmp_path / "night.png"
+    Image.new("RGB", (160, 90), (16, 18, 30)).save(photo)
+
+    def night(prs):
+        from pptx.oxml.shapes.picture import CT_Picture
+
+        lay = layout(prs, "Title Slide")
+        _part, rid = lay.part.get_or_add_image_part(str(photo))
+        picture = CT_Picture.new_pic(88, "Night", "", rid, 0, 0, prs.slide_width,
+                                     prs.slide_height)
+        lay.shapes._spTree.insert(2, picture)  # behind the placeholders
+    brand = company_master(tmp_path, night)
+    result = build(brand, tmp_path / "out", "pptx")
+    assert result.exit_code == 0, result.output
+    cover = deck(tmp_path).slides[0]
+    runs = [r for s in cover.shapes if s.has_text_frame
+            for p in s.text_frame.paragraphs for r in p.runs]
+    assert len(runs) >= 3
+    assert all(contrast(f"#{r.font.color.rgb}", "#10121E") >= 4.5 for r in runs)

@@ -21,6 +21,7 @@ module, so both see the same geometry:
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
@@ -76,9 +77,10 @@ def rect_of(shape) -> Optional[Rect]:
         left, top, width, height = shape.left, shape.top, shape.width, shape.height
     except (AttributeError, KeyError):
         return None
-    if None in (left, top, width, height) or width <= 0 or height <= 0:
+    if None in (left, top, width, height) or width < 0 or height < 0 or width + height == 0:
         return None
-    return Rect(int(left), int(top), int(width), int(height))
+    # a line has no width or height, yet text must not run through it
+    return Rect(int(left), int(top), max(int(width), 1), max(int(height), 1))
 
 
 def placeholders(layout) -> dict[int, Rect]:
@@ -236,15 +238,59 @@ def _colour_of(fill, colours: dict[str, str]) -> Optional[str]:
     return None
 
 
+def _average(blob: bytes) -> Optional[str]:
+    """Return the average colour of an image, or None if Pillow cannot read it."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(blob)) as image:
+            image.draft("RGB", (64, 64))
+            pixel = image.convert("RGB").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+    except Exception:  # noqa: BLE001 - an unreadable picture: fall back to the theme
+        return None
+    return "#" + "".join(f"{c:02X}" for c in pixel)
+
+
+def _cover_picture(owner, width: int, height: int) -> Optional[str]:
+    """Return the average colour of a picture that covers most of the slide on ``owner``
+    (a layout or master), the topmost first; None if there is none."""
+    for shape in list(owner.shapes)[::-1]:
+        r = rect_of(shape)
+        if shape.shape_type == 13 and r is not None and \
+                r.width * r.height > 0.6 * width * height:
+            try:
+                return _average(shape.image.blob)
+            except (AttributeError, KeyError, ValueError):
+                return None
+    return None
+
+
 def background(layout) -> str:
-    """Return the background colour of slides made from ``layout`` (#RRGGBB)."""
-    colours = theme_colours(layout.slide_master)
-    for source in (layout, layout.slide_master):
+    """Return the background colour of slides made from ``layout`` (#RRGGBB): a picture
+    over most of the slide (its average colour), the layout's or master's background fill
+    (a picture's average colour again), else the theme's background colour."""
+    master = layout.slide_master
+    colours = theme_colours(master)
+    presentation = master.part.package.presentation_part.presentation
+    width, height = presentation.slide_width, presentation.slide_height
+    owners = [layout, master] if _shows_master(layout) else [layout]
+    for owner in owners:
+        found = _cover_picture(owner, width, height)
+        if found:
+            return found
+    for source in (layout, master):
         bg = source.element.find(f"{_P}cSld/{_P}bg")
         if bg is None:
             continue
-        if bg.find(f"{_P}bgPr/{_A}blipFill") is not None:
-            return colours.get("bg1", "#FFFFFF")  # a picture: assume the light background
+        blip = bg.find(f"{_P}bgPr/{_A}blipFill/{_A}blip")
+        if blip is not None:
+            rid = blip.get("{http://schemas.openxmlformats.org/officeDocument/2006/"
+                           "relationships}embed")
+            try:
+                found = _average(source.part.related_part(rid).blob)
+            except (KeyError, AttributeError):
+                found = None
+            return found or colours.get("bg1", "#FFFFFF")
         found = _colour_of(bg, colours)
         if found:
             return found
