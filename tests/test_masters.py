@@ -353,8 +353,8 @@ def test_table_headers_stay_readable_on_a_pale_accent(tmp_path):
     assert tables
     for table in tables:
         for cell in table.rows[0].cells:
-            for run in cell.text_frame.paragraphs[0].runs:
-                assert contrast(f"#{run.font.color.rgb}", "#D9D9D9") >= 4.5
+            for r in cell.text_frame.paragraphs[0].runs:
+                assert contrast(f"#{r.font.color.rgb}", "#D9D9D9") >= 4.5
 
 
 def test_text_never_runs_through_a_line_of_the_master(tmp_path):
