@@ -281,6 +281,21 @@ def brand_check(folder: Optional[Path] = None) -> list[str]:
     return describe(_brand(folder))
 
 
+def brand_init(source: Path, docx: Optional[Path] = None, out: Optional[Path] = None
+               ) -> list[str]:
+    """Write a brand folder (``out``, default ``brand-<name of source>``) from a company's
+    PowerPoint template ``source`` and Word template ``docx``, check it as every build
+    does, and return what was done and what ``brand check`` finds, line by line. Raise
+    CsplanError if a template is unusable or ``out`` is not empty."""
+    from csplan.inputs.brandcheck import describe
+    from csplan.inputs.brandinit import init_brand
+    from csplan.paths import BRAND
+
+    out = out or Path(f"brand-{source.stem}")
+    done = init_brand(source, docx, out, BRAND)
+    return done + describe(_brand(out))
+
+
 def schema(of_program: bool = False) -> dict:
     """Return the account format (or the program format) as JSON Schema."""
     from csplan.inputs.schema import account_schema, program_schema

@@ -434,6 +434,28 @@ def brand_check(folder):
         echo(line)
 
 
+@brand_group.command("init")
+@click.option("--from", "source", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The company's PowerPoint template (.potx or .pptx).")
+@click.option("--docx", type=click.Path(dir_okay=False, path_type=Path),
+              help="The company's Word template (.dotx or .docx).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="The brand folder to write (default: brand-<template name>).")
+def brand_init(source, docx, out):
+    """Write a brand folder from a company's PowerPoint template (and Word template): the
+    templates, brand.yaml with the theme's colours and the layout for each kind of slide,
+    the logo if the master shows one. Then check it as `brand check` does.
+
+    Exits 2 when a template cannot be used or the folder is not empty.
+
+    \b
+    Example:
+      csplan brand init --from company.potx --docx company.dotx --out my-brand
+    """
+    for line in api.brand_init(source, docx, out):
+        echo(line)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))

@@ -245,9 +245,9 @@ def test_brand_check_prints_masters_layouts_fonts_colours_and_styles(tmp_path):
     assert "master 1: 11 layouts" in out and "master 2: 11 layouts" in out
     assert "    Title and Content: title, object, date, footer, slide_number" in out
     assert "    Wide Title Only: title, date, footer, slide_number" in out
-    assert "title slides: Wide Title Slide (master 2)" in out
-    assert "content slides: Title and Content (master 1)" in out
-    assert "title_only slides: Title Only (master 1)" in out
+    assert "title slides: Wide Title Slide (master 2, named in brand.yaml)" in out
+    assert "content slides: Title and Content (master 1, named in brand.yaml)" in out
+    assert "title_only slides: Title Only (master 1, named in brand.yaml)" in out
     assert re.search(r"theme fonts: major \S.*, minor \S", out)
     assert re.search(r"theme colours: .*accent1 #[0-9A-F]{6}", out)
     assert "Heading 1: present" in out and "List Bullet: present" in out
@@ -275,4 +275,36 @@ def test_a_layout_name_in_two_masters_uses_the_first_with_a_warning(tmp_path):
     assert result.exit_code == 0, result.output
     assert "warning BRAND layout 'Title Slide' is in masters 1, 2; title slides use " \
            "master 1's" in result.output
-    assert "title slides: Title Slide (master 1)" in result.output
+    assert "title slides: Title Slide (master 1, named in brand.yaml)" in result.output
+
+
+# ---------------------------------------------------------------------- csplan brand init
+def test_brand_init_writes_a_brand_folder_that_builds(tmp_path):
+    templates = tmp_path / "from-marketing"
+    templates.mkdir()
+    edit_zip(ROOT / "brand" / "master.pptx", templates / "Acme 2026.potx",
+             retype(PRESENTATION, POTX))
+    edit_zip(ROOT / "brand" / "reference.docx", templates / "Acme letter.dotx",
+             retype(DOCUMENT, DOTX))
+    out = tmp_path / "acme-brand"
+    result = run("brand", "init", "--from", templates / "Acme 2026.potx", "--docx",
+                 templates / "Acme letter.dotx", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out / 'brand.yaml'}: layouts title 'Title Slide', content 'Title and " \
+           "Content', title_only 'Title Only'; colours primary #0E3B66" in result.output
+    assert "title slides: Title Slide (master 1, named in brand.yaml)" in result.output
+    assert {p.name for p in out.iterdir()} >= {"brand.yaml", "master.potx", "reference.dotx",
+                                               "logo.png", "fonts"}
+    spec = (out / "brand.yaml").read_text()
+    assert 'name: "Acme 2026"' in spec and "pptx_master: master.potx" in spec
+    assert run("brand", "check", out).exit_code == 0
+    result = build(out, tmp_path / "built")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "built" / "northwind-freight" / DECK).is_file()
+
+    again = run("brand", "init", "--from", templates / "Acme 2026.potx", "--out", out)
+    assert again.exit_code == 2 and "already exists and is not empty" in again.output
+    bad = run("brand", "init", "--from", templates / "Acme letter.dotx", "--out",
+              tmp_path / "other")
+    assert bad.exit_code == 2 and "not a PowerPoint presentation or template" in bad.output
+    assert "Traceback" not in again.output + bad.output

@@ -16,9 +16,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from csplan.exceptions import BuildError, CsplanError, SourceError
 from csplan.locale import NO_WORDING, Wording
-from csplan.inputs.brandcheck import Layouts, check_kinds, resolve_layouts
+from csplan.inputs.brandcheck import Layouts, check_kinds, resolve_layouts, theme_of
+from csplan.inputs.fonts import DeckFont, resolve
 from csplan.inputs.images import CheckedImage, check_image
 from csplan.inputs.office import clean_package
+from csplan.inputs.reference import prepare
 from csplan.inputs.source import read_yaml
 from csplan.text import echo
 from csplan.inputs.validate import validate
@@ -95,6 +97,11 @@ class Brand:
     pptx_master: Optional[bytes] = None
     # kind of slide -> (master index, layout index) in pptx_master, resolved by load_brand
     pptx_layouts: Layouts = field(default_factory=dict)
+    # kind of slide -> how its layout was chosen ("named in brand.yaml", "by its placeholders")
+    layout_choice: dict[str, str] = field(default_factory=dict)
+    # "major" (titles) and "minor" (text): the font files the deck's theme fonts render in
+    deck_fonts: dict[str, DeckFont] = field(default_factory=dict)
+    docx_added_styles: tuple[str, ...] = ()  # Word styles the reference lacked, now added
     warnings: tuple[str, ...] = ()
     wording: Wording = NO_WORDING  # the company's own words for some messages
 
@@ -159,6 +166,9 @@ def load_brand(folder: Path) -> Brand:
     packages: dict[str, bytes] = {}
     dropped: list[str] = []
     layouts: Layouts = {}
+    deck_fonts: dict[str, DeckFont] = {}
+    added: list[str] = []
+    choice: dict[str, str] = {}
     for label, rel in (("font", spec.fonts.regular), ("font", spec.fonts.bold),
                        ("font", spec.fonts.italic), ("font", spec.fonts.bold_italic),
                        *(("font", f.file) for f in spec.fonts.fallback),
@@ -180,10 +190,21 @@ def load_brand(folder: Path) -> Brand:
         package = clean_package(real, label, kind, target)
         opened = _open_package(package.data, kind, f"brand {label} {target}")
         packages[kind] = package.data
+        if kind == "docx":  # styles added, sample text and stacking page fields removed
+            packages[kind], added, reference_warnings = prepare(package.data,
+                                                                f"brand {label} {target}")
+            dropped += reference_warnings
         if kind == "pptx":  # every layout problem now, once, rather than per account
-            layouts, layout_warnings = resolve_layouts(opened, spec.pptx_layouts,
-                                                       f"brand {label} {target}")
+            layouts, layout_warnings, choice = resolve_layouts(opened, spec.pptx_layouts,
+                                                               f"brand {label} {target}")
             dropped += layout_warnings
+            deck_fonts, font_warnings = _deck_fonts(opened, layouts, spec, folder,
+                                                    f"brand {label} {target}")
+            dropped += font_warnings
+        if package.missing:
+            dropped.append(f"{target}: warning BRAND dropped links to parts the file does not "
+                           f"have: {', '.join(package.missing)}; open the file and save it "
+                           "again to silence this warning")
         if package.dropped:
             dropped.append(f"{target}: warning BRAND dropped external links that every document "
                            f"would carry: {', '.join(package.dropped)}; remove them from the "
@@ -198,7 +219,26 @@ def load_brand(folder: Path) -> Brand:
         echo(line, err=True)
     return Brand(folder=folder, spec=spec, logo=logo, docx_reference=packages.get("docx"),
                  pptx_master=packages.get("pptx"), pptx_layouts=layouts,
-                 warnings=tuple(dropped), wording=wording)
+                 layout_choice=choice, deck_fonts=deck_fonts,
+                 docx_added_styles=tuple(added), warnings=tuple(dropped), wording=wording)
+
+
+def _deck_fonts(prs, layouts: Layouts, spec: BrandFile, folder: Path, where: str
+                ) -> tuple[dict[str, DeckFont], list[str]]:
+    """Return the font files the deck's titles (major) and text (minor) render in: the theme
+    fonts of the master its slides use, resolved by ``inputs.fonts``; and warnings."""
+    master = prs.slide_masters[layouts["title_only"][0]] if layouts else prs.slide_master
+    theme, _colours = theme_of(master)
+    f = spec.fonts
+    files = (folder / f.regular, folder / f.bold)
+    out: dict[str, DeckFont] = {}
+    warnings: list[str] = []
+    for kind in ("major", "minor"):
+        font, warning = resolve(theme.get(kind, f.family), folder, f.family, files, where)
+        out[kind] = font
+        if warning and warning not in warnings:
+            warnings.append(warning)
+    return out, warnings
 
 
 def _open_package(data: bytes, kind: str, where: str):

@@ -13,11 +13,15 @@ the masters, and which Word styles csplan uses are in the DOCX reference.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from lxml import etree
 
 from csplan.exceptions import CsplanError
+from csplan.inputs.master import (BODIES, CENTER_TITLE, FOOTERS, MIN_BODY, SUBTITLE, TITLE, TITLES,
+                                  body_area,
+                                  has, subtitle_area, subtitle_placeholder,
+                                  title_area)
 
 if TYPE_CHECKING:
     from csplan.inputs.brand import Brand
@@ -32,7 +36,6 @@ _THEME = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/th
 _COLOURS = ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3", "accent4",
             "accent5", "accent6", "hlink", "folHlink")
 
-_TITLES = (1, 3)  # PP_PLACEHOLDER.TITLE, CENTER_TITLE
 Layouts = dict[str, tuple[int, int]]  # kind of slide -> (master index, layout index)
 
 
@@ -45,9 +48,40 @@ def check_kinds(wanted: dict[str, str], where: str) -> None:
                           f"{list(DEFAULT_LAYOUTS)[-1]}")
 
 
-def resolve_layouts(prs, wanted: dict[str, str], where: str) -> tuple[Layouts, list[str]]:
+def _score(role: str, layout) -> Optional[tuple[int, ...]]:
+    """Return how well ``layout`` suits ``role`` by its placeholder types (higher is better),
+    or None if it has no title placeholder."""
+    kinds = [int(ph.placeholder_format.type) for ph in layout.placeholders]
+    if not any(k in TITLES for k in kinds):
+        return None
+    bodies = sum(k in BODIES for k in kinds)
+    others = sum(k not in TITLES + BODIES + FOOTERS + (SUBTITLE,) for k in kinds)
+    if role == "title":
+        return (CENTER_TITLE in kinds, SUBTITLE in kinds, -bodies - others)
+    if role == "content":
+        return (bodies >= 1, -abs(bodies - 1) - others, 0)
+    others += SUBTITLE in kinds
+    return (bodies == 0 and others == 0, -bodies - others, TITLE in kinds)
+
+
+def _by_placeholders(prs, role: str) -> Optional[tuple[int, int]]:
+    """Return the (master, layout) whose placeholder types suit ``role`` best (the first of
+    equals), or None if no layout has a title placeholder."""
+    best = None
+    for m, master in enumerate(prs.slide_masters):
+        for index, layout in enumerate(master.slide_layouts):
+            score = _score(role, layout)
+            if score is not None and (best is None or score > best[0]):
+                best = (score, (m, index))
+    return best[1] if best else None
+
+
+def resolve_layouts(prs, wanted: dict[str, str], where: str
+                    ) -> tuple[Layouts, list[str], dict[str, str]]:
     """Return the (master, layout) position of each kind of slide in the presentation
-    ``prs`` and warnings; raise CsplanError naming ``where`` if the brand must fix it."""
+    ``prs``, warnings, and how each was chosen; raise CsplanError naming ``where`` if the
+    brand must fix it. A kind named in ``pptx_layouts`` must exist; any other kind takes the
+    layout of PowerPoint's usual name, else the one whose placeholder types suit it."""
     names = [[layout.name for layout in master.slide_layouts] for master in prs.slide_masters]
     for number, layouts in enumerate(names, 1):
         if not layouts:
@@ -55,25 +89,70 @@ def resolve_layouts(prs, wanted: dict[str, str], where: str) -> tuple[Layouts, l
                               "PowerPoint (View > Slide Master) or give it layouts")
     resolved: Layouts = {}
     warnings: list[str] = []
+    how: dict[str, str] = {}
     for role, default in DEFAULT_LAYOUTS.items():
         name = wanted.get(role, default)
         found = [(m, layouts.index(name)) for m, layouts in enumerate(names) if name in layouts]
+        if found and role not in wanted and \
+                _score(role, prs.slide_masters[found[0][0]].slide_layouts[found[0][1]]) is None:
+            found = []  # a "Title Slide" without a title: choose by placeholders instead
+        if not found and role not in wanted:
+            chosen = _by_placeholders(prs, role)
+            if chosen is not None:
+                resolved[role], how[role] = chosen, "by its placeholders"
+                continue
         if not found:
             available = "; ".join(f"master {m}: {', '.join(layouts)}"
                                   for m, layouts in enumerate(names, 1))
-            raise CsplanError(f"{where} has no layout '{name}' for {role} slides; set "
+            if role in wanted:
+                raise CsplanError(f"{where} has no layout '{name}' for {role} slides; set "
+                                  f"pptx_layouts.{role} in brand.yaml to one of: {available}")
+            raise CsplanError(f"{where} has no layout with a title placeholder for {role} "
+                              "slides; add one in PowerPoint (View > Slide Master) or set "
                               f"pptx_layouts.{role} in brand.yaml to one of: {available}")
         if len(found) > 1:
             warnings.append(f"{where}: warning BRAND layout '{name}' is in masters "
                             f"{', '.join(str(m + 1) for m, _ in found)}; {role} slides use "
                             f"master {found[0][0] + 1}'s; rename the others to choose")
         resolved[role] = found[0]
-        layout = prs.slide_masters[found[0][0]].slide_layouts[found[0][1]]
-        if not any(ph.placeholder_format.type in _TITLES for ph in layout.placeholders):
-            warnings.append(f"{where}: warning BRAND layout '{name}' for {role} slides has no "
-                            "title placeholder, so those slides show no title; choose a "
-                            "layout with one in pptx_layouts")
-    return resolved, warnings
+        how[role] = "named in brand.yaml" if role in wanted else "by its name"
+    warnings += _missing(prs, resolved, where)
+    return resolved, warnings, how
+
+
+def _missing(prs, resolved: Layouts, where: str) -> list[str]:
+    """Return one warning per chosen layout that lacks a placeholder its slides need (the
+    deck puts that content in the free area the layout leaves), and raise CsplanError if
+    a layout leaves no room at all for a slide's content."""
+    width, height = prs.slide_width, prs.slide_height
+    warnings = []
+    for role, (m, index) in resolved.items():
+        layout = prs.slide_masters[m].slide_layouts[index]
+        lacks = []
+        if not has(layout, TITLES):
+            lacks.append("title")
+        if role == "title" and subtitle_placeholder(layout) is None:
+            lacks.append("subtitle")
+        if lacks:
+            warnings.append(f"{where}: warning BRAND layout '{layout.name}' for {role} slides "
+                            f"has no {' or '.join(lacks)} placeholder; csplan puts the "
+                            f"{' and '.join(lacks)} in the free area the layout leaves; choose "
+                            "a layout with one in pptx_layouts to place it yourself")
+        if not has(layout, TITLES) and title_area(layout, width, height) is None:
+            raise CsplanError(f"{where}: layout '{layout.name}' for {role} slides has no title "
+                              "placeholder and no free room for a title; choose another layout "
+                              "in pptx_layouts")
+        if role == "content":
+            continue  # tables, charts and text use the title_only layout
+        if subtitle_placeholder(layout) if role == "title" else has(layout, BODIES):
+            continue  # the layout's own placeholder: its text is fitted to it
+        area = subtitle_area(layout, width, height) if role == "title" else \
+            body_area(layout, width, height)
+        if area is None or area.width < MIN_BODY[0] or area.height < MIN_BODY[1] / 2:
+            raise CsplanError(f"{where}: layout '{layout.name}' for {role} slides leaves no "
+                              "free area for the slide's content (its placeholders and shapes "
+                              "cover the slide); choose another layout in pptx_layouts")
+    return warnings
 
 
 def _placeholders(layout) -> str:
@@ -128,10 +207,18 @@ def describe(brand: "Brand") -> list[str]:
                                                 or "none"))
             lines.append("    theme colours: " + (", ".join(f"{k} {v}" for k, v in
                                                           colours.items()) or "none"))
+        for kind, font in brand.deck_fonts.items():
+            shown = font.regular if not font.regular.is_relative_to(brand.folder) else \
+                font.regular.relative_to(brand.folder)
+            extra = f", {round((font.headroom - 1) * 100)} % headroom" \
+                if font.headroom != 1 else ""
+            lines.append(f"  {'titles' if kind == 'major' else 'text'} measured in "
+                         f"{font.family}: {shown}{extra}")
         lines.append("  layouts by kind of slide:")
         for role, (m, index) in brand.pptx_layouts.items():
             layout = prs.slide_masters[m].slide_layouts[index]
-            lines.append(f"    {role} slides: {layout.name} (master {m + 1})")
+            lines.append(f"    {role} slides: {layout.name} (master {m + 1}, "
+                         f"{brand.layout_choice.get(role, 'by its name')})")
     if brand.docx_reference is None:
         lines.append("DOCX reference: none (the plan uses python-docx's default styles)")
     else:
@@ -141,7 +228,9 @@ def describe(brand: "Brand") -> list[str]:
         present = {style.name for style in document.styles}
         lines.append(f"DOCX reference: {brand.spec.docx_reference}")
         for name in DOCX_STYLES:
-            lines.append(f"  {name}: {'present' if name in present else 'missing'}")
+            state = "missing (csplan adds its default)" if name in brand.docx_added_styles \
+                else "present" if name in present else "missing"
+            lines.append(f"  {name}: {state}")
     lines.append("warnings:" if brand.warnings else "warnings: none")
     lines += [f"  {warning}" for warning in brand.warnings]
     return lines

@@ -8,7 +8,8 @@ or fetches: macros (``vbaProject.bin``, macro-enabled content types), ActiveX co
 objects, a remote ``attachedTemplate`` and Word fields that fetch or run something when the
 document is opened or updated (DDE, DDEAUTO, INCLUDEPICTURE, INCLUDETEXT, LINK, IMPORT:
 they are field codes, not relationships) are refused. Other external relationships (linked
-images, hyperlinks) are dropped, with the references to them, and reported as warnings.
+images, hyperlinks) are dropped, with the references to them, and reported as warnings; so
+is a relationship to a part the file lacks (as Office ignores it).
 Renderers open the cleaned bytes, never the file again. Every refusal is a CsplanError
 (exit 2) that names the file and the part.
 
@@ -69,6 +70,7 @@ class CleanPackage:
 
     data: bytes
     dropped: tuple[str, ...]
+    missing: tuple[str, ...] = ()  # parts that relationships named but the file lacks
 
 
 def _parser() -> etree.XMLParser:
@@ -127,6 +129,7 @@ class _Package:
         self.xml: dict[str, etree._Element] = {}
         self.changed: set[str] = set()
         self.dropped: list[str] = []
+        self.missing: list[str] = []
 
     def refuse(self, message: str) -> CsplanError:
         return CsplanError(f"{self.where}: {message}")
@@ -167,7 +170,7 @@ class _Package:
                               f"{save_as}")
         if types(main) == template:
             self.retype(main, wanted)
-        return CleanPackage(self.write(), tuple(self.dropped))
+        return CleanPackage(self.write(), tuple(self.dropped), tuple(self.missing))
 
     def retype(self, part: str, content_type: str) -> None:
         """Give ``part`` the content type ``content_type`` (a template's main part becomes a
@@ -256,8 +259,12 @@ class _Package:
             part = posixpath.normpath(posixpath.join(posixpath.dirname(source), target)
                                       if not target.startswith("/") else target[1:])
             if part not in self.parts:
-                raise self.refuse(f"relationship {rel.get('Id')} in {rels} points to {part}, "
-                                  "which is not in the file; open the file and save it again")
+                # Office itself ignores such a link (SharePoint's customXml, often): drop it;
+                # a part the renderers need is then missing and opening the file says so
+                root.remove(rel)
+                dropped.add(rel.get("Id", ""))
+                self.missing.append(part)
+                continue
             if types(part) is None:
                 raise self.refuse(f"relationship {rel.get('Id')} in {rels} points to {part}, "
                                   "which has no content type; open the file and save it again")

@@ -61,17 +61,20 @@ class Para:
 
 
 @lru_cache(maxsize=8)
-def measure_for(regular: Path, bold: Path, fallbacks: tuple[Path, ...]) -> "Measure":
-    """Return the (cached) Measure for these font files: word widths are kept per process."""
-    return Measure(regular, bold, list(fallbacks))
+def measure_for(regular: Path, bold: Path, fallbacks: tuple[Path, ...],
+                headroom: float = 1.0) -> "Measure":
+    """Return the (cached) Measure for these font files: word widths are kept per process.
+    ``headroom`` widens every width (text measured in a stand-in for a missing font)."""
+    return Measure(regular, bold, list(fallbacks), headroom)
 
 
 class Measure:
     """Measure text in the brand's fonts (see the module's design note)."""
 
-    def __init__(self, regular: Path, bold: Path, fallbacks: list[Path]):
+    def __init__(self, regular: Path, bold: Path, fallbacks: list[Path], headroom: float = 1.0):
         self.regular, self.bold = str(regular), str(bold)
         self.fallbacks = [str(p) for p in fallbacks]
+        self.headroom = headroom
 
     def _face(self, char: str, bold: bool) -> str:
         main = self.bold if bold else self.regular
@@ -100,7 +103,7 @@ class Measure:
             run += char
         if run:
             total += _font(face, size).getlength(run)
-        return total / _SCALE
+        return total / _SCALE * self.headroom
 
     def wrap(self, text: str, size: float, width: float, bold: bool = False) -> list[str]:
         """Return ``text`` broken into lines no wider than ``width`` points."""

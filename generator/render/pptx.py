@@ -24,6 +24,12 @@ from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
 from csplan.inputs.brand import Brand
+from csplan.inputs.master import (BODIES, FOOTERS, SUBTITLE, TITLES, Rect, background,
+                                  background_behind, body_area, contrast,
+                                  first_readable, logo_area, readable, subtitle_area,
+                                  subtitle_placeholder,
+                                  theme_colours, text_colour, title_area)
+from csplan.render.master import carry_footers
 from csplan.views.docinfo import office_package
 from csplan.inputs.images import CheckedImage
 from csplan.exceptions import BuildError
@@ -70,10 +76,17 @@ class _Deck:
         self.layouts = {role: masters[m].slide_layouts[index]
                         for role, (m, index) in brand.pptx_layouts.items()}
         files = brand.font_files
-        self.measure = measure_for(files["regular"], files["bold"],
-                                   tuple(p for _, p in brand.fallback_fonts))
+        fallbacks = tuple(p for _, p in brand.fallback_fonts)
+        # text is measured in the fonts it renders in: the master's theme fonts (inputs.fonts)
+        fonts = brand.deck_fonts
+        self.measure, self.title_measure = (
+            measure_for(fonts[k].regular, fonts[k].bold, fallbacks, fonts[k].headroom)
+            if k in fonts else measure_for(files["regular"], files["bold"], fallbacks)
+            for k in ("minor", "major"))
         self.view, self.brand, self.logo = view, brand, logo
         self.colours = brand.colours
+        self.width, self.height = self.prs.slide_width, self.prs.slide_height
+        self._backgrounds: dict[str, tuple[str, dict[str, str]]] = {}
         self.family = brand.spec.fonts.family
         self.floor = brand.spec.min_font_pt
         self.section_of: dict[str, tuple[str, int]] = _sections(view)
@@ -86,14 +99,60 @@ class _Deck:
         c = self.colours
         return {"good": c.good, "warning": c.warning, "bad": c.bad, "neutral": c.text}
 
+    # ------------------------------------------------------------------ colours
+    def _background(self, slide) -> tuple[str, dict[str, str]]:
+        """Return the background colour of ``slide`` and its master's theme colours."""
+        layout = slide.slide_layout
+        key = str(layout.part.partname)
+        if key not in self._backgrounds:
+            self._backgrounds[key] = (background(layout), theme_colours(layout.slide_master))
+        return self._backgrounds[key]
+
+    def ink(self, slide, colour: str, ratio: float = 4.5) -> str:
+        """Return ``colour`` as it stays readable on ``slide``'s background: the brand's text
+        colour, else the master's own text colour if it passes; any other colour mixed
+        towards white or black until it reaches ``ratio`` (WCAG AA)."""
+        back, theme = self._background(slide)
+        if colour == self.colours.text:
+            chosen = first_readable((colour, theme.get("tx1"), theme.get("tx2")), back)
+            if chosen:
+                return chosen
+        return readable(colour, back, ratio)
+
+    def keep(self, slide, kinds, instead: str) -> Optional[str]:
+        """Return None (keep the master's colour for a placeholder of ``kinds``) if it is
+        readable on ``slide``, else the colour to use ``instead`` (made readable)."""
+        shown = text_colour(slide.slide_layout, kinds)
+        behind = background_behind(slide.slide_layout, kinds)
+        return None if shown is None or contrast(shown, behind) >= 4.5 else \
+            readable(instead, behind)
+
+    def table_header_ink(self, slide) -> Optional[str]:
+        """Return the colour for table headers if the table style's (the theme's light text
+        on its accent 1 fill) is unreadable on that fill, else None."""
+        theme = self._background(slide)[1]
+        fill, text = theme.get("accent1"), theme.get("lt1")
+        if not fill or not text or contrast(text, fill) >= 4.5:
+            return None
+        return first_readable((theme.get("dk1"), "#000000", "#FFFFFF"), fill)
+
     # ------------------------------------------------------------------ slides
     def new_slide(self, role: str, title: str, kind: str, notes: list[str]):
         slide = self.prs.slides.add_slide(self.layouts[role])
         title_shape = slide.shapes.title
+        size = COVER_TITLE_PT if role == "title" else TITLE_PT
         if title_shape is not None:
-            size = COVER_TITLE_PT if role == "title" else TITLE_PT
             self.fill(title_shape, [Para(title, size, bold=True)], what="title",
-                      slide_title=title, colour=None, keep_style=True)
+                      slide_title=title, colour=self.keep(slide, TITLES, self.colours.primary),
+                      keep_style=True, inked=True)
+        else:  # a layout without a title placeholder: the free band at the top (brand check)
+            area = title_area(slide.slide_layout, self.width, self.height)
+            assert area is not None
+            self.textbox(slide, Box(area.left, area.top, area.width, area.height),
+                         [Para(title, size, bold=True)], "title", title, self.colours.primary,
+                         MSO_ANCHOR.BOTTOM)
+        if role != "title":
+            carry_footers(slide, self.width, self.height, self.ink(slide, self.colours.muted))
         section, minutes = self.section_of.get(kind, ("", 0))
         # Translators: the first line of a slide's speaker notes
         lines = [_("Agenda: {section} ({minutes} minutes for this section).").format(
@@ -102,15 +161,14 @@ class _Deck:
         return slide
 
     def body_box(self, slide) -> Box:
-        """Return the area under the title where content goes."""
-        width, height = self.prs.slide_width, self.prs.slide_height
-        title = slide.shapes.title
+        """Return the area under the title where content goes: the body placeholder, else
+        the free area the layout leaves below the title (clear of its footers and shapes)."""
         for ph in slide.placeholders:
             if ph.placeholder_format.idx == 1:
                 return Box(ph.left, ph.top, ph.width, ph.height)
-        left = title.left if title is not None else Inches(0.6)
-        top = (title.top + title.height + Inches(0.15)) if title is not None else Inches(1.4)
-        return Box(left, top, width - 2 * left, height - top - Inches(0.8))
+        area = body_area(slide.slide_layout, self.width, self.height)
+        assert area is not None  # the brand check refuses a layout without one
+        return Box(area.left, area.top, area.width, area.height)
 
     def drop_body_placeholder(self, slide) -> None:
         for ph in list(slide.placeholders):
@@ -125,18 +183,21 @@ class _Deck:
             size -= 1
         return out or [self.floor]
 
-    def fits(self, paras: list[Para], box: Box) -> bool:
-        return self.measure.box_height(paras, box.width) <= box.height / EMU_PER_PT
+    def fits(self, paras: list[Para], box: Box, measure: Optional[Measure] = None) -> bool:
+        measure = measure or self.measure
+        return measure.box_height(paras, box.width) <= box.height / EMU_PER_PT
 
     def fill(self, shape, paras: list[Para], what: str, slide_title: str,
-             colour: Optional[str] = None, keep_style: bool = False) -> None:
-        """Put ``paras`` in ``shape``, shrinking to the floor if needed; fail if it cannot."""
+             colour: Optional[str] = None, keep_style: bool = False, inked: bool = False
+             ) -> None:
+        """Put ``paras`` in ``shape``, shrinking to the floor if needed; fail if it cannot.
+        ``colour`` is made readable on the slide's background unless it is ``inked``."""
         box = Box(shape.left, shape.top, shape.width, shape.height)
         chosen = None
         for size in self.sizes(max(p.size for p in paras)):
             scaled = [Para(p.text, min(p.size, size), p.bold, p.space_after, p.indent)
                       for p in paras]
-            if self.fits(scaled, box):
+            if self.fits(scaled, box, self.title_measure if what == "title" else None):
                 chosen = scaled
                 break
         if chosen is None:
@@ -153,7 +214,8 @@ class _Deck:
             if para.bold or not keep_style:
                 run.font.bold = para.bold
             if colour:
-                run.font.color.rgb = _rgb(colour)
+                run.font.color.rgb = _rgb(colour if inked else self.ink(shape.part.slide,
+                                                                        colour))
             if para.space_after:
                 p.space_after = Pt(para.space_after)
 
@@ -261,6 +323,7 @@ class _Deck:
         table = shape.table
         for column, width in zip(table.columns, col_widths):
             column.width = Emu(width)
+        header_ink = self.table_header_ink(slide)
         all_rows = [(header, head, True, {})] + [
             (r, h, False, t) for r, h, t in zip(rows, heights, tones)]
         if footer:
@@ -280,6 +343,8 @@ class _Deck:
                 run.font.bold = bold or col in tone or None
                 if col in tone:
                     run.font.color.rgb = _rgb(tone[col])
+                elif row_index == 0 and header_ink:
+                    run.font.color.rgb = _rgb(header_ink)
 
     # ------------------------------------------------------------------ charts
     def metric_slides(self) -> None:
@@ -350,6 +415,7 @@ class _Deck:
         chart = frame.chart
         chart.font.size = Pt(11)
         chart.font.name = self.family
+        chart.font.color.rgb = _rgb(self.ink(slide, self.colours.text))
         chart.has_title = False
         chart.has_legend = True
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -359,6 +425,7 @@ class _Deck:
                   ("baseline", self.colours.muted, 1.25, MSO_LINE.ROUND_DOT,
                    XL_MARKER_STYLE.NONE))
         for series, (_key, colour, width, dash, marker) in zip(chart.plots[0].series, styles):
+            colour = self.ink(slide, colour, 3.0)  # graphics: WCAG's 3:1
             series.smooth = False
             line = series.format.line
             line.color.rgb = _rgb(colour)
@@ -448,7 +515,7 @@ class _Deck:
                           + [_("{action} ({owner}, {due})").format(action=a, owner=o, due=d)
                              for a, o, d in v.actions],
                           _("No action items yet: agree them before closing."))
-        problems = overflows(self.prs, self.measure)
+        problems = overflows(self.prs, self.measure, self.title_measure)
         if problems:
             raise BuildError("layout check: " + "; ".join(problems[:3]))
         if v.draft_mark:
@@ -464,24 +531,36 @@ class _Deck:
             _("Welcome {attendees}.").format(attendees=v.attendee_list),
             _("Purpose: review results against the joint success plan and agree next "
               "quarter's goals.")])
-        subtitle = None
-        for ph in slide.placeholders:
-            if ph.placeholder_format.idx == 1:
-                subtitle = ph
+        subtitle = subtitle_placeholder(slide)
         lines = [Para(_("Quarterly business review · {quarter} · {day}").format(
             quarter=v.quarter_shown, day=v.date), 20, bold=True, space_after=6)]
         if v.attendee_list:
             lines.append(Para(_("With {attendees}").format(attendees=v.attendee_list), 16))
-        if subtitle is None:
-            box = Box(Inches(0.8), Inches(4.0), self.prs.slide_width - Inches(1.6), Inches(1.9))
-            self.textbox(slide, box, lines, "subtitle", v.account_name)
+        layout = slide.slide_layout
+        added: list[Rect] = []
+        if subtitle is None:  # the free area below the title (the brand check warned)
+            self.drop_body_placeholder(slide)
+            area = subtitle_area(layout, self.width, self.height)
+            assert area is not None
+            self.textbox(slide, Box(area.left, area.top, area.width, area.height), lines,
+                         "subtitle", v.account_name)
+            added.append(area)
         else:
-            self.fill(subtitle, lines, "subtitle", v.account_name, keep_style=True)
+            self.fill(subtitle, lines, "subtitle", v.account_name, keep_style=True,
+                      colour=self.keep(slide, (SUBTITLE, *BODIES), self.colours.text),
+                      inked=True)
+        if slide.shapes.title is None or not slide.shapes.title.is_placeholder:
+            added += [Rect(s.left, s.top, s.width, s.height) for s in slide.shapes
+                      if s.name == "title"]
         if self.logo is not None:
             height = Inches(0.9)
-            picture = slide.shapes.add_picture(io.BytesIO(self.logo.data), Inches(0.8),
-                                               Inches(1.1), height=height)
-            picture._element.nvPicPr.cNvPr.set("descr", logo_alt(v.account_name))
+            width = int(height * self.logo.width / max(self.logo.height, 1))
+            spot = logo_area(layout, self.width, self.height, width, height, added)
+            if spot is not None:  # else no corner has room: the cover shows no logo
+                picture = slide.shapes.add_picture(io.BytesIO(self.logo.data), spot.left,
+                                                   spot.top, spot.width, spot.height)
+                picture.name = "logo"
+                picture._element.nvPicPr.cNvPr.set("descr", logo_alt(v.account_name))
 
     def agenda_slide(self) -> None:
         v = self.view
@@ -601,7 +680,7 @@ def _metric_note(m: DeckMetric) -> str:
                        state=r.state_in_sentence, source=r.source or _("not set"))
 
 
-def overflows(prs, measure: Measure) -> list[str]:
+def overflows(prs, measure: Measure, title_measure: Optional[Measure] = None) -> list[str]:
     """Return a message for every text frame or table of ``prs`` whose text does not fit,
     and every shape that sits outside the slide."""
     problems = []
@@ -610,14 +689,18 @@ def overflows(prs, measure: Measure) -> list[str]:
         title = slide.shapes.title.text_frame.text if slide.shapes.title is not None else ""
         where = f"slide {number} ('{title[:40]}')"
         for shape in slide.shapes:
-            if shape.left is None:
-                continue
+            if shape.left is None or shape.is_placeholder and \
+                    int(shape.placeholder_format.type) in FOOTERS:
+                continue  # the master's footer, date and number: its own size, not ours
             if shape.left < 0 or shape.top < 0 or shape.left + shape.width > width + 1 or \
                     shape.top + shape.height > height + 1:
                 problems.append(f"{where}: {shape.name} is outside the slide")
             if shape.has_text_frame and shape.text_frame.text.strip():
                 paras = _paras(shape.text_frame)
-                need = measure.box_height(paras, shape.width) * EMU_PER_PT
+                used = title_measure if title_measure and shape.name == "title" or \
+                    shape.is_placeholder and int(shape.placeholder_format.type) in TITLES \
+                    else measure
+                need = (used or measure).box_height(paras, shape.width) * EMU_PER_PT
                 if need > shape.height + EMU_PER_PT:
                     problems.append(f"{where}: the text of {shape.name} needs "
                                     f"{need / 914400:.2f} in, the box is "

@@ -1,0 +1,125 @@
+"""A company's Word reference, prepared once per brand for every DOCX csplan writes.
+
+The plan keeps the reference's styles, page set-up and first-page header and footer, and
+nothing that would stack on csplan's own: its sample body text is removed; its even-page
+header and footer (and the setting that shows them) are removed, as their "© ..." or page
+number would show on every other page; its default header and footer are emptied, because
+csplan writes its own there (a PAGE field left in them showed "1 1"). Styles the renderers
+use by name that the reference lacks (headings, List Bullet with its bullet numbering, Table
+Grid...) are added from python-docx's defaults, with one warning naming them.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+
+import docx
+from docx.oxml.ns import qn
+
+from csplan.inputs.brandcheck import DOCX_STYLES
+
+
+def prepare(data: bytes, where: str) -> tuple[bytes, list[str], list[str]]:
+    """Return the reference ``data`` prepared as the module says (the same bytes if there is
+    nothing to do), the styles added and warnings."""
+    document = docx.Document(io.BytesIO(data))
+    warnings = []
+    changed = False
+    present = {style.name for style in document.styles}
+    missing = [name for name in DOCX_STYLES if name not in present]
+    if missing:
+        defaults = docx.Document()
+        for name in missing:
+            _add_style(document, defaults, name)
+        warnings.append(f"{where}: warning BRAND the reference has no {', '.join(missing)} "
+                        f"style{'s' if len(missing) > 1 else ''}; csplan adds "
+                        f"{'their' if len(missing) > 1 else 'its'} default; add "
+                        f"{'them' if len(missing) > 1 else 'it'} in Word to choose the look")
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr") and (child.tag != qn("w:p") or len(child)):
+            body.remove(child)
+            changed = True
+    settings = document.settings.element
+    for element in settings.findall(qn("w:evenAndOddHeaders")):
+        settings.remove(element)
+        changed = True
+    for sect_pr in document.element.iter(qn("w:sectPr")):
+        for tag in ("w:headerReference", "w:footerReference"):
+            for ref in sect_pr.findall(qn(tag)):
+                kind = ref.get(qn("w:type"))
+                part = document.part.related_parts[ref.get(qn("r:id"))]
+                if kind == "even":
+                    sect_pr.remove(ref)
+                    document.part.drop_rel(ref.get(qn("r:id")))
+                    changed = True
+                elif kind == "default" and any(
+                        root.find(f".//{qn(t)}") is not None for root in [part.element]
+                        for t in ("w:r", "w:tbl", "w:sdt", "w:fldSimple")):
+                    changed = True
+                    root = part.element
+                    for child in list(root):
+                        root.remove(child)
+                    root.append(root.makeelement(qn("w:p"), {}))
+    if not (changed or missing):
+        return data, [], []
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue(), missing, warnings
+
+
+def _add_style(document, defaults, name: str) -> None:
+    """Copy the style ``name`` from ``defaults`` into ``document`` (with the bullet
+    numbering a list style uses)."""
+    style = copy.deepcopy(defaults.styles[name].element)
+    num_id = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+    if num_id is not None:
+        num_id.set(qn("w:val"), _copy_numbering(document, defaults, num_id.get(qn("w:val"))))
+    document.styles.element.append(style)
+
+
+def _copy_numbering(document, defaults, num_id: str) -> str:
+    """Copy numbering ``num_id`` (and its abstract definition) from ``defaults`` into
+    ``document`` under new ids; return the new numId."""
+    source = defaults.part.numbering_part.element
+    target = _numbering(document)
+    num = next(n for n in source.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id)
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(a for a in source.findall(qn("w:abstractNum"))
+                    if a.get(qn("w:abstractNumId")) == abstract_id)
+    new_abstract = str(1 + max([int(a.get(qn("w:abstractNumId")))
+                                for a in target.findall(qn("w:abstractNum"))], default=0))
+    new_num = str(1 + max([int(n.get(qn("w:numId"))) for n in target.findall(qn("w:num"))],
+                          default=0))
+    abstract, num = copy.deepcopy(abstract), copy.deepcopy(num)
+    abstract.set(qn("w:abstractNumId"), new_abstract)
+    for nsid in abstract.findall(qn("w:nsid")):
+        abstract.remove(nsid)
+    num.set(qn("w:numId"), new_num)
+    num.find(qn("w:abstractNumId")).set(qn("w:val"), new_abstract)
+    nums = target.findall(qn("w:num"))
+    if nums:
+        nums[0].addprevious(abstract)  # every abstractNum comes before the first num
+    else:
+        target.append(abstract)
+    target.append(num)
+    return new_num
+
+
+def _numbering(document):
+    """Return the numbering definitions of ``document``, adding an empty part if it has
+    none (python-docx cannot make one)."""
+    from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.parts.numbering import NumberingPart
+
+    try:
+        return document.part.part_related_by(RT.NUMBERING).element
+    except KeyError:
+        part = NumberingPart(PackURI("/word/numbering.xml"), CT.WML_NUMBERING,
+                             parse_xml(f"<w:numbering {nsdecls('w')}/>"), document.part.package)
+        document.part.relate_to(part, RT.NUMBERING)
+        return part.element
