@@ -41,6 +41,7 @@ BODY_PT = 18
 TABLE_PT = 14
 MAX_TABLE_ROWS = 12
 GAP = Inches(0.3)
+CARD_HEADROOM = 0.85  # cards measure their text 15% narrower than they are (see ``fill``)
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -132,12 +133,16 @@ class _Deck:
     def fits_at_floor(self, paras: list[Para], box: Box) -> bool:
         """Return whether ``paras`` fit ``box`` once shrunk to the brand's smallest size."""
         return self.fits([Para(p.text, min(p.size, self.floor), p.bold, p.space_after,
-                               p.indent) for p in paras], box)
+                               p.indent) for p in paras],
+                         Box(box.left, box.top, int(box.width * CARD_HEADROOM), box.height))
 
     def fill(self, shape, paras: list[Para], what: str, slide_title: str,
-             colour: Optional[str] = None, keep_style: bool = False) -> None:
-        """Put ``paras`` in ``shape``, shrinking to the floor if needed; fail if it cannot."""
-        box = Box(shape.left, shape.top, shape.width, shape.height)
+             colour: Optional[str] = None, keep_style: bool = False,
+             headroom: float = 1.0) -> None:
+        """Put ``paras`` in ``shape``, shrinking to the floor if needed; fail if it cannot.
+        ``headroom`` below 1 measures the text that much narrower, for a wider fallback font
+        where the brand's font is not installed."""
+        box = Box(shape.left, shape.top, int(shape.width * headroom), shape.height)
         chosen = None
         for size in self.sizes(max(p.size for p in paras)):
             scaled = [Para(p.text, min(p.size, size), p.bold, p.space_after, p.indent)
@@ -290,10 +295,13 @@ class _Deck:
                     run.font.color.rgb = _rgb(tone[col])
 
     # ------------------------------------------------------------------ charts
-    def _metric_panel(self, slide, box: Box, metric: DeckMetric, slide_title: str) -> None:
+    def _metric_panel(self, slide, box: Box, metric: DeckMetric, slide_title: str,
+                      alone: bool = False) -> None:
         row = metric.row
-        heading = [Para(row.name, 16, bold=True)]
-        head_h = int(self.measure.box_height(heading, box.width) * EMU_PER_PT)
+        # the finding heads the panel; a metric alone on its slide has it as the slide title
+        heading = [Para(row.name if alone else metric.finding or row.name, 16, bold=True)]
+        # measured 15% narrower: room for a wider fallback font where the brand's is missing
+        head_h = int(self.measure.box_height(heading, int(box.width * 0.85)) * EMU_PER_PT)
         self.textbox(slide, Box(box.left, box.top, box.width, head_h), heading,
                      f"{row.name} heading", slide_title, self.colours.primary)
         latest = (_("Latest {value} ({day}) · Target {target} by {due}") if row.latest_on else
@@ -408,7 +416,8 @@ class _Deck:
         shape.fill.fore_color.rgb = _rgb(fill or self.colours.light)
         shape.line.fill.background()
         shape.text_frame.vertical_anchor = anchor
-        self.fill(shape, paras, what, slide_title, colour or self.colours.text)
+        self.fill(shape, paras, what, slide_title, colour or self.colours.text,
+                  headroom=CARD_HEADROOM)
         for paragraph in shape.text_frame.paragraphs:
             paragraph.alignment = PP_ALIGN.LEFT
         if bar:
@@ -558,8 +567,8 @@ class _Deck:
         status.append(Para(v.milestone_summary, 11))
         self.card(slide, Box(lower.left, lower.top, status_w, lower.height), status,
                   "plan status", title, bar=self.colours.primary)
-        heads = [Para(_("{section}: {headline}").format(section=s, headline=h), 13,
-                      space_after=4) for s, h in v.headlines]
+        heads = [Para(_("{section}: {headline}").format(section=s, headline=h), 16,
+                      space_after=6) for s, h in v.headlines]
         self.card(slide, Box(lower.left + status_w + GAP, lower.top,
                              lower.width - status_w - GAP, lower.height),
                   heads or [Para("", 13)], "headlines", title, fill="#FFFFFF")
@@ -640,7 +649,7 @@ class _Deck:
             slide, body = self.content_slide(shown, "results", notes)
             columns = min(2, len(page))
             for box, metric in zip(self.grid(body, len(page), columns), page):
-                self._metric_panel(slide, box, metric, shown)
+                self._metric_panel(slide, box, metric, shown, alone=len(page) == 1)
 
     def view_list(self, names: list[str]) -> str:
         return ", ".join(names)
@@ -669,14 +678,8 @@ class _Deck:
             label_w = int(body.width * 0.42)
             axis = Box(body.left + label_w + GAP // 2, body.top,
                        body.width - label_w - GAP // 2 - Inches(1.5), body.height)
-            band_h = Inches(0.4)
-            phases = [k for k in ("onboard", "adopt", "value", "renew-expand")
-                      if any(m.phase == k for m in page)]
-            for box, key in zip(self.grid(Box(body.left, body.top, body.width, band_h),
-                                          len(phases), len(phases), Inches(0.05)), phases):
-                self.card(slide, box, [Para(_(_PHASES[key]), 12, bold=True)],
-                          f"phase {key}", shown, fill=self.colours.primary, colour="#FFFFFF",
-                          anchor=MSO_ANCHOR.MIDDLE)
+            band_h = Inches(0.45)
+            self._phase_chevrons(slide, Box(body.left, body.top, body.width, band_h), shown)
             rows_top = body.top + band_h + GAP // 2
             row_h = (body.bottom - rows_top) // len(page)
 
@@ -685,13 +688,15 @@ class _Deck:
 
             for index, m in enumerate(page):
                 top = rows_top + index * row_h
-                self.card(slide, Box(body.left, top + Inches(0.01), label_w,
-                                     row_h - Inches(0.02)),
-                          [Para(m.title, 12, bold=True),
-                           Para(_("{phase} · {owner} · due {due}").format(
-                               phase=_(_PHASES[m.phase]), owner=m.owner, due=m.due), 10)],
-                          f"milestone {index + 1}", shown, bar=self.tones[m.tone],
-                          anchor=MSO_ANCHOR.MIDDLE)
+                label_box = Box(body.left, top + Inches(0.01), label_w, row_h - Inches(0.02))
+                label = [Para(m.title, 12, bold=True),
+                         Para(_("{phase} · {owner} · due {due}").format(
+                             phase=_(_PHASES[m.phase]), owner=m.owner, due=m.due), 10)]
+                if not self.fits_at_floor(label, label_box):  # a tight row: one line
+                    label = [Para(_("{action} ({owner}, {due})").format(
+                        action=m.title, owner=m.owner, due=m.due), 10)]
+                self.card(slide, label_box, label, f"milestone {index + 1}", shown,
+                          bar=self.tones[m.tone], anchor=MSO_ANCHOR.MIDDLE)
                 if m.on is not None:
                     size = min(Inches(0.24), row_h // 2)
                     mark = slide.shapes.add_shape(
@@ -719,6 +724,26 @@ class _Deck:
                          [Para(_("Today"), 10, bold=True)], "today", shown,
                          self.colours.accent)
 
+    def _phase_chevrons(self, slide, box: Box, slide_title: str) -> None:
+        """Draw the plan's four phases as chevrons: done ones in the good colour, the current
+        one in the primary colour, later ones light."""
+        current = self.view.current_phase
+        keys = list(_PHASES)
+        for index, (cell, key) in enumerate(zip(self.grid(box, 4, 4, -Inches(0.1)), keys)):
+            shape = slide.shapes.add_shape(MSO_SHAPE.CHEVRON if index else MSO_SHAPE.PENTAGON,
+                                           cell.left, cell.top, cell.width, cell.height)
+            shape.name = f"phase {key}"
+            shape.shadow.inherit = False
+            shape.fill.solid()
+            past = current in keys and index < keys.index(current)
+            fill = (self.colours.good if past else self.colours.primary if key == current
+                    else self.colours.light)
+            shape.fill.fore_color.rgb = _rgb(fill)
+            shape.line.fill.background()
+            self.fill(shape, [Para(_(_PHASES[key]), 12, bold=True)], f"phase {key}",
+                      slide_title, "#FFFFFF" if fill != self.colours.light else
+                      self.colours.text)
+
     def slide_value(self) -> None:
         v = self.view
         title = _("Value realized and wins")
@@ -728,7 +753,7 @@ class _Deck:
                                                                  space_after=4),
                   Para(basis, 11)] for claim, val, basis in v.value]
         wins = [Para(_("Wins this quarter"), 14, bold=True, space_after=6)] + [
-            Para(f"✓ {w}", 13, space_after=6) for w in v.wins]
+            Para(f"✓ {w}", 16, space_after=8) for w in v.wins]
         if cards and v.wins:
             value_w = int(body.width * 0.62)
             area = Box(body.left, body.top, value_w, body.height)
@@ -751,13 +776,13 @@ class _Deck:
         notes = list(v.challenges) + [_risk_bullet(r.title, r.mitigation, r.owner)[2:]
                                       for r in v.risks]
         slide, body = self.content_slide(title, "challenges", notes)
-        cards = [[Para(c, 14, bold=True)] for c in v.challenges]
-        cards += [[Para(r.title, 14, bold=True, space_after=4),
+        cards = [[Para(c, 16, bold=True)] for c in v.challenges]
+        cards += [[Para(r.title, 16, bold=True, space_after=6),
                    Para(_("Likelihood {likelihood} · impact {impact}").format(
-                       likelihood=r.likelihood, impact=r.impact), 11, bold=True,
-                       space_after=4),
-                   Para(r.mitigation, 12, space_after=4),
-                   Para(_("Owner: {owner}").format(owner=r.owner) if r.owner else "", 11)]
+                       likelihood=r.likelihood, impact=r.impact), 13, bold=True,
+                       space_after=6),
+                   Para(r.mitigation, 14, space_after=6),
+                   Para(_("Owner: {owner}").format(owner=r.owner) if r.owner else "", 13)]
                   for r in v.risks]
         bars = [self.colours.warning] * len(v.challenges) + [self.tones[r.tone]
                                                               for r in v.risks]
@@ -791,17 +816,17 @@ class _Deck:
         notes = list(v.goals) + [_roadmap_note(i, w) for i, w, _eta in v.roadmap]
         slide, body = self.content_slide(title, "goals", notes)
         goals_w = body.width // 3
-        goals = [Para(_("Goals for next quarter"), 14, bold=True, space_after=8)] + [
-            Para(f"• {g}", 14, space_after=8) for g in v.goals] if v.goals else [
+        goals = [Para(_("Goals for next quarter"), 16, bold=True, space_after=10)] + [
+            Para(f"• {g}", 16, space_after=10) for g in v.goals] if v.goals else [
             Para(_("No goals for next quarter are set yet."), 14)]
         self.card(slide, Box(body.left, body.top, goals_w, body.height), goals, "goals",
                   title, bar=self.colours.primary)
         lanes = Box(body.left + goals_w + GAP, body.top, body.width - goals_w - GAP,
                     body.height)
         for box, (horizon, items) in zip(self.grid(lanes, 3, 3, Inches(0.15)), v.horizons):
-            paras = [Para(horizon, 14, bold=True, space_after=8)]
+            paras = [Para(horizon, 16, bold=True, space_after=10)]
             paras += [p for item, why in items for p in (
-                Para(item, 12, bold=True, space_after=2), Para(why, 11, space_after=8))]
+                Para(item, 14, bold=True, space_after=2), Para(why, 12, space_after=10))]
             if not items:
                 paras.append(Para("–", 12))
             self.card(slide, box, paras, f"roadmap {horizon}", title)

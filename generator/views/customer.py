@@ -434,6 +434,7 @@ class QbrView:
     milestones: tuple[tuple[str, str, str, str, str, str], ...]  # title, phase, owner, due, state, tone
     milestone_summary: str
     timeline: tuple[TimelineItem, ...]
+    current_phase: str  # the first phase (key) with an open milestone, "" when all are done
     today: date
     plan_status: tuple[tuple[str, int, str], ...]  # (state, how many milestones, tone)
     kpis: tuple[DeckMetric, ...]  # the 3-4 metrics of the executive summary
@@ -525,6 +526,8 @@ def qbr_view(derived: Derived, vendor_name: str,
         committed=tuple(committed), metrics=tuple(metrics),
         value=tuple((v.claim, v.value, v.basis or "") for v in qbr.value),
         milestones=milestones, milestone_summary=summary, timeline=timeline, today=today,
+        current_phase=next((k for k in PHASES for m in a.milestones
+                            if m.phase == k and m.status != "done"), ""),
         plan_status=plan_status, kpis=kpis, headlines=headlines,
         wins=tuple(qbr.wins), challenges=tuple(qbr.challenges),
         risks=tuple(RiskCard(r.title, label(r.likelihood), label(r.impact), r.mitigation or "",
@@ -600,6 +603,8 @@ def _said_did(look, fmt: Formatter, name) -> list[SaidDid]:
                     "missed": pgettext("action item", "Open, past due")}[action.state]
         if action.metric is not None:
             happened = f"{happened} · {reading(action.metric, action.reading)}"
+        elif action.milestone is not None and action.milestone.status == "done":
+            happened = milestone(action.milestone)
         elif action.milestone is not None:
             happened = f"{happened} · {milestone(action.milestone)}"
         out.append(SaidDid(said, happened, _(VERDICTS[action.state]),
