@@ -300,10 +300,8 @@ class _Deck:
         row = metric.row
         # the finding heads the panel; a metric alone on its slide has it as the slide title
         heading = [Para(row.name if alone else metric.finding or row.name, 16, bold=True)]
-        # measured 15% narrower: room for a wider fallback font where the brand's is missing
-        head_h = int(self.measure.box_height(heading, int(box.width * 0.85)) * EMU_PER_PT)
-        self.textbox(slide, Box(box.left, box.top, box.width, head_h), heading,
-                     f"{row.name} heading", slide_title, self.colours.primary)
+        # measured 20% narrower: room for a wider fallback font where the brand's is missing
+        head_h = int(self.measure.box_height(heading, int(box.width * 0.8)) * EMU_PER_PT)
         latest = (_("Latest {value} ({day}) · Target {target} by {due}") if row.latest_on else
                   _("Latest {value} · Target {target} by {due}"))
         caption = [
@@ -313,6 +311,11 @@ class _Deck:
                 baseline=row.baseline, progress=row.progress or "–", state=row.state), 12,
                  bold=True)]
         cap_h = int(self.measure.box_height(caption, box.width) * EMU_PER_PT)
+        if box.height - head_h - cap_h < Inches(1.8):  # a small panel: the name, no finding
+            heading = [Para(row.name, 16, bold=True)]
+            head_h = int(self.measure.box_height(heading, int(box.width * 0.8)) * EMU_PER_PT)
+        self.textbox(slide, Box(box.left, box.top, box.width, head_h), heading,
+                     f"{row.name} heading", slide_title, self.colours.primary)
         chart_box = Box(box.left, box.top + head_h, box.width, box.height - head_h - cap_h)
         if chart_box.height < Inches(1.2):
             raise BuildError(f"slide '{slide_title}': the name of metric {row.name[:60]!r} "
