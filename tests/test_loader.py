@@ -63,9 +63,9 @@ def test_wrong_types_each_reported(write_account, northwind_text):
     text = replace_once(northwind_text, "baseline: 82", "baseline: lots")
     text = replace_once(text, "  seats: 250", "  seats: [1, 2]")
     text = replace_once(text, "- {text: Schedule the legacy tool cut-over with IT, owner: li, "
-                              "due: 2026-09-30, done: true}",
+                              "due: 2026-09-30, done: true,",
                         "- {text: Schedule the legacy tool cut-over with IT, owner: li, "
-                        "due: 2026-09-30, done: maybe}")
+                        "due: 2026-09-30, done: maybe,")
     found = errors(write_account, text)
     assert found == [
         "a.yaml:18:3: error SCHEMA product.seats: expected a whole number, got a list",
@@ -160,7 +160,7 @@ def test_a_comma_in_a_flow_mapping_is_not_silently_dropped(write_account, northw
     text = replace_once(northwind_text, 'basis: "11-point on-time gain on 2,800 monthly loads"',
                         "basis: 11-point on-time gain on 2,800 monthly loads")
     assert errors(write_account, text) == [
-        "a.yaml:274:101: error SCHEMA unknown key '800 monthly loads' in qbrs[1].value[0]; a comma "
+        "a.yaml:275:101: error SCHEMA unknown key '800 monthly loads' in qbrs[1].value[0]; a comma "
         "inside a {...} value splits it: put that value in quotes"]
 
 
