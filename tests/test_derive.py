@@ -147,20 +147,22 @@ def test_the_gate_comes_from_the_program(northwind):
 
 def test_default_agenda_is_sixty_minutes(northwind):
     items = derive.of(northwind, Program.default(), TODAY).agenda
-    assert sum(i.minutes for i in items) == 60 and len(items) == 6
-    assert items[1].section == "Results: goals vs actuals" and items[1].minutes == 15
+    assert sum(i.minutes for i in items) == 60 and len(items) == 8
+    assert items[2].section == "Results: goals vs actuals" and items[2].minutes == 10
+    assert [i.section for i in items if i.section in ("Milestones", "Asks and action items")] \
+        == ["Milestones", "Asks and action items"]
+    assert {i.owner for i in items} == {"priya"}  # the CSM leads by default
 
 
-def test_last_quarter_beside_what_happened(northwind):
+def test_last_quarter_pairs_by_link(northwind):
     look = derive.of(northwind, Program.default(), TODAY).lookback
     assert look.previous.quarter == "2026-Q3"
-    assert [(g.goal, g.evidence) for g in look.goals] == [
-        ("Switch off two of the three legacy routing tools",
-         "Two legacy routing tools switched off three days early"),
-        ("Reach 93% on-time delivery",
-         "On-time delivery reached 93% in October, up from 82% at kickoff"),
-    ]
-    assert [a.state for a in look.actions] == ["done", "done", "overdue"]
+    assert [(g.goal.text, g.paired, g.state) for g in look.goals] == [
+        ("Switch off two of the three legacy routing tools", "link", "met"),
+        ("Reach 93% on-time delivery", "link", "met")]
+    assert look.goals[0].milestone.id == "legacy-retired"
+    assert look.goals[1].reading == (date(2026, 10, 31), 93.0)
+    assert [a.state for a in look.actions] == ["met", "met", "missed"]
 
 
 def test_no_previous_qbr_means_no_lookback():
@@ -172,11 +174,12 @@ def test_no_previous_qbr_means_no_lookback():
 def test_a_goal_answered_by_a_metric_reading_keeps_the_reading():
     bright = load_account(ACCOUNTS / "brightwater-clinics.yaml").account
     look = derive.of(bright, Program.default(), TODAY).lookback
-    by_goal = {g.goal: g for g in look.goals}
+    by_goal = {g.goal.text: g for g in look.goals}
     no_show = by_goal["No-show rate below 14%"]
     assert no_show.source == "metric" and no_show.metric.id == "no-show"
-    assert no_show.reading == (date(2026, 10, 31), 16.8) and not no_show.reached
-    assert by_goal["All twelve clinics schedule in Fleetline"].source is None
+    assert no_show.reading == (date(2026, 10, 31), 16.8) and no_show.state == "missed"
+    clinics = by_goal["All twelve clinics schedule in Fleetline"]
+    assert clinics.milestone.id == "all-clinics" and clinics.state == "missed"
 
 
 def test_the_stale_plan_verdict_counts_days_since_the_review(northwind, brightwater):

@@ -169,7 +169,8 @@ def test_every_picture_and_chart_has_alt_text_naming_what_it_shows(built):
               if f.find(".//a:graphicData", NS).get("uri").endswith("/chart")]
     pictures = [p.find("p:nvPicPr/p:cNvPr", NS).get("descr") for s in slides
                 for p in s.iterfind(".//p:pic", NS)]
-    assert len(charts) == 5 and all(charts) and pictures and all(pictures)
+    # 5 results charts and 4 KPI sparklines
+    assert len(charts) == 9 and all(charts) and pictures and all(pictures)
     for metric in METRICS:
         assert any(f"Line chart: {metric}, " in c for c in charts), metric
 

@@ -25,7 +25,7 @@ def test_brightwater_trends_red_and_warns_about_it():
         (108, "warning", "SP017"),  # all-clinics stalled, 24 days late
         (109, "warning", "SP017"),  # sms-reminders at risk, 4 days late
         (145, "warning", "SP021"),  # red, and a 12.35-point drop
-        (181, "warning", "SP015"),  # expansion withheld: three unmet conditions
+        (182, "warning", "SP015"),  # expansion withheld: three unmet conditions
     ]
 
 

@@ -44,7 +44,7 @@ FIRES = {
                ("attendees: [maria, james, priya, tom]", "attendees: [maria, james, priya, bob]")],
               ["a.yaml:228:80: error SP003 'dan' is not the id of anyone in vendor_team or "
                "stakeholders; did you mean 'dana'?",
-               "a.yaml:269:38: error SP003 'bob' is not the id of anyone in vendor_team or "
+               "a.yaml:270:38: error SP003 'bob' is not the id of anyone in vendor_team or "
                "stakeholders; add them to vendor_team or stakeholders"]),
     "SP004": ([("    owner: tom\n    due: 2027-03-15\n", "    owner: TBD\n")],
               ["a.yaml:182:5: error SP004 milestone 'renewal-signed' has no due date",
@@ -98,7 +98,7 @@ FIRES = {
                ("renewal: 2027-03-31", "renewal: 2027-01-15"),
                ("    due: 2027-03-31\n", "    due: 2027-01-15\n"),
                ("    due: 2027-03-15\n", "    due: 2027-01-10\n")],
-              ["a.yaml:283:5: warning SP015 expansion withheld from the 2026-Q4 deck: renewal in "
+              ["a.yaml:284:5: warning SP015 expansion withheld from the 2026-Q4 deck: renewal in "
                "53 days (needs more than 60)"]),
     "SP016": ([("    attendees: [maria, james, priya]\n",
                 "    attendees: [maria, james, priya]\n    agenda:\n"
@@ -134,7 +134,7 @@ FIRES = {
     "SP023": ([("  - {text: Share the November TMS report, owner: maria, due: 2026-12-15}",
                 "  " + "\n      ".join(f"- {{text: Task {i}, owner: maria, due: 2026-12-15}}"
                                 for i in range(17)))],
-              ["a.yaml:267:5: error SP023 the deck would have 14 slides (more than 13); trim "
+              ["a.yaml:267:5: error SP023 the deck would have 16 slides (more than 13); trim "
                "milestones, metrics or action items"]),
     "SP024": ([("locale: en-US", "locale: sv-SE")],
               ["a.yaml:12:3: warning SP024 locale 'sv-SE': csplan has no Swedish wording, so "
@@ -152,6 +152,12 @@ FIRES = {
                         "    - {action: Executive call, owner: tom, due: 2026-11-25}\n")],
               ["a.yaml:294:3: warning SP027 the save plan's checkpoint 2027-03-31 is not before "
                "the renewal on 2027-03-31; bring it forward"]),
+    "SP028": ([("{text: Reach 93% on-time delivery, metric: on-time, target: 93}",
+                "Reach 93% on-time delivery")],
+              ["a.yaml:262:9: warning SP028 the 2026-Q3 goal 'Reach 93% on-time delivery' is "
+               "paired with 'On-time delivery reached 93% in October, up from 82% at kickoff' "
+               "by its words; link it with 'metric: <id>' or 'milestone: <id>' so the deck "
+               "shows what answers it"]),
 }
 
 

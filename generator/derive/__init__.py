@@ -30,8 +30,9 @@ from csplan.derive.health import (Band, HealthAlert, PlaybookCall, WeekHealth, g
                                   health_alerts, health_series, health_weights, playbook_call)
 from csplan.derive.metrics import MetricProgress, metric_progress
 from csplan.derive.milestones import MilestoneState, days_late, milestone_state
-from csplan.derive.qbr import (ActionOutcome, GoalOutcome, Lookback, agenda, agenda_slides,
-                               last_quarter, newest_qbr, previous_qbr, qbr_milestones)
+from csplan.derive.qbr import (SECTION_OF_SLIDE, ActionOutcome, GoalOutcome, Lookback, agenda,
+                               clock, last_quarter, newest_qbr, next_qbr_date, previous_qbr,
+                               qbr_milestones)
 from csplan.derive.review import PlanReview, plan_review
 from csplan.derive.storyline import SlideSpec, slides
 from csplan.derive.warning import AlertLevel, RootCause, alert_level, root_cause
@@ -40,7 +41,7 @@ from csplan.inputs.program import Program
 
 __all__ = ["Derived", "of", "ActionOutcome", "AlertLevel", "Band", "ExpansionSignals", "RootCause", "Condition", "ExpansionVerdict",
            "GoalOutcome", "HealthAlert", "Lookback", "MetricProgress", "MilestoneState",
-           "PlanReview", "PlaybookCall", "SlideSpec", "WeekHealth"]
+           "PlanReview", "PlaybookCall", "SECTION_OF_SLIDE", "SlideSpec", "WeekHealth"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,16 +142,26 @@ class Derived:
     def previous_qbr(self) -> Optional[Qbr]:
         return previous_qbr(self.account)
 
-    @cached_property
+    @property
     def agenda(self) -> list[AgendaItem]:
-        """The newest QBR's agenda (empty without a QBR)."""
-        return agenda(self.qbr) if self.qbr is not None else []
+        """The newest QBR's agenda (empty without a QBR), each item with the parts of the deck
+        it covers (a plain property: a section's title is matched in the active language)."""
+        return agenda(self.qbr, self.account) if self.qbr is not None else []
 
     @property
-    def agenda_slides(self) -> list[tuple[str, ...]]:
-        """The kinds of slide each agenda section covers, () where only its words can tell
-        (a plain property: a section's title is matched in the active language)."""
-        return [agenda_slides(item.section) for item in self.agenda]
+    def agenda_clock(self) -> list[Optional[tuple[str, str]]]:
+        """Each agenda item's clock times from the QBR's start time (None without one)."""
+        return clock(self.qbr.start, self.agenda) if self.qbr is not None else []
+
+    @property
+    def next_qbr(self) -> Optional[date]:
+        """The date the next QBR is planned for (None without a QBR)."""
+        return next_qbr_date(self.qbr) if self.qbr is not None else None
+
+    def section_of(self, kind: str) -> Optional[int]:
+        """Return the index of the agenda item a kind of slide belongs to, or None."""
+        part = SECTION_OF_SLIDE.get(kind)
+        return next((i for i, item in enumerate(self.agenda) if part in item.covers), None)
 
     @cached_property
     def qbr_milestones(self) -> list[Milestone]:

@@ -9,19 +9,31 @@ from datetime import date, timedelta
 from typing import Literal, Optional
 
 from csplan.derive.metrics import MetricProgress
-from csplan.inputs.model import Account, ActionItem, AgendaItem, Metric, Milestone, Qbr
+from csplan.inputs.model import (Account, ActionItem, AgendaItem, Metric, Milestone, Qbr,
+                                 QbrGoal)
 from csplan.words import N_, _
 
-# (section, minutes, the kinds of slide the section covers): the slides find their section
-# by kind, whatever language the section's title is shown in.
-DEFAULT_AGENDA: tuple[tuple[str, int, tuple[str, ...]], ...] = (
-    (N_("Welcome and objectives"), 5, ("title", "agenda", "lookback")),
-    (N_("Results: goals vs actuals"), 15, ("results", "milestones")),
-    (N_("Value realized"), 10, ("value",)),
-    (N_("Challenges and open risks"), 10, ("challenges",)),
-    (N_("Goals for next quarter"), 10, ("goals",)),
-    (N_("Roadmap and asks"), 10, ("roadmap", "expansion", "actions")),
+# (section, minutes, the part of the deck it covers): the default 60-minute QBR. The slides
+# find their section by the part they belong to (``SECTION_OF_SLIDE``), whatever language the
+# section's title is shown in, never by its words.
+DEFAULT_AGENDA: tuple[tuple[str, int, str], ...] = (
+    (N_("Welcome and objectives"), 5, "welcome"),
+    (N_("Last quarter: we said, we did"), 5, "lookback"),
+    (N_("Results: goals vs actuals"), 10, "results"),
+    (N_("Milestones"), 5, "milestones"),
+    (N_("Value realized"), 5, "value"),
+    (N_("Challenges and open risks"), 10, "risks"),
+    (N_("Next quarter: goals and roadmap"), 10, "next-quarter"),
+    (N_("Asks and action items"), 10, "asks"),
 )
+# the part of the deck (an agenda item's ``covers``) each kind of slide belongs to
+SECTION_OF_SLIDE = {
+    "title": "welcome", "agenda": "welcome", "summary": "welcome", "lookback": "lookback",
+    "results": "results", "milestones": "milestones", "value": "value", "challenges": "risks",
+    "goals": "next-quarter", "roadmap": "next-quarter", "expansion": "next-quarter",
+    "actions": "asks", "closing": "asks"}
+# the agenda titles of earlier csplan versions, still known by their words' part
+_OLDER_TITLES = {"goals for next quarter": "next-quarter", "roadmap and asks": "asks"}
 QBR_HORIZON_DAYS = 120
 
 
@@ -37,21 +49,51 @@ def previous_qbr(account: Account) -> Optional[Qbr]:
     return qbrs[-2] if len(qbrs) >= 2 else None
 
 
-def agenda(qbr: Qbr) -> list[AgendaItem]:
-    """Return the QBR's own agenda, or the default 60-minute one."""
+def agenda(qbr: Qbr, account: Optional[Account] = None) -> list[AgendaItem]:
+    """Return the QBR's own agenda, or the default 60-minute one, led by the account's CSM
+    (without a previous QBR to look back on, its minutes go to the welcome)."""
     if qbr.agenda:
-        return list(qbr.agenda)
-    return [AgendaItem(section=s, minutes=m) for s, m, _k in DEFAULT_AGENDA]
+        return [item if item.covers else item.model_copy(update={"covers": covers(item.section)})
+                for item in qbr.agenda]
+    csm = next((p.id for p in account.vendor_team if p.role == "csm"), None) if account else None
+    looks_back = account is not None and previous_qbr(account) is not None
+    items = []
+    for section, minutes, part in DEFAULT_AGENDA:
+        if part == "lookback" and not looks_back:
+            continue
+        if part == "welcome" and not looks_back:
+            minutes += 5
+        items.append(AgendaItem(section=section, minutes=minutes, owner=csm, covers=[part]))
+    return items
 
 
-def agenda_slides(section: str) -> tuple[str, ...]:
-    """Return the kinds of slide an agenda section covers when it is a default section (its
-    English title or its title in the active language, in any case); () for another."""
+def covers(section: str) -> list[str]:
+    """Return the part of the deck a section of an account's own agenda covers when its title
+    is a default section's (in English or the active language, in any case); [] for another:
+    such a section says what it covers with ``covers``."""
     folded = section.strip().casefold()
-    for title, _m, kinds in DEFAULT_AGENDA:
+    for title, _m, part in DEFAULT_AGENDA:
         if folded in (title.casefold(), _(title).casefold()):
-            return kinds
-    return ()
+            return [part]
+    return [_OLDER_TITLES[folded]] if folded in _OLDER_TITLES else []
+
+
+def clock(start: Optional[str], items: list[AgendaItem]) -> list[Optional[tuple[str, str]]]:
+    """Return each agenda item's (from, to) clock times, "HH:MM", from the QBR's ``start``;
+    None for each without a start time."""
+    if start is None:
+        return [None] * len(items)
+    hours, minutes = (int(x) for x in start.split(":"))
+    at = hours * 60 + minutes
+    out = []
+    for item in items:
+        out.append((_hhmm(at), _hhmm(at + item.minutes)))
+        at += item.minutes
+    return out
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
 
 
 def qbr_milestones(account: Account, current: Optional[Qbr],
@@ -70,24 +112,37 @@ def qbr_milestones(account: Account, current: Optional[Qbr],
     return sorted(chosen, key=lambda m: (m.due or date.max, m.title))
 
 
+State = Literal["met", "missed", "open", "unknown"]
+
+
 @dataclass(frozen=True)
 class GoalOutcome:
-    """A goal from the previous QBR and what answers it: a win or a milestone done since
-    (``evidence`` text), or a metric's newest reading (``metric`` and ``reading``, and
-    whether that reading has ``reached`` the metric's target)."""
+    """A goal from the previous QBR and what answers it: its linked metric's newest reading
+    since (``metric``, ``reading``) or its linked milestone; without a link, a win, a
+    milestone done since or a metric that shares most of its words (``paired`` "text");
+    ``state``: met, missed, open (still running) or unknown (nothing answers it)."""
 
-    goal: str
-    evidence: Optional[str] = None
+    goal: QbrGoal
+    index: int  # its place in the previous QBR's next_quarter_goals
+    state: State = "unknown"
+    paired: Literal["link", "text", "none"] = "none"
+    evidence: Optional[str] = None  # a win's text or a milestone's title
     source: Optional[Literal["win", "milestone", "metric"]] = None
     metric: Optional[Metric] = None
     reading: Optional[tuple[date, float]] = None
-    reached: bool = False
+    milestone: Optional[Milestone] = None
 
 
 @dataclass(frozen=True)
 class ActionOutcome:
+    """An action item from the previous QBR: done (met), past due (missed) or open, with its
+    linked metric's reading or milestone."""
+
     item: ActionItem
-    state: Literal["done", "open", "overdue"]
+    state: Literal["met", "missed", "open"]
+    metric: Optional[Metric] = None
+    reading: Optional[tuple[date, float]] = None
+    milestone: Optional[Milestone] = None
 
 
 @dataclass(frozen=True)
@@ -103,30 +158,79 @@ def last_quarter(account: Account, current: Optional[Qbr], prev: Optional[Qbr],
                  progress: dict[str, MetricProgress], today: date) -> Optional[Lookback]:
     """Return the previous QBR's goals and action items with what happened since, or None.
 
-    A goal's evidence is the newest QBR's win, a milestone done since the previous QBR, or
-    a metric's latest reading (from ``progress``, by metric id) that shares most of the
-    goal's words; None when nothing does.
+    A goal or action item pairs by its link (``metric:`` or ``milestone:`` id). A goal without
+    one falls back to the newest QBR's win, a milestone done since the previous QBR, or a
+    metric read since, that shares most of the goal's words (the SP028 rule warns about it).
     """
     if prev is None:
         return None
-    candidates: list[tuple[str, GoalOutcome]] = [
-        (win, GoalOutcome("", win, "win")) for win in (current.wins if current else [])]
-    candidates += [(m.title, GoalOutcome("", m.title, "milestone")) for m in account.milestones
-                   if m.status == "done" and m.done_on and m.done_on > prev.date]
-    for metric in account.metrics:
+    metrics = {m.id: m for m in account.metrics}
+    milestones = {m.id: m for m in account.milestones}
+
+    def reading(metric: Metric) -> Optional[tuple[date, float]]:
         p = progress[metric.id]
         if p.latest is not None and p.latest_on and p.latest_on > prev.date:
-            candidates.append((metric.name, GoalOutcome("", None, "metric", metric,
-                                                         (p.latest_on, p.latest), p.reached)))
+            return (p.latest_on, p.latest)
+        return None
+
+    candidates: list[tuple[str, GoalOutcome]] = [
+        (win, GoalOutcome(QbrGoal(text=win), -1, "met", "text", win, "win"))
+        for win in (current.wins if current else [])]
+    candidates += [(m.title, GoalOutcome(QbrGoal(text=m.title), -1, "met", "text", m.title,
+                                         "milestone", milestone=m))
+                   for m in account.milestones
+                   if m.status == "done" and m.done_on and m.done_on > prev.date]
+    for metric in account.metrics:
+        if reading(metric) is not None:
+            candidates.append((metric.name, GoalOutcome(
+                QbrGoal(text=metric.name), -1, _metric_state(None, metric, progress[metric.id]),
+                "text", None, "metric", metric, reading(metric))))
     goals = []
-    for goal in prev.next_quarter_goals:
-        match = _best_match(goal, candidates)
-        goals.append(replace(match, goal=goal) if match else GoalOutcome(goal))
-    actions = tuple(
-        ActionOutcome(a, "done" if a.done else
-                      "overdue" if a.due is not None and a.due < today else "open")
-        for a in prev.action_items)
-    return Lookback(prev, tuple(goals), actions)
+    for index, goal in enumerate(prev.next_quarter_goals):
+        if goal.metric in metrics:
+            metric = metrics[goal.metric]
+            seen = reading(metric)
+            goals.append(GoalOutcome(
+                goal, index, _metric_state(goal.target, metric, progress[metric.id])
+                if seen else "unknown", "link", None, "metric", metric, seen))
+        elif goal.milestone in milestones:
+            milestone = milestones[goal.milestone]
+            goals.append(GoalOutcome(goal, index, _milestone_state(milestone, today), "link",
+                                     milestone.title, "milestone", milestone=milestone))
+        else:
+            match = None if (goal.metric or goal.milestone) else _best_match(goal.text,
+                                                                               candidates)
+            goals.append(replace(match, goal=goal, index=index) if match
+                         else GoalOutcome(goal, index))
+    actions = []
+    for item in prev.action_items:
+        state = "met" if item.done else (
+            "missed" if item.due is not None and item.due < today else "open")
+        metric = metrics.get(item.metric or "")
+        actions.append(ActionOutcome(item, state, metric, reading(metric) if metric else None,
+                                     milestones.get(item.milestone or "")))
+    return Lookback(prev, tuple(goals), tuple(actions))
+
+
+def _metric_state(target: Optional[float], metric: Metric, p: MetricProgress) -> State:
+    """Met when the newest reading reaches the goal's ``target`` (the metric's own target
+    path without one), missed when it does not, unknown without a verdict."""
+    if p.latest is None:
+        return "unknown"
+    if target is not None:
+        reached = p.latest >= target if metric.direction == "up" else p.latest <= target
+        return "met" if reached else "missed"
+    if p.reached or p.on_track:
+        return "met"
+    return "missed" if p.on_track is False else "unknown"
+
+
+def _milestone_state(m: Milestone, today: date) -> State:
+    if m.status == "done":
+        return "met"
+    if m.status in ("at-risk", "blocked") or (m.due is not None and m.due < today):
+        return "missed"
+    return "open"
 
 
 _STOP = {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "by", "at", "with",
@@ -157,3 +261,11 @@ def _best_match(goal: str, candidates: list[tuple[str, GoalOutcome]]) -> Optiona
         if score > best_score:
             best, best_score = outcome, score
     return best
+
+
+NEXT_QBR_DAYS = 91  # a QBR a quarter: the next one is planned 13 weeks on
+
+
+def next_qbr_date(qbr: Qbr) -> date:
+    """Return the date the next QBR is planned for: a quarter after ``qbr``."""
+    return qbr.date + timedelta(days=NEXT_QBR_DAYS)

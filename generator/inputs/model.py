@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, Union
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import list_currencies
@@ -303,10 +303,17 @@ class Health(_Strict):
     weekly: list[WeeklyHealth] = []
 
 
+# The sections of a QBR deck an agenda item can cover (``covers``): the deck's speaker notes
+# and headlines find a slide's section by these, never by the section's words.
+DeckSection = Literal["welcome", "lookback", "results", "milestones", "value", "risks",
+                      "next-quarter", "asks"]
+
+
 class AgendaItem(_Strict):
     section: Name
     minutes: number("minutes", whole=True)
     owner: Optional[PersonRef] = None
+    covers: list[DeckSection] = []
 
 
 class ValueClaim(_Strict):
@@ -326,7 +333,36 @@ class Expansion(_Strict):
     basis: Optional[Text] = None
 
 
-class ActionItem(_Strict):
+class _Linked(_Strict):
+    """What answers a goal or an action item at the next QBR: a metric or a milestone, by id."""
+
+    metric: Optional[Annotated[str, Field(max_length=TEXT_LIMITS["id"])]] = None
+    milestone: Optional[Annotated[str, Field(max_length=TEXT_LIMITS["id"])]] = None
+
+    @model_validator(mode="after")
+    def _one_link(self):
+        if self.metric is not None and self.milestone is not None:
+            raise ValueError("link a metric or a milestone, not both")
+        return self
+
+
+class QbrGoal(_Linked):
+    """A goal for next quarter; written as plain text or as ``{text, metric|milestone}``,
+    with an optional ``target`` (the value the linked metric should reach by the next QBR;
+    without it, the metric's own target path decides)."""
+
+    text: Text
+    target: Optional[Number] = None
+
+
+def _goal(value: Any) -> Any:
+    return QbrGoal(text=value) if isinstance(value, str) else value
+
+
+Goal = Annotated[Union[QbrGoal, Text], AfterValidator(_goal)]
+
+
+class ActionItem(_Linked):
     text: Text
     owner: Optional[PersonRef] = None
     due: Optional[IsoDate] = None
@@ -336,13 +372,14 @@ class ActionItem(_Strict):
 class Qbr(_Strict):
     quarter: Quarter
     date: IsoDate
+    start: Optional[Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]] = None  # HH:MM
     attendees: list[PersonRef] = []
     agenda: Optional[list[AgendaItem]] = None
     wins: list[Text] = []
     value: list[ValueClaim] = []
     challenges: list[Text] = []
     roadmap: list[RoadmapItem] = []
-    next_quarter_goals: list[Text] = []
+    next_quarter_goals: list[Goal] = []
     expansion: Optional[Expansion] = None
     action_items: list[ActionItem] = []
 

@@ -18,9 +18,11 @@ from typing import Optional
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE
-from pptx.enum.text import MSO_ANCHOR
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from csplan.inputs.brand import Brand
@@ -38,7 +40,7 @@ from csplan.render import fontembed, officelang
 from csplan.render.xpath import compile_office_xpath
 from csplan.render.marks import stamp_slides
 from csplan.views.customer import DeckMetric, QbrView, logo_alt
-from csplan.words import _, ngettext
+from csplan.words import N_, _, ngettext
 
 TITLE_PT = 28
 COVER_TITLE_PT = 40
@@ -46,6 +48,7 @@ BODY_PT = 18
 TABLE_PT = 14
 MAX_TABLE_ROWS = 12
 GAP = Inches(0.3)
+CARD_HEADROOM = 0.85  # cards measure their text 15% narrower than they are (see ``fill``)
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -89,7 +92,7 @@ class _Deck:
         self._backgrounds: dict[str, tuple[str, dict[str, str]]] = {}
         self.family = brand.spec.fonts.family
         self.floor = brand.spec.min_font_pt
-        self.section_of: dict[str, tuple[str, int]] = _sections(view)
+        self.section_of: dict[str, tuple[str, int]] = view.section_of
         # the storyline: the kinds of slide the view says the deck has (first of each kind)
         self.kinds = {s.kind: s for s in reversed(view.slides)}
 
@@ -187,12 +190,20 @@ class _Deck:
         measure = measure or self.measure
         return measure.box_height(paras, box.width) <= box.height / EMU_PER_PT
 
+    def fits_at_floor(self, paras: list[Para], box: Box) -> bool:
+        """Return whether ``paras`` fit ``box`` once shrunk to the brand's smallest size."""
+        return self.fits([Para(p.text, min(p.size, self.floor), p.bold, p.space_after,
+                               p.indent) for p in paras],
+                         Box(box.left, box.top, int(box.width * CARD_HEADROOM), box.height))
+
     def fill(self, shape, paras: list[Para], what: str, slide_title: str,
-             colour: Optional[str] = None, keep_style: bool = False, inked: bool = False
-             ) -> None:
+             colour: Optional[str] = None, keep_style: bool = False, inked: bool = False,
+             headroom: float = 1.0) -> None:
         """Put ``paras`` in ``shape``, shrinking to the floor if needed; fail if it cannot.
-        ``colour`` is made readable on the slide's background unless it is ``inked``."""
-        box = Box(shape.left, shape.top, shape.width, shape.height)
+        ``colour`` is made readable on the slide's background unless it is ``inked``.
+        ``headroom`` below 1 measures the text that much narrower, for a wider fallback font
+        where the brand's font is not installed."""
+        box = Box(shape.left, shape.top, int(shape.width * headroom), shape.height)
         chosen = None
         for size in self.sizes(max(p.size for p in paras)):
             scaled = [Para(p.text, min(p.size, size), p.bold, p.space_after, p.indent)
@@ -314,7 +325,7 @@ class _Deck:
                         page_tones, footer if with_footer else None, foot)
 
     def _table(self, slide, body: Box, header, rows, col_widths, size, head, heights, tones,
-               footer, foot) -> None:
+               footer, foot, bold_last: bool = False) -> None:
         count = len(rows) + 1 + (1 if footer else 0)
         total = head + sum(heights) + (foot if footer else 0)
         shape = slide.shapes.add_table(count, len(header), body.left, body.top, body.width,
@@ -340,43 +351,22 @@ class _Deck:
                 run = p.add_run()
                 run.text = text
                 run.font.size = Pt(size)
-                run.font.bold = bold or col in tone or None
+                cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+                last = bold_last and row_index == len(all_rows) - 1
+                run.font.bold = bold or last or col in tone or None
                 if col in tone:
                     run.font.color.rgb = _rgb(tone[col])
                 elif row_index == 0 and header_ink:
                     run.font.color.rgb = _rgb(header_ink)
 
     # ------------------------------------------------------------------ charts
-    def metric_slides(self) -> None:
-        metrics = list(self.view.metrics)
-        title = _("Results: goals vs actuals")
-        if not metrics:
-            self.text_slides("title_only", title, "results", [],
-                             [_("No success metrics are agreed yet: agree them in this QBR.")],
-                             _("No success metrics are agreed yet."))
-            return
-        per = self.kinds["results"].per_slide
-        pages = [metrics[i:i + per] for i in range(0, len(metrics), per)]
-        for number, page in enumerate(pages):
-            shown = title if number == 0 else _continued(title)
-            notes = [_metric_note(m) for m in page]
-            slide = self.new_slide("title_only", shown, "results", notes)
-            self.drop_body_placeholder(slide)
-            body = self.body_box(slide)
-            half = (body.width - GAP) // 2
-            rows = 1 if per == 2 else 2
-            height = (body.height - (rows - 1) * GAP) // rows
-            for index, metric in enumerate(page):
-                left = body.left + (index % 2) * (half + GAP)
-                top = body.top + (index // 2) * (height + GAP)
-                self._metric_panel(slide, Box(left, top, half, height), metric, shown)
-
-    def _metric_panel(self, slide, box: Box, metric: DeckMetric, slide_title: str) -> None:
+    def _metric_panel(self, slide, box: Box, metric: DeckMetric, slide_title: str,
+                      alone: bool = False) -> None:
         row = metric.row
-        heading = [Para(row.name, 16, bold=True)]
-        head_h = int(self.measure.box_height(heading, box.width) * EMU_PER_PT)
-        self.textbox(slide, Box(box.left, box.top, box.width, head_h), heading,
-                     f"{row.name} heading", slide_title, self.colours.primary)
+        # the finding heads the panel; a metric alone on its slide has it as the slide title
+        heading = [Para(row.name if alone else metric.finding or row.name, 16, bold=True)]
+        # measured 20% narrower: room for a wider fallback font where the brand's is missing
+        head_h = int(self.measure.box_height(heading, int(box.width * 0.8)) * EMU_PER_PT)
         latest = (_("Latest {value} ({day}) · Target {target} by {due}") if row.latest_on else
                   _("Latest {value} · Target {target} by {due}"))
         caption = [
@@ -386,6 +376,11 @@ class _Deck:
                 baseline=row.baseline, progress=row.progress or "–", state=row.state), 12,
                  bold=True)]
         cap_h = int(self.measure.box_height(caption, box.width) * EMU_PER_PT)
+        if box.height - head_h - cap_h < Inches(1.8):  # a small panel: the name, no finding
+            heading = [Para(row.name, 16, bold=True)]
+            head_h = int(self.measure.box_height(heading, int(box.width * 0.8)) * EMU_PER_PT)
+        self.textbox(slide, Box(box.left, box.top, box.width, head_h), heading,
+                     f"{row.name} heading", slide_title, self.colours.primary)
         chart_box = Box(box.left, box.top + head_h, box.width, box.height - head_h - cap_h)
         if chart_box.height < Inches(1.2):
             raise BuildError(f"slide '{slide_title}': the name of metric {row.name[:60]!r} "
@@ -401,13 +396,16 @@ class _Deck:
         self._chart(slide, chart_box, metric)
 
     def _chart(self, slide, box: Box, metric: DeckMetric) -> None:
-        chart_data = CategoryChartData(number_format=metric.chart.number_format)
-        chart_data.categories = list(metric.chart.categories)
-        # Translators: the three lines of a metric's chart (its legend)
+        """A line chart on a date axis: the actuals, the target and the baseline as thin
+        lines labelled once at their start, the latest value labelled away from the target."""
+        c = metric.chart
+        chart_data = CategoryChartData(number_format=c.number_format)
+        chart_data.categories = list(metric.dates)
+        # Translators: the three lines of a metric's chart
         names = {"actual": _("Actual"), "target": _("Target"), "baseline": _("Baseline")}
-        chart_data.add_series(names["actual"], metric.chart.actual)
-        chart_data.add_series(names["target"], metric.chart.target)
-        chart_data.add_series(names["baseline"], metric.chart.baseline)
+        chart_data.add_series(names["actual"], c.actual)
+        chart_data.add_series(names["target"], c.target)
+        chart_data.add_series(names["baseline"], c.baseline)
         frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, box.left, box.top,
                                        box.width, box.height, chart_data)
         frame.name = f"{metric.row.name} chart"
@@ -417,12 +415,10 @@ class _Deck:
         chart.font.name = self.family
         chart.font.color.rgb = _rgb(self.ink(slide, self.colours.text))
         chart.has_title = False
-        chart.has_legend = True
-        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-        chart.legend.include_in_layout = False
+        chart.has_legend = False
         styles = (("actual", self.colours.primary, 2.5, None, XL_MARKER_STYLE.CIRCLE),
-                  ("target", self.colours.accent, 2.0, MSO_LINE.DASH, XL_MARKER_STYLE.NONE),
-                  ("baseline", self.colours.muted, 1.25, MSO_LINE.ROUND_DOT,
+                  ("target", self.colours.accent, 1.5, MSO_LINE.DASH, XL_MARKER_STYLE.NONE),
+                  ("baseline", self.colours.muted, 1.0, MSO_LINE.ROUND_DOT,
                    XL_MARKER_STYLE.NONE))
         for series, (_key, colour, width, dash, marker) in zip(chart.plots[0].series, styles):
             colour = self.ink(slide, colour, 3.0)  # graphics: WCAG's 3:1
@@ -438,83 +434,99 @@ class _Deck:
                 series.marker.format.fill.solid()
                 series.marker.format.fill.fore_color.rgb = _rgb(colour)
                 series.marker.format.line.color.rgb = _rgb(colour)
+        actual, target, baseline = chart.plots[0].series
+        latest, goal = c.actual[-1], c.target[0]
+        above = latest >= goal
+        # the target and baseline are labelled at their first point, on the side away from
+        # each other; the latest value on the side away from the target line
+        self._label(target.points[0], _("Target {value}").format(value=metric.row.target),
+                    XL_LABEL_POSITION.ABOVE if goal >= c.baseline[0]
+                    else XL_LABEL_POSITION.BELOW, self.colours.accent)
+        # Translators: the label of a chart's baseline line, e.g. "Baseline 82%"
+        self._label(baseline.points[0], _("Baseline {value}").format(value=metric.row.baseline),
+                    XL_LABEL_POSITION.BELOW if goal >= c.baseline[0]
+                    else XL_LABEL_POSITION.ABOVE, self.colours.muted)
+        self._label(actual.points[len(c.actual) - 1], None,
+                    XL_LABEL_POSITION.ABOVE if above else XL_LABEL_POSITION.BELOW,
+                    self.colours.primary)
         axis = chart.value_axis
-        axis.tick_labels.number_format = metric.chart.number_format
+        axis.tick_labels.number_format = c.number_format
         axis.tick_labels.number_format_is_linked = False
         axis.has_major_gridlines = True
         axis.major_gridlines.format.line.color.rgb = _rgb(self.colours.light)
-        chart.category_axis.tick_labels.font.size = Pt(10)
+        axis.format.line.fill.background()
+        dates = chart.category_axis
+        dates.tick_labels.font.size = Pt(10)
+        dates.tick_labels.number_format = "mmm yy"
+        dates.tick_labels.number_format_is_linked = False
+        _month_ticks(chart, metric.dates)
+
+    def _label(self, point, text: Optional[str], position, colour: str) -> None:
+        """Label one point of a chart: its value, or ``text``."""
+        label = point.data_label
+        label.position = position
+        label.font.size = Pt(10)
+        label.font.bold = True
+        label.font.color.rgb = _rgb(colour)
+        if text is None:
+            label.show_value = True
+        else:
+            label.text_frame.text = text
+
+    # ------------------------------------------------------------------ shapes
+    def card(self, slide, box: Box, paras: list[Para], what: str, slide_title: str,
+             fill: Optional[str] = None, colour: Optional[str] = None,
+             bar: Optional[str] = None, anchor=MSO_ANCHOR.TOP):
+        """Draw a card: a filled rectangle (the brand's light colour), an optional coloured bar
+        on its left edge, and ``paras`` measured to fit inside it."""
+        shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, box.left, box.top, box.width,
+                                       box.height)
+        shape.name = what
+        shape.shadow.inherit = False
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = _rgb(fill or self.colours.light)
+        shape.line.fill.background()
+        shape.text_frame.vertical_anchor = anchor
+        # read against the card's own fill, not the slide's background
+        self.fill(shape, paras, what, slide_title,
+                  readable(colour or self.colours.text, fill or self.colours.light),
+                  inked=True, headroom=CARD_HEADROOM)
+        for paragraph in shape.text_frame.paragraphs:
+            paragraph.alignment = PP_ALIGN.LEFT
+        if bar:
+            edge = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, box.left, box.top, Inches(0.08),
+                                          box.height)
+            edge.name = f"{what} mark"
+            edge.shadow.inherit = False
+            edge.fill.solid()
+            edge.fill.fore_color.rgb = _rgb(bar)
+            edge.line.fill.background()
+        return shape
+
+    def grid(self, box: Box, count: int, columns: int, gap: int = GAP) -> list[Box]:
+        """Return ``count`` equal cells filling ``box``, ``columns`` to a row."""
+        rows = max(1, -(-count // columns))
+        width = (box.width - (columns - 1) * gap) // columns
+        height = (box.height - (rows - 1) * gap) // rows
+        return [Box(box.left + (i % columns) * (width + gap),
+                    box.top + (i // columns) * (height + gap), width, height)
+                for i in range(count)]
+
+    def content_slide(self, title: str, kind: str, notes: list[str]):
+        """Return a new title-only slide of ``kind`` and its body area."""
+        slide = self.new_slide("title_only", title, kind, notes)
+        self.drop_body_placeholder(slide)
+        return slide, self.body_box(slide)
 
     # ------------------------------------------------------------------ the storyline
     def build(self) -> bytes:
         v = self.view
-        self.title_slide()
-        self.agenda_slide()
-        tone = self.tones
-        if "lookback" in self.kinds:
-            self.table_slides(
-                _("Last quarter ({quarter}): what we committed, what happened").format(
-                    quarter=v.previous_quarter),
-                "lookback", (_("What we committed"), _("What happened")),
-                [(c, h) for c, h, _t in v.committed], (55, 45),
-                # Translators: a speaker note: what we committed, then what happened
-                [_("{committed} -> {happened}").format(committed=c, happened=h)
-                 for c, h, _t in v.committed],
-                _("Nothing was committed at the last QBR."),
-                tones=[{1: tone[t]} for _c, _h, t in v.committed])
-        self.metric_slides()
-        if "value" in self.kinds:
-            self.table_slides(_("Value realized"), "value",
-                              (_("What we achieved"), _("Value"), _("Basis")),
-                              list(v.value), (38, 22, 40),
-                              [_value_note(c, val, b) for c, val, b in v.value], "")
-        attention = [m for m in v.milestones if m[5] in ("warning", "bad")]
-        self.table_slides(
-            _("Milestone progress"), "milestones",
-            (_("Milestone"), _("Phase"), _("Owner"), _("Due"), _("State")),
-            [m[:5] for m in v.milestones], (44, 14, 16, 14, 12),
-            # Translators: the milestone summary as a sentence of the speaker notes
-            [_("{summary}.").format(summary=v.milestone_summary)] + [
-                _("Needs attention: {milestone} ({state}, owner {owner}).").format(
-                    milestone=m[0], state=m[4], owner=m[2]) for m in attention],
-            _("No milestones are open."), tones=[{4: tone[m[5]]} for m in v.milestones],
-            footer=(v.milestone_summary, "", "", "", ""))
-        paras = []
-        if v.challenges:
-            paras.append(Para(_("This quarter's challenges"), 18, bold=True, space_after=4))
-            paras += [Para(f"• {c}", 16, space_after=6) for c in v.challenges]
-        if v.risks:
-            paras.append(Para(_("Open risks and how we manage them"), 18, bold=True,
-                              space_after=4))
-            paras += [Para(_risk_bullet(r, m, o), 16, space_after=6) for r, m, o in v.risks]
-        self.text_slides("title_only", _("Challenges and open risks"), "challenges", paras,
-                         [_("Name each challenge plainly, then what we do about it and who "
-                            "owns it.")], _("No challenges or open risks are recorded."))
-        self.text_slides("title_only", _("Goals for next quarter"), "goals",
-                         [Para(f"• {g}", 20, space_after=8) for g in v.goals],
-                         [_("Agree each goal with the champion; each needs an owner and a "
-                            "number.")] + list(v.goals),
-                         _("No goals for next quarter are set yet."))
-        if "roadmap" in self.kinds:
-            self.table_slides(_("Roadmap"), "roadmap",
-                              (_("Coming"), _("Why it matters to you"), _("When")),
-                              list(v.roadmap), (34, 50, 16),
-                              [_roadmap_note(i, w) for i, w, _eta in v.roadmap], "")
-        if "expansion" in self.kinds and v.expansion:
-            opportunity, basis = v.expansion
-            paras = [Para(opportunity, 24, bold=True, space_after=12)]
-            if basis:
-                paras.append(Para(_("Why now: {basis}").format(basis=basis), 18))
-            self.text_slides("title_only", _("Where we can grow together"), "expansion", paras,
-                             [_("Tie the opportunity to the value shown; ask for the next "
-                                "step, not the signature.")], "")
-        self.table_slides(_("Action items"), "actions", (_("Action"), _("Owner"), _("Due")),
-                          list(v.actions), (60, 22, 18),
-                          [_("Confirm each owner and date before closing.")]
-                          # Translators: a speaker note: an action item, its owner and due date
-                          + [_("{action} ({owner}, {due})").format(action=a, owner=o, due=d)
-                             for a, o, d in v.actions],
-                          _("No action items yet: agree them before closing."))
+        made = set()
+        for spec in v.slides:
+            if spec.kind in made:
+                continue
+            made.add(spec.kind)
+            getattr(self, f"slide_{spec.kind}")()
         problems = overflows(self.prs, self.measure, self.title_measure)
         if problems:
             raise BuildError("layout check: " + "; ".join(problems[:3]))
@@ -525,7 +537,7 @@ class _Deck:
         self.prs.save(out)
         return office_package(fontembed.pptx(out.getvalue(), self.brand), v.info)
 
-    def title_slide(self) -> None:
+    def slide_title(self) -> None:
         v = self.view
         slide = self.new_slide("title", v.account_name, "title", [
             _("Welcome {attendees}.").format(attendees=v.attendee_list),
@@ -562,24 +574,424 @@ class _Deck:
                 picture.name = "logo"
                 picture._element.nvPicPr.cNvPr.set("descr", logo_alt(v.account_name))
 
-    def agenda_slide(self) -> None:
+    def slide_agenda(self) -> None:
         v = self.view
-        total = sum(m for _s, m, _o in v.agenda)
         notes = [ngettext("{section}: {minutes} minute.", "{section}: {minutes} minutes.",
                           m).format(section=s, minutes=m) for s, m, _o in v.agenda]
+        slide, body = self.content_slide(_("Agenda"), "agenda", notes)
+        total = sum(m for _s, m, _o in v.agenda) or 1
+        bar_h = Inches(0.5)
+        left = body.left
+        palette = (self.colours.primary, self.colours.accent)
+        for index, (_section, minutes, _owner) in enumerate(v.agenda):
+            width = int(body.width * minutes / total)
+            shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, body.top, width, bar_h)
+            shape.name = "time bar"
+            shape.shadow.inherit = False
+            shape.fill.solid()
+            shape.fill.fore_color.rgb = _rgb(palette[index % 2])
+            shape.line.color.rgb = _rgb("#FFFFFF")
+            tf = shape.text_frame
+            tf.margin_left = tf.margin_right = 0
+            run = tf.paragraphs[0].add_run()
+            run.text = str(minutes)
+            run.font.size = Pt(11)
+            run.font.bold = True
+            fill = palette[index % 2]  # white, else the brand's text colour, readable on it
+            run.font.color.rgb = _rgb(first_readable(("#FFFFFF", self.colours.text, "#000000"),
+                                                     fill) or "#000000")
+            left += width
 
         def minutes(m: int) -> str:
             # Translators: a duration on the agenda slide, abbreviated
             return _("{minutes} min").format(minutes=m)
 
-        if any(o for _s, _m, o in v.agenda):
-            self.table_slides(_("Agenda"), "agenda", (_("Section"), _("Time"), _("Led by")),
-                              [(s, minutes(m), o) for s, m, o in v.agenda], (60, 15, 25),
-                              notes, "", footer=(_("Total"), minutes(total), ""))
+        rows = []
+        for (section, m, owner), at in zip(v.agenda, v.agenda_clock):
+            # Translators: an agenda section's clock times, e.g. "10:00–10:05"
+            when = _("{start}–{end}").format(start=at[0], end=at[1]) if at else ""
+            rows.append((when, section, minutes(m), owner))
+        rows.append(("", _("Total"), minutes(total), ""))
+        table_box = Box(body.left, body.top + bar_h + GAP // 2, body.width,
+                        body.height - bar_h - GAP // 2)
+        self.grid_table(slide, table_box, (_("Time"), _("Section"), _("Minutes"), _("Led by")),
+                        rows, (16, 50, 12, 22), _("Agenda"), bold_last=True)
+
+    def grid_table(self, slide, box: Box, header, rows, widths, slide_title: str,
+                   tones: Optional[list[dict[int, str]]] = None, bold_last: bool = False):
+        """Draw a table that fills ``box``: its rows share the height, text measured to fit."""
+        col_widths = [int(box.width * w / sum(widths)) for w in widths]
+        for size in self.sizes(TABLE_PT):
+            heights = [max(self.measure.box_height([Para(c, size, i == 0)], w)
+                           for c, w in zip(cells, col_widths))
+                       for i, cells in enumerate([header] + list(rows))]
+            if sum(heights) <= box.height / EMU_PER_PT:
+                break
         else:
-            self.table_slides(_("Agenda"), "agenda", (_("Section"), _("Time")),
-                              [(s, minutes(m)) for s, m, _o in v.agenda], (80, 20),
-                              notes, "", footer=(_("Total"), minutes(total)))
+            raise BuildError(f"slide '{slide_title}': the table does not fit even at "
+                             f"{self.floor:g} pt; shorten it")
+        spare = (box.height / EMU_PER_PT - sum(heights)) / max(1, len(rows))
+        heights = [heights[0]] + [h + spare for h in heights[1:]]
+        self._table(slide, box, header, list(rows), col_widths, size, heights[0],
+                    heights[1:], tones or [{}] * len(rows), None, 0, bold_last=bold_last)
+
+    def slide_summary(self) -> None:
+        v = self.view
+        notes = [_("{section}: {headline}.").format(section=s, headline=h)
+                 for s, h in v.headlines]
+        title = _("Executive summary")
+        slide, body = self.content_slide(title, "summary", notes)
+        tiles_h = int(body.height * 0.46)
+        tiles = self.grid(Box(body.left, body.top, body.width, tiles_h),
+                          max(1, len(v.kpis)), max(1, len(v.kpis)))
+        for box, metric in zip(tiles, v.kpis):
+            self._kpi_tile(slide, box, metric, title)
+        lower = Box(body.left, body.top + tiles_h + GAP, body.width,
+                    body.height - tiles_h - GAP)
+        status_w = lower.width // 3
+        status = [Para(_("Plan status"), 14, bold=True, space_after=6)]
+        status += [Para(f"{count}  {state}", 20, bold=True, space_after=4)
+                   for state, count, _t in v.plan_status]
+        status.append(Para(v.milestone_summary, 11))
+        self.card(slide, Box(lower.left, lower.top, status_w, lower.height), status,
+                  "plan status", title, bar=self.colours.primary)
+        heads = [Para(_("{section}: {headline}").format(section=s, headline=h), 16,
+                      space_after=6) for s, h in v.headlines]
+        box = Box(lower.left + status_w + GAP, lower.top, lower.width - status_w - GAP,
+                  lower.height)
+        inner = Box(box.left, box.top, box.width - int(2 * INSET_X * EMU_PER_PT),
+                    box.height - int(2 * INSET_Y * EMU_PER_PT))
+        while len(heads) > 1 and not self.fits_at_floor(heads, inner):
+            heads.pop()  # a narrow master (4:3) shows the first headlines; notes keep all
+        self.card(slide, box, heads or [Para("", 13)], "headlines", title, fill="#FFFFFF")
+
+    def _kpi_tile(self, slide, box: Box, metric: DeckMetric, slide_title: str) -> None:
+        r = metric.row
+        paras = [Para(r.name, 12, bold=True, space_after=2),
+                 Para(r.latest or "–", 28, bold=True, space_after=2),
+                 Para(_("Target {target} by {due}").format(target=r.target, due=r.due), 11),
+                 Para(metric.change or " ", 11),
+                 Para(r.state, 12, bold=True)]
+        self.card(slide, box, paras, f"{r.name} tile", slide_title, bar=self.tones[r.tone])
+        if metric.chart is not None and len(metric.chart.actual) > 1:
+            need = int(self.measure.box_height(paras, box.width) * EMU_PER_PT)
+            spark = Box(box.left + Inches(0.15), box.top + need,
+                        box.width - Inches(0.3), box.height - need - Inches(0.05))
+            if spark.height > Inches(0.3):
+                self._sparkline(slide, spark, metric)
+
+    def _sparkline(self, slide, box: Box, metric: DeckMetric) -> None:
+        data = CategoryChartData()
+        data.categories = list(metric.dates)
+        data.add_series(metric.row.name, metric.chart.actual)
+        frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE, box.left, box.top, box.width,
+                                       box.height, data)
+        frame.name = f"{metric.row.name} sparkline"
+        frame._element.nvGraphicFramePr.cNvPr.set("descr", metric.chart.alt)
+        chart = frame.chart
+        chart.font.color.rgb = _rgb(self.ink(slide, self.colours.text))
+        chart.has_legend = False
+        chart.has_title = False
+        chart.value_axis.visible = False
+        chart.value_axis.has_major_gridlines = False
+        chart.category_axis.visible = False
+        series = chart.plots[0].series[0]
+        series.smooth = False
+        series.format.line.color.rgb = _rgb(self.colours.primary)
+        series.format.line.width = Pt(1.75)
+
+    def slide_lookback(self) -> None:
+        v = self.view
+        # Translators: the title of "we said / we did": the quarter of the previous QBR
+        title = _("We said, we did: since our {quarter} QBR").format(quarter=v.previous_quarter)
+        notes = [_("{committed} -> {happened}").format(committed=c.said, happened=c.did)
+                 + f" ({c.verdict})" for c in v.committed]
+        rows = [(c.said, c.did, c.verdict) for c in v.committed] or [
+            (_("Nothing was committed at the last QBR."), "", "")]
+        tones = [{2: self.tones[c.tone]} for c in v.committed] or [{}]
+        self._balanced_tables(title, "lookback", notes,
+                              (_("We said"), _("We did"), _("Verdict")), rows, (45, 40, 15),
+                              tones)
+
+    def _balanced_tables(self, title, kind, notes, header, rows, widths, tones,
+                         per_slide: int = 8) -> None:
+        """Tables over as few slides as hold ``per_slide`` rows each, balanced, each filling
+        its slide's body."""
+        parts = max(1, -(-len(rows) // per_slide))
+        size = -(-len(rows) // parts)
+        for number in range(parts):
+            shown = title if number == 0 else _continued(title)
+            slide, body = self.content_slide(shown, kind, notes)
+            chunk = slice(number * size, (number + 1) * size)
+            self.grid_table(slide, body, header, rows[chunk], widths, shown, tones[chunk])
+
+    def slide_results(self) -> None:
+        metrics = list(self.view.metrics)
+        title = _("Results: goals vs actuals")
+        if not metrics:
+            self.text_slides("title_only", title, "results", [],
+                             [_("No success metrics are agreed yet.")],
+                             _("No success metrics are agreed yet."))
+            return
+        per = self.kinds["results"].per_slide
+        pages = [metrics[i:i + per] for i in range(0, len(metrics), per)]
+        for page in pages:
+            shown = page[0].finding if len(page) == 1 else _(
+                "Results: {first}, {rest}").format(
+                    first=page[0].row.name, rest=self.view_list([m.row.name for m in page[1:]]))
+            notes = [_metric_note(m) for m in page]
+            slide, body = self.content_slide(shown, "results", notes)
+            columns = min(2, len(page))
+            for box, metric in zip(self.grid(body, len(page), columns), page):
+                self._metric_panel(slide, box, metric, shown, alone=len(page) == 1)
+
+    def view_list(self, names: list[str]) -> str:
+        return ", ".join(names)
+
+    def slide_milestones(self) -> None:
+        v = self.view
+        spec = self.kinds["milestones"]
+        items = list(v.timeline)
+        title = _("Milestones: {summary}").format(summary=v.milestone_summary.split(";")[0])
+        attention = [m for m in items if m.tone in ("warning", "bad")]
+        notes = [_("{summary}.").format(summary=v.milestone_summary)] + [
+            _("Needs attention: {milestone} ({state}, owner {owner}).").format(
+                milestone=m.title, state=m.state, owner=m.owner) for m in attention]
+        if not items:
+            self.text_slides("title_only", title, "milestones", [], notes,
+                             _("No milestones are open."))
+            return
+        per = spec.per_slide
+        pages = [items[i:i + per] for i in range(0, len(items), per)]
+        dated = [m.on for m in items if m.on is not None] + [v.today]
+        first, last = min(dated), max(dated)
+        span = max((last - first).days, 1)
+        for number, page in enumerate(pages):
+            shown = title if number == 0 else _continued(title)
+            slide, body = self.content_slide(shown, "milestones", notes)
+            label_w = int(body.width * 0.42)
+            axis = Box(body.left + label_w + GAP // 2, body.top,
+                       body.width - label_w - GAP // 2 - Inches(1.5), body.height)
+            band_h = Inches(0.45)
+            self._phase_chevrons(slide, Box(body.left, body.top, body.width, band_h), shown)
+            rows_top = body.top + band_h + GAP // 2
+            row_h = (body.bottom - rows_top) // len(page)
+
+            def x(day, axis=axis) -> int:
+                return axis.left + int(axis.width * (day - first).days / span)
+
+            for index, m in enumerate(page):
+                top = rows_top + index * row_h
+                label_box = Box(body.left, top + Inches(0.01), label_w, row_h - Inches(0.02))
+                label = [Para(m.title, 12, bold=True),
+                         Para(_("{phase} · {owner} · due {due}").format(
+                             phase=_(_PHASES[m.phase]), owner=m.owner, due=m.due), 10)]
+                if not self.fits_at_floor(label, label_box):  # a tight row: one line
+                    label = [Para(_("{action} ({owner}, {due})").format(
+                        action=m.title, owner=m.owner, due=m.due), 10)]
+                self.card(slide, label_box, label, f"milestone {index + 1}", shown,
+                          bar=self.tones[m.tone], anchor=MSO_ANCHOR.MIDDLE)
+                if m.on is not None:
+                    size = min(Inches(0.24), row_h // 2)
+                    mark = slide.shapes.add_shape(
+                        MSO_SHAPE.OVAL if m.tone == "good" else MSO_SHAPE.DIAMOND,
+                        x(m.on) - size // 2, top + row_h // 2 - size // 2, size, size)
+                    mark.name = f"milestone {index + 1} mark"
+                    mark.shadow.inherit = False
+                    mark.fill.solid()
+                    mark.fill.fore_color.rgb = _rgb(self.tones[m.tone])
+                    mark.line.fill.background()
+                    self.textbox(slide, Box(x(m.on) + size, top + row_h // 2 - Inches(0.15),
+                                            Inches(1.3), Inches(0.3)),
+                                 [Para(m.state, 10, bold=True)], f"milestone {index + 1} state",
+                                 shown, self.tones[m.tone])
+            today_x = x(v.today)
+            line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, today_x, rows_top,
+                                              today_x, body.bottom)
+            line.name = "today line"
+            line.line.color.rgb = _rgb(self.colours.accent)
+            line.line.width = Pt(1.5)
+            line.line.dash_style = MSO_LINE.DASH
+            # Translators: the label of the "today" line on the milestone timeline
+            self.textbox(slide, Box(today_x - Inches(0.6), body.bottom - Inches(0.3),
+                                    Inches(1.2), Inches(0.3)),
+                         [Para(_("Today"), 10, bold=True)], "today", shown,
+                         self.colours.accent)
+
+    def _phase_chevrons(self, slide, box: Box, slide_title: str) -> None:
+        """Draw the plan's four phases as chevrons: done ones in the good colour, the current
+        one in the primary colour, later ones light."""
+        current = self.view.current_phase
+        keys = list(_PHASES)
+        for index, (cell, key) in enumerate(zip(self.grid(box, 4, 4, -Inches(0.1)), keys)):
+            shape = slide.shapes.add_shape(MSO_SHAPE.CHEVRON if index else MSO_SHAPE.PENTAGON,
+                                           cell.left, cell.top, cell.width, cell.height)
+            shape.name = f"phase {key}"
+            shape.shadow.inherit = False
+            shape.fill.solid()
+            past = current in keys and index < keys.index(current)
+            fill = (self.colours.good if past else self.colours.primary if key == current
+                    else self.colours.light)
+            shape.fill.fore_color.rgb = _rgb(fill)
+            shape.line.fill.background()
+            self.fill(shape, [Para(_(_PHASES[key]), 12, bold=True)], f"phase {key}",
+                      slide_title, first_readable(("#FFFFFF", self.colours.text, "#000000"),
+                                                  fill) or "#000000", inked=True)
+
+    def slide_value(self) -> None:
+        v = self.view
+        title = _("Value realized and wins")
+        notes = [_value_note(c, val, b) for c, val, b in v.value] + list(v.wins)
+        slide, body = self.content_slide(title, "value", notes)
+        cards = [[Para(val, 28, bold=True, space_after=4), Para(claim, 14, bold=True,
+                                                                 space_after=4),
+                  Para(basis, 11)] for claim, val, basis in v.value]
+        wins = [Para(_("Wins this quarter"), 14, bold=True, space_after=6)] + [
+            Para(f"✓ {w}", 16, space_after=8) for w in v.wins]
+        if cards and v.wins:
+            value_w = int(body.width * 0.62)
+            area = Box(body.left, body.top, value_w, body.height)
+            wins_box = Box(body.left + value_w + GAP, body.top, body.width - value_w - GAP,
+                           body.height)
+        else:
+            area = wins_box = body
+        if cards:
+            columns = 1 if len(cards) == 1 else 2
+            for index, (box, paras) in enumerate(zip(self.grid(area, len(cards), columns),
+                                                     cards)):
+                self.card(slide, box, paras, f"value {index + 1}", title,
+                          bar=self.colours.good, anchor=MSO_ANCHOR.MIDDLE)
+        if v.wins:
+            self.card(slide, wins_box, wins, "wins", title, bar=self.colours.accent)
+
+    def slide_challenges(self) -> None:
+        v = self.view
+        title = _("Challenges and open risks")
+        notes = list(v.challenges) + [_risk_bullet(r.title, r.mitigation, r.owner)[2:]
+                                      for r in v.risks]
+        slide, body = self.content_slide(title, "challenges", notes)
+        cards = [[Para(c, 16, bold=True)] for c in v.challenges]
+        cards += [[Para(r.title, 16, bold=True, space_after=6),
+                   Para(_("Likelihood {likelihood} · impact {impact}").format(
+                       likelihood=r.likelihood, impact=r.impact), 13, bold=True,
+                       space_after=6),
+                   Para(r.mitigation, 14, space_after=6),
+                   Para(_("Owner: {owner}").format(owner=r.owner) if r.owner else "", 13)]
+                  for r in v.risks]
+        bars = [self.colours.warning] * len(v.challenges) + [self.tones[r.tone]
+                                                              for r in v.risks]
+        if not cards:
+            self.card(slide, body, [Para(_("No challenges or open risks are recorded."),
+                                         BODY_PT)], "text", title, anchor=MSO_ANCHOR.MIDDLE)
+            return
+        columns = 2 if len(cards) <= 4 else 3
+        boxes = self.grid(body, len(cards), columns)
+        if len(cards) > 6 or not all(self.fits_at_floor(p, b) for p, b in zip(cards, boxes)):
+            # too many or too long for cards: a list, its text sized to fit
+            _remove_slide(self.prs, slide)
+            paras = []
+            if v.challenges:
+                paras.append(Para(_("This quarter's challenges"), 18, bold=True,
+                                  space_after=4))
+                paras += [Para(f"• {c}", 16, space_after=6) for c in v.challenges]
+            if v.risks:
+                paras.append(Para(_("Open risks and how we manage them"), 18, bold=True,
+                                  space_after=4))
+                paras += [Para(_risk_bullet(r.title, r.mitigation, r.owner), 16, space_after=6)
+                          for r in v.risks]
+            self.text_slides("title_only", title, "challenges", paras, notes, "")
+            return
+        for index, (box, paras, bar) in enumerate(zip(boxes, cards, bars)):
+            self.card(slide, box, paras, f"risk {index + 1}", title, bar=bar)
+
+    def slide_goals(self) -> None:
+        v = self.view
+        title = _("Next quarter: goals and roadmap")
+        notes = list(v.goals) + [_roadmap_note(i, w) for i, w, _eta in v.roadmap]
+        slide, body = self.content_slide(title, "goals", notes)
+        goals_w = body.width // 3
+        goals = [Para(_("Goals for next quarter"), 16, bold=True, space_after=10)] + [
+            Para(f"• {g}", 16, space_after=10) for g in v.goals] if v.goals else [
+            Para(_("No goals for next quarter are set yet."), 14)]
+        self.card(slide, Box(body.left, body.top, goals_w, body.height), goals, "goals",
+                  title, bar=self.colours.primary)
+        lanes = Box(body.left + goals_w + GAP, body.top, body.width - goals_w - GAP,
+                    body.height)
+        for box, (horizon, items) in zip(self.grid(lanes, 3, 3, Inches(0.15)), v.horizons):
+            paras = [Para(horizon, 16, bold=True, space_after=10)]
+            paras += [p for item, why in items for p in (
+                Para(item, 14, bold=True, space_after=2), Para(why, 12, space_after=10))]
+            if not items:
+                paras.append(Para("–", 12))
+            self.card(slide, box, paras, f"roadmap {horizon}", title)
+
+    def slide_expansion(self) -> None:
+        v = self.view
+        if v.expansion is None:
+            return
+        opportunity, basis = v.expansion
+        title = _("Where we can grow together")
+        slide, body = self.content_slide(title, "expansion", [opportunity] + (
+            [basis] if basis else []))
+        paras = [Para(opportunity, 28, bold=True, space_after=16)]
+        if basis:
+            paras.append(Para(_("Why now: {basis}").format(basis=basis), 18))
+        self.card(slide, body, paras, "expansion", title, bar=self.colours.accent,
+                  anchor=MSO_ANCHOR.MIDDLE)
+
+    def slide_actions(self) -> None:
+        v = self.view
+        title = _("Asks and action items")
+        notes = [_("{action} ({owner}, {due})").format(action=a, owner=o, due=d)
+                 for a, o, d in v.actions]
+        rows = list(v.actions) or [(_("No action items yet: agree them before closing."),
+                                    "", "")]
+        self._balanced_tables(title, "actions", notes, (_("Action"), _("Owner"), _("Due")),
+                              rows, (60, 22, 18), [{}] * len(rows),
+                              per_slide=self.kinds["actions"].per_slide)
+
+    def slide_closing(self) -> None:
+        v = self.view
+        title = _("Thank you")
+        # Translators: the closing slide: when the next QBR is planned
+        next_qbr = _("Next QBR: {day}").format(day=v.next_qbr)
+        slide, body = self.content_slide(title, "closing", [next_qbr] + [
+            f"{r}: {n}" for r, n, _e in v.contacts])
+        self.textbox(slide, Box(body.left, body.top, body.width, Inches(0.7)),
+                     [Para(next_qbr, 24, bold=True)], "next QBR", title, self.colours.primary)
+        if v.contacts:
+            area = Box(body.left, body.top + Inches(1.0), body.width,
+                       min(Inches(1.6), body.height - Inches(1.0)))
+            for box, (role, name, email) in zip(self.grid(area, len(v.contacts),
+                                                          len(v.contacts)), v.contacts):
+                self.card(slide, box, [Para(role, 11, bold=True, space_after=2),
+                                       Para(name, 16, bold=True, space_after=2),
+                                       Para(email, 11)], "contact", title,
+                          bar=self.colours.primary)
+
+
+_PHASES = {"onboard": N_("Onboard"), "adopt": N_("Adopt"), "value": N_("Value"),
+           "renew-expand": N_("Renew and expand")}
+
+
+def _month_ticks(chart, dates) -> None:
+    """Tick the chart's date axis every few months (PowerPoint and LibreOffice would tick
+    every day of a daily base unit): about five labels across the span."""
+    axis = chart._chartSpace.find(".//" + qn("c:dateAx"))
+    if axis is None or not dates:
+        return
+    months = max(1, ((dates[-1].year - dates[0].year) * 12 + dates[-1].month
+                     - dates[0].month) // 5 + 1)
+    for tag in ("c:baseTimeUnit", "c:majorUnit", "c:majorTimeUnit"):
+        for old in axis.findall(qn(tag)):
+            axis.remove(old)
+    anchor = axis.find(qn("c:lblOffset"))
+    at = list(axis).index(anchor) + 1 if anchor is not None else len(axis)
+    for offset, (tag, value) in enumerate((("c:baseTimeUnit", "days"),
+                                           ("c:majorUnit", str(months)),
+                                           ("c:majorTimeUnit", "months"))):
+        element = axis.makeelement(qn(tag), {"val": value})
+        axis.insert(at + offset, element)
 
 
 def _paginate_rows(heights: list[float], available: float,
@@ -610,31 +1022,6 @@ def _remove_slide(prs, slide) -> None:
         if prs.slides.part.related_part(sld_id.rId) is slide.part:
             prs.part.drop_rel(sld_id.rId)
             id_list.remove(sld_id)
-
-
-_SECTION_WORDS = {
-    "title": ("welcome", "objective", "intro"), "agenda": ("welcome", "objective"),
-    "lookback": ("welcome", "objective", "last quarter", "review"),
-    "results": ("result", "actual", "metric"), "milestones": ("result", "milestone"),
-    "value": ("value", "roi"), "challenges": ("challenge", "risk"),
-    "goals": ("goal", "next quarter"), "roadmap": ("roadmap", "ask"),
-    "expansion": ("roadmap", "ask", "expansion", "growth"),
-    "actions": ("action", "next step", "ask", "roadmap")}
-
-
-def _sections(view: QbrView) -> dict[str, tuple[str, int]]:
-    """Map each kind of slide to the agenda section it belongs to: the section that covers
-    that kind (a default section, in any language), else the first section of an account's
-    own agenda whose (English) words name it."""
-    out = {}
-    for kind, words in _SECTION_WORDS.items():
-        covering = [(s, m) for (s, m, _o), kinds in zip(view.agenda, view.agenda_slides)
-                    if kind in kinds]
-        named = [(s, m) for (s, m, _o), kinds in zip(view.agenda, view.agenda_slides)
-                 if not kinds and any(w in s.lower() for w in words)]
-        if covering or named:
-            out[kind] = (covering or named)[0]
-    return out
 
 
 def _value_note(claim: str, value: str, basis: str) -> str:

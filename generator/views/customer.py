@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
-from csplan.derive import Derived, MetricProgress, SlideSpec
+from csplan.derive import SECTION_OF_SLIDE, Derived, MetricProgress, SlideSpec
 from csplan.views.docinfo import DocInfo
 from csplan.views.fmt import Formatter
 from csplan.inputs.model import INTERNAL_FIELDS, Account, Metric
@@ -462,6 +462,40 @@ class DeckChart:
 class DeckMetric:
     row: MetricRow  # the same row the plan shows, so the numbers agree
     chart: Optional[DeckChart]
+    finding: str = ""  # the result as a sentence: "On-time delivery up from 82% to 93%; ..."
+    change: str = ""  # the change since the previous QBR, "+8 pts" style, "" without one
+    dates: tuple[date, ...] = ()  # the chart's dates (its categories as dates)
+
+
+@dataclass(frozen=True)
+class SaidDid:
+    """One line of "we said / we did": what was said, what happened, its verdict."""
+
+    said: str
+    did: str
+    verdict: str  # Met, Missed, Open, Not answered
+    tone: str
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    title: str
+    phase: str  # the phase key (onboard, adopt, value, renew-expand)
+    owner: str
+    due: str
+    state: str
+    tone: str
+    on: Optional[date]  # where it sits on the timeline: done on, else due
+
+
+@dataclass(frozen=True)
+class RiskCard:
+    title: str
+    likelihood: str
+    impact: str
+    mitigation: str
+    owner: str
+    tone: str  # from likelihood and impact
 
 
 @dataclass(frozen=True)
@@ -476,19 +510,28 @@ class QbrView:
     attendees: tuple[str, ...]
     attendee_list: str  # the attendees' names as one list, joined as the locale joins them
     agenda: tuple[tuple[str, int, str], ...]  # (section, minutes, owner)
-    # the kinds of slide each agenda section covers, () where only its words can tell
-    agenda_slides: tuple[tuple[str, ...], ...]
+    agenda_clock: tuple[Optional[tuple[str, str]], ...]  # each section's (from, to), or None
+    section_of: dict  # kind of slide -> (section, minutes) of the agenda item it belongs to
     previous_quarter: str  # as the reader's locale writes it
-    committed: tuple[tuple[str, str, str], ...]  # (what we committed, what happened, tone)
+    committed: tuple[SaidDid, ...]  # we said / we did
     metrics: tuple[DeckMetric, ...]
     value: tuple[tuple[str, str, str], ...]  # (claim, value, basis)
     milestones: tuple[tuple[str, str, str, str, str, str], ...]  # title, phase, owner, due, state, tone
     milestone_summary: str
+    timeline: tuple[TimelineItem, ...]
+    current_phase: str  # the first phase (key) with an open milestone, "" when all are done
+    today: date
+    plan_status: tuple[tuple[str, int, str], ...]  # (state, how many milestones, tone)
+    kpis: tuple[DeckMetric, ...]  # the 3-4 metrics of the executive summary
+    headlines: tuple[tuple[str, str], ...]  # (agenda section, its one-sentence headline)
     wins: tuple[str, ...]
     challenges: tuple[str, ...]
-    risks: tuple[tuple[str, str, str], ...]  # (risk, mitigation, owner)
+    risks: tuple[RiskCard, ...]
     goals: tuple[str, ...]
     roadmap: tuple[tuple[str, str, str], ...]  # (item, why, eta)
+    horizons: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # Now/Next/Later: (item, why)
+    next_qbr: str  # the next QBR's planned date
+    contacts: tuple[tuple[str, str, str], ...]  # (role, name, email)
     expansion: Optional[tuple[str, str]]  # (opportunity, basis) only when the account qualifies
     actions: tuple[tuple[str, str, str], ...]  # (action, owner, due)
     info: DocInfo  # the file's properties: title, subject, author, language, date
@@ -514,39 +557,9 @@ def qbr_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
         return (a.person_name(person_id) or _(UNKNOWN_PERSON)) if person_id else ""
 
     look = derived.lookback
-    committed: list[tuple[str, str, str]] = []
-    if look is not None:
-        for goal in look.goals:
-            if goal.source == "metric" and goal.metric is not None and goal.reading:
-                on, value = goal.reading
-                # Translators: what happened to a goal: a metric's reading and its date
-                happened = _("{metric}: {value} ({day})").format(
-                    metric=goal.metric.name, value=fmt.value(value, goal.metric.unit),
-                    day=fmt.date(on))
-                tone = "good" if goal.reached else "neutral"
-            elif goal.evidence:
-                happened = goal.evidence if goal.source == "win" else _(
-                    "Done: {milestone}").format(milestone=goal.evidence)
-                tone = "good"
-            else:
-                happened, tone = _("No update recorded yet"), "neutral"
-            committed.append((_("Goal: {goal}").format(goal=goal.goal), happened, tone))
-        for action in look.actions:
-            item = action.item
-            committed.append((_("Action: {action} ({owner}, {due})").format(
-                                  action=item.text, owner=name(item.owner),
-                                  due=fmt.date(item.due)) if item.owner
-                              else _("Action: {action}").format(action=item.text),
-                              {"done": pgettext("action item", "Done"),
-                               "open": pgettext("action item", "Open"),
-                               "overdue": pgettext("action item", "Open, past due")}[
-                                  action.state],
-                              {"done": "good", "open": "neutral", "overdue": "warning"}[
-                                  action.state]))
+    committed = _said_did(look, fmt, name) if look is not None else []
     # the same rows the plan shows (owner "(not named)" as there), so the numbers agree
-    metrics = [DeckMetric(_metric_row(m, derived.progress[m.id], a, fmt, today,
-                                      lambda p: _plan_name(a, p)),
-                          _deck_chart(m, a, fmt, today)) for m in a.metrics]
+    metrics = [_deck_metric(m, derived, a, fmt) for m in a.metrics]
     chosen = derived.qbr_milestones
     states = derived.milestone_states
     done = sum(1 for m in a.milestones if m.status == "done")
@@ -556,28 +569,62 @@ def qbr_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
         (m.title, _(PHASES[m.phase]), name(m.owner), fmt.date(m.due),
          _(STATES[states[m.id]]), STATE_TONE[states[m.id]])
         for m in chosen)
+    timeline = tuple(
+        TimelineItem(m.title, m.phase, name(m.owner), fmt.date(m.due),
+                     _(STATES[states[m.id]]), STATE_TONE[states[m.id]],
+                     m.done_on if m.status == "done" and m.done_on else m.due)
+        for m in chosen)
+    counted = [states[m.id] for m in a.milestones]
+    plan_status = ((_(STATES["done"]), counted.count("done"), "good"),
+                   (_(STATES["at-risk"]), counted.count("at-risk"), "warning"),
+                   (_(STATES["stalled"]), counted.count("stalled") + counted.count("blocked"),
+                    "bad"))
+    agenda_items = derived.agenda
+    section_of = {}
+    for kind in SECTION_OF_SLIDE:
+        index = derived.section_of(kind)
+        if index is not None:
+            item = agenda_items[index]
+            section_of[kind] = (item.section if qbr.agenda else _(item.section), item.minutes)
+    kpis = tuple(sorted(metrics, key=lambda m: m.row.kind != label("business"))[:4])
+    summary = ngettext(
+        "{done} of {total} milestone done; {later} more planned later (see the joint "
+        "success plan)", "{done} of {total} milestones done; {later} more planned later "
+        "(see the joint success plan)", len(a.milestones)) if later else ngettext(
+        "{done} of {total} milestone done", "{done} of {total} milestones done",
+        len(a.milestones))
+    summary = summary.format(done=done, total=len(a.milestones), later=later)
+    headlines = _headlines(derived, committed, metrics, summary, qbr, a, section_of)
+    roles = {"csm": _("Customer success manager"), "ae": _("Account executive"),
+             "support": _("Support")}
+    contacts = tuple((roles[role], p.name, p.email or "")
+                     for role in roles
+                     for p in a.vendor_team if p.role == role)
     return QbrView(
         account_name=a.account.name, vendor_name=vendor_name, quarter=qbr.quarter,
         quarter_shown=fmt.quarter(qbr.quarter),
         date=fmt.date(qbr.date), attendees=tuple(name(p) for p in qbr.attendees),
         attendee_list=fmt.list(name(p) for p in qbr.attendees if name(p)),
         agenda=tuple((item.section if qbr.agenda else _(item.section), item.minutes,
-                      name(item.owner)) for item in derived.agenda),
-        agenda_slides=tuple(derived.agenda_slides),
+                      name(item.owner)) for item in agenda_items),
+        agenda_clock=tuple(derived.agenda_clock), section_of=section_of,
         previous_quarter=fmt.quarter(look.previous.quarter) if look else "",
         committed=tuple(committed), metrics=tuple(metrics),
         value=tuple((v.claim, v.value, v.basis or "") for v in qbr.value),
-        milestones=milestones,
-        milestone_summary=(ngettext(
-            "{done} of {total} milestone done; {later} more planned later (see the joint "
-            "success plan)", "{done} of {total} milestones done; {later} more planned later "
-            "(see the joint success plan)", len(a.milestones)) if later else ngettext(
-            "{done} of {total} milestone done", "{done} of {total} milestones done",
-            len(a.milestones))).format(done=done, total=len(a.milestones), later=later),
+        milestones=milestones, milestone_summary=summary, timeline=timeline, today=today,
+        current_phase=next((k for k in PHASES for m in a.milestones
+                            if m.phase == k and m.status != "done"), ""),
+        plan_status=plan_status, kpis=kpis, headlines=headlines,
         wins=tuple(qbr.wins), challenges=tuple(qbr.challenges),
-        risks=tuple((r.title, r.mitigation or "", name(r.owner)) for r in a.risks),
-        goals=tuple(qbr.next_quarter_goals),
+        risks=tuple(RiskCard(r.title, label(r.likelihood), label(r.impact), r.mitigation or "",
+                             name(r.owner), _RISK_TONE[max(_LEVEL[r.likelihood],
+                                                           _LEVEL[r.impact])])
+                    for r in a.risks),
+        goals=tuple(g.text for g in qbr.next_quarter_goals),
         roadmap=tuple((r.item, r.why or "", r.eta or "") for r in qbr.roadmap),
+        horizons=_horizons(qbr),
+        next_qbr=fmt.date(derived.next_qbr),
+        contacts=contacts,
         expansion=((qbr.expansion.opportunity, qbr.expansion.basis or "")
                    if qbr.expansion is not None and qualifies else None),
         actions=tuple((i.text, name(i.owner), fmt.date(i.due)) for i in qbr.action_items),
@@ -589,6 +636,167 @@ def qbr_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
         logo=logo,
         draft_mark=_("DRAFT") if draft else "",
     )
+
+
+_LEVEL = {"low": 0, "medium": 1, "high": 2}
+_RISK_TONE = {0: "neutral", 1: "warning", 2: "bad"}
+# Translators: the verdict on a goal or action item of the previous QBR
+VERDICTS = {"met": N_("Met"), "missed": N_("Missed"), "open": N_("Open"),
+            "unknown": N_("Not answered")}
+VERDICT_TONE = {"met": "good", "missed": "bad", "open": "neutral", "unknown": "warning"}
+# Translators: the three horizons of a roadmap: this quarter, the next one, after that
+HORIZONS = (N_("Now"), N_("Next"), N_("Later"))
+
+
+def _said_did(look, fmt: Formatter, name) -> list[SaidDid]:
+    """Return we said / we did: the previous QBR's goals and action items, each beside what
+    happened since and its verdict."""
+    out = []
+
+    def reading(metric, seen) -> str:
+        if seen is None:
+            # Translators: what happened: a metric with no reading since the last QBR
+            return _("{metric}: no reading since").format(metric=metric.name)
+        on, value = seen
+        # Translators: what happened to a goal: a metric's reading and its date
+        return _("{metric}: {value} ({day})").format(
+            metric=metric.name, value=fmt.value(value, metric.unit), day=fmt.date(on))
+
+    def milestone(m) -> str:
+        if m.status == "done":
+            return _("Done: {milestone}").format(milestone=m.title)
+        # Translators: what happened: a milestone not done yet and its due date
+        return _("Not done yet: {milestone} (due {due})").format(milestone=m.title,
+                                                                   due=fmt.date(m.due))
+
+    for goal in look.goals:
+        if goal.source == "metric" and goal.metric is not None:
+            happened = reading(goal.metric, goal.reading)
+        elif goal.source == "milestone" and goal.milestone is not None:
+            happened = milestone(goal.milestone)
+        elif goal.evidence:
+            happened = goal.evidence
+        else:
+            happened = _("No update recorded yet")
+        out.append(SaidDid(_("Goal: {goal}").format(goal=goal.goal.text), happened,
+                           _(VERDICTS[goal.state]), VERDICT_TONE[goal.state]))
+    for action in look.actions:
+        item = action.item
+        said = (_("Action: {action} ({owner}, {due})").format(
+            action=item.text, owner=name(item.owner), due=fmt.date(item.due)) if item.owner
+            else _("Action: {action}").format(action=item.text))
+        happened = {"met": pgettext("action item", "Done"),
+                    "open": pgettext("action item", "Open"),
+                    "missed": pgettext("action item", "Open, past due")}[action.state]
+        if action.metric is not None:
+            happened = f"{happened} · {reading(action.metric, action.reading)}"
+        elif action.milestone is not None and action.milestone.status == "done":
+            happened = milestone(action.milestone)
+        elif action.milestone is not None:
+            happened = f"{happened} · {milestone(action.milestone)}"
+        out.append(SaidDid(said, happened, _(VERDICTS[action.state]),
+                           VERDICT_TONE[action.state]))
+    return out
+
+
+def _horizons(qbr) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """Return the roadmap as Now / Next / Later by each item's eta: this QBR's quarter or
+    before, the quarter after, and later (an eta that is not a quarter goes to Later)."""
+    year, q = int(qbr.quarter[:4]), int(qbr.quarter[-1])
+    now = year * 4 + q - 1
+    columns: list[list[tuple[str, str]]] = [[], [], []]
+    for r in qbr.roadmap:
+        eta = (r.eta or "").strip()
+        if len(eta) == 7 and eta[4:6] == "-Q" and eta[:4].isdigit() and eta[6] in "1234":
+            at = int(eta[:4]) * 4 + int(eta[6]) - 1
+            column = 0 if at <= now else 1 if at == now + 1 else 2
+        else:
+            column = 2
+        columns[column].append((r.item, r.why or ""))
+    return tuple((_(title), tuple(items)) for title, items in zip(HORIZONS, columns))
+
+
+def _headlines(derived: Derived, committed, metrics, summary: str, qbr, a: Account,
+               section_of: dict) -> tuple[tuple[str, str], ...]:
+    """Return one headline sentence for each agenda section, from the data, in agenda order."""
+    good = sum(1 for m in metrics if m.row.tone == "good")
+    met = sum(1 for c in committed if c.tone == "good")
+    by_part = {
+        "lookback": ngettext("{met} of {total} commitment from last time met",
+                             "{met} of {total} commitments from last time met",
+                             len(committed)).format(met=met, total=len(committed)),
+        "results": ngettext("{good} of {total} success metric on track or at target",
+                            "{good} of {total} success metrics on track or at target",
+                            len(metrics)).format(good=good, total=len(metrics)),
+        "milestones": summary.split(";")[0],
+        "value": (_("{claim}: {value}").format(claim=qbr.value[0].claim,
+                                                value=qbr.value[0].value) if qbr.value
+                  else qbr.wins[0] if qbr.wins else ""),
+        "risks": ngettext("{count} open risk, each with a mitigation and an owner",
+                          "{count} open risks, each with a mitigation and an owner",
+                          len(a.risks)).format(count=len(a.risks)),
+        "next-quarter": ngettext("{count} goal for next quarter", "{count} goals for next "
+                                 "quarter", len(qbr.next_quarter_goals)).format(
+                                     count=len(qbr.next_quarter_goals)),
+        "asks": ngettext("{count} action item to agree today",
+                         "{count} action items to agree today",
+                         len(qbr.action_items)).format(count=len(qbr.action_items)),
+    }
+    out = []
+    for item in derived.agenda:
+        shown = item.section if qbr.agenda else _(item.section)
+        for part in item.covers:
+            if by_part.get(part):
+                out.append((shown, by_part[part]))
+                break
+    return tuple(out)
+
+
+def _deck_metric(m: Metric, derived: Derived, a: Account, fmt: Formatter) -> DeckMetric:
+    """Return a metric as the deck shows it: the plan's row, its chart, its finding as a
+    sentence and its change since the previous QBR."""
+    today = derived.today
+    p = derived.progress[m.id]
+    row = _metric_row(m, p, a, fmt, today, lambda who: _plan_name(a, who))
+    chart = _deck_chart(m, a, fmt, today)
+    dates = _chart_dates(m, a, today)
+    start = m.baseline
+    if p.latest is None:
+        # Translators: a results slide's title for a metric without readings
+        finding = _("{metric}: no reading yet; target {target} by {due}").format(
+            metric=m.name, target=row.target, due=row.due)
+    elif start is None or p.latest == start:
+        # Translators: a results slide's title: a metric that has not moved
+        finding = _("{metric} at {latest}; target {target} by {due}").format(
+            metric=m.name, latest=row.latest, target=row.target, due=row.due)
+    elif p.latest > start:
+        # Translators: a results slide's title: "On-time delivery up from 82% to 93%; target
+        # 95% by Dec 31, 2026"
+        finding = _("{metric} up from {baseline} to {latest}; target {target} by {due}").format(
+            metric=m.name, baseline=row.baseline, latest=row.latest, target=row.target,
+            due=row.due)
+    else:
+        finding = _("{metric} down from {baseline} to {latest}; target {target} by {due}"
+                    ).format(metric=m.name, baseline=row.baseline, latest=row.latest,
+                             target=row.target, due=row.due)
+    change = ""
+    prev = derived.previous_qbr
+    if prev is not None and p.latest is not None:
+        before = [x.value for x in sorted(m.actuals, key=lambda x: x.date) if x.date <= prev.date]
+        if before:
+            delta = p.latest - before[-1]
+            sign = "+" if delta > 0 else "−" if delta < 0 else "±"
+            # Translators: a metric's change since the previous QBR, e.g. "+8% since Q3 2026"
+            change = _("{change} since {quarter}").format(
+                change=sign + fmt.value(abs(delta), m.unit), quarter=fmt.quarter(prev.quarter))
+    return DeckMetric(row, chart, finding, change, dates)
+
+
+def _chart_dates(m: Metric, a: Account, today: date) -> tuple[date, ...]:
+    points = [x.date for x in sorted(m.actuals, key=lambda x: x.date) if x.date <= today]
+    if points and m.baseline is not None and a.contract.start < points[0]:
+        points.insert(0, a.contract.start)
+    return tuple(points)
 
 
 def _deck_chart(m: Metric, a: Account, fmt: Formatter, today: date) -> Optional[DeckChart]:

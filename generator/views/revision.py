@@ -26,7 +26,7 @@ from csplan.words import _
 
 # What the plan never prints: left out of the hash, so changing it is not a revision.
 _NOT_SHOWN = {"health", "internal", "qbrs", "stage", "schema"}
-_NOT_SHOWN_OF_ACCOUNT = {"arr", "segment"}
+_NOT_SHOWN_OF_ACCOUNT = {"arr", "segment", "crm_id"}
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,13 @@ class Revision:
 
 def content_hash(account: Account) -> str:
     """Return the hash of what the plan of ``account`` shows its customer."""
-    data = customer_safe(account).model_dump(mode="json", by_alias=True, exclude=_NOT_SHOWN)
+    # fields left at their defaults are left out, so a csplan that adds an optional field
+    # does not make every plan a new revision
+    data = customer_safe(account).model_dump(mode="json", by_alias=True, exclude=_NOT_SHOWN,
+                                             exclude_defaults=True)
     for key in _NOT_SHOWN_OF_ACCOUNT:
-        data["account"].pop(key, None)
-    for person in (*data["vendor_team"], *data["stakeholders"]):
+        data.get("account", {}).pop(key, None)
+    for person in (*data.get("vendor_team", ()), *data.get("stakeholders", ())):
         person.pop("email", None)
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -62,8 +62,8 @@ MARKUP = ('<b>bold</b> <script>alert(1)</script> <img src="file:///etc/passwd"> 
 def test_markup_and_template_syntax_are_shown_literally_everywhere(book, tmp_path):
     set_field(book, "  primary_goal: Raise on-time delivery from 82% to 95% across all regional "
                     "routes", f"  primary_goal: '{MARKUP}'")
-    set_field(book, "      - Reach 95% on-time delivery across all regions",
-              f"      - '{MARKUP}'")
+    set_field(book, "      - {text: Reach 95% on-time delivery across all regions, metric: "
+                    "on-time, target: 95}", f"      - '{MARKUP}'")
     out = tmp_path / "out"
     result = csplan("build", book, "--out", out)
     assert result.exit_code == 0, result.output
