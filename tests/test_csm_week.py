@@ -205,7 +205,9 @@ def test_the_recap_is_a_customer_safe_draft_mail_with_every_action_and_the_plan(
     assert mail["X-Unsent"] == "1"
     assert [a.addr_spec for a in mail["To"].addresses] == [
         "maria.lopez@northwind.example", "james.okafor@northwind.example"]
-    assert [a.addr_spec for a in mail["Cc"].addresses] == ["priya.shah@fleetline.example"]
+    assert [a.addr_spec for a in mail["Cc"].addresses] == [  # the vendor team with an email
+        "priya.shah@fleetline.example", "tom.reyes@fleetline.example",
+        "support@fleetline.example"]
     assert mail["Subject"] == "Northwind Freight and Fleetline: summary of our QBR Q4 2026"
     assert mail["Date"] == "Tue, 08 Dec 2026 00:00:00 +0000"
     text = mail.get_body(("plain",)).get_content()

@@ -97,7 +97,6 @@ def test_an_accounts_own_agenda_finds_its_sections_by_default_title_or_covers(tm
     slides = _slides({p.suffix: p for p in outcome.results[0].outputs})
     with speaking("de-DE"):
         line = _("Agenda: {section} ({minutes} minutes for this section).")
-        results = _("Results: goals vs actuals")
         challenges = _("Challenges and open risks")
     notes = {title: n.splitlines()[0] if n else "" for title, _b, n in reversed(slides)}
     assert slides[4][2].splitlines()[0] == line.format(section="ergebnisse: soll und ist",
@@ -124,7 +123,6 @@ def test_french_notes_put_a_no_break_space_before_the_colon(built):
 def test_japanese_notes_use_full_width_colon_and_brackets(built):
     slides = _slides(built("ja-JP"))
     notes = "\n".join(n for _t, _b, n in slides)
-    body = "\n".join(b for _t, b, _n in slides)
     assert "Late loads avoided per month：about 310（11-point on-time gain" in notes
     assert "Live ETA sharing with shippers：Cuts inbound" in notes
     assert "Send the QBR summary and updated plan（" in notes
