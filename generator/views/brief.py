@@ -207,7 +207,8 @@ def expansion_brief(derived: Derived, fmt: Formatter) -> ExpansionBrief:
         gap = _("Quantify the gap with the customer: what it costs them today, in their "
                 "numbers.")
     supported = [t for t, yes in s.types if yes]
-    first = _(EXPANSION_PHRASES[supported[0] if supported else "seats"])
+    first_type = supported[0] if supported else "seats"
+    first = _(EXPANSION_PHRASES[first_type])
     if len(supported) > 1:
         proposal = _("Propose a phased expansion: {first} first, then {then}.").format(
             first=first, then=fmt.list(_(EXPANSION_PHRASES[t]) for t in supported[1:]))

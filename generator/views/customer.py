@@ -575,10 +575,11 @@ def qbr_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
                      m.done_on if m.status == "done" and m.done_on else m.due)
         for m in chosen)
     counted = [states[m.id] for m in a.milestones]
-    plan_status = ((_(STATES["done"]), counted.count("done"), "good"),
-                   (_(STATES["at-risk"]), counted.count("at-risk"), "warning"),
-                   (_(STATES["stalled"]), counted.count("stalled") + counted.count("blocked"),
-                    "bad"))
+    done, at_risk, stalled = (STATES[k] for k in ("done", "at-risk", "stalled"))
+    # (no literal inside _(): Babel 2.14 would extract a dict key as a message)
+    plan_status = ((_(done), counted.count("done"), "good"),
+                   (_(at_risk), counted.count("at-risk"), "warning"),
+                   (_(stalled), counted.count("stalled") + counted.count("blocked"), "bad"))
     agenda_items = derived.agenda
     section_of = {}
     for kind in SECTION_OF_SLIDE:

@@ -96,9 +96,10 @@ def changes(old: dict, new: dict, fmt: Formatter) -> tuple[str, ...]:
         if was["due"] != m["due"]:
             lines.append(_("Milestone moved: {milestone}, from {old} to {new}").format(
                 milestone=m["title"], old=day(was["due"]), new=day(m["due"])))
-        if was["status"] != m["status"]:
+        old_state, new_state = was["status"], m["status"]
+        if old_state != new_state:
             lines.append(_("Milestone state changed: {milestone}, from {old} to {new}").format(
-                milestone=m["title"], old=_(STATES[was["status"]]), new=_(STATES[m["status"]])))
+                milestone=m["title"], old=_(STATES[old_state]), new=_(STATES[new_state])))
     lines += [_("Milestone removed: {milestone}").format(milestone=m["title"])
               for key, m in before.items() if key not in after]
     before, after = old["metrics"], new["metrics"]

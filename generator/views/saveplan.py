@@ -48,7 +48,8 @@ def level_view(derived: Derived, fmt: Formatter) -> LevelView:
     """Return the account's alert level written out for the active language."""
     level = derived.level
     if level is None:
-        return LevelView("none", _(LEVELS["none"]), "", "", False, "", (),
+        none = LEVELS["none"]
+        return LevelView("none", _(none), "", "", False, "", (),
                          _("none: no early-warning trigger holds."))
     since, due = fmt.date(level.since), fmt.date(level.due)
     if level.overdue:
