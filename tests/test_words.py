@@ -321,3 +321,20 @@ def test_a_catalog_changes_the_code_hash(tmp_path):
     po.parent.mkdir(parents=True, exist_ok=True)
     po.write_text('msgid "Agenda"\nmsgstr "Tagesordnung"\n', encoding="utf-8")
     assert book_module.hash_code(*roots) != before
+
+
+def test_no_string_literal_hides_inside_a_gettext_call():
+    """Babel 2.14 (the declared floor) extracts every string literal inside ``_()``, a dict key
+    too: ``_(STATES["stalled"])`` would make "stalled" a message there but not on newer Babel,
+    so the pot would differ by Babel version. Only the message itself may be a literal."""
+    import ast
+
+    found = []
+    for path in (ROOT / "generator").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                    and node.func.id in ("_", "N_") and node.args \
+                    and not isinstance(node.args[0], ast.Constant):
+                found += [f"{path.name}:{node.lineno}" for inner in ast.walk(node.args[0])
+                          if isinstance(inner, ast.Constant) and isinstance(inner.value, str)]
+    assert not found, found
