@@ -575,11 +575,11 @@ def qbr_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
                      m.done_on if m.status == "done" and m.done_on else m.due)
         for m in chosen)
     counted = [states[m.id] for m in a.milestones]
-    done, at_risk, stalled = (STATES[k] for k in ("done", "at-risk", "stalled"))
+    labels = [STATES[k] for k in ("done", "at-risk", "stalled")]
     # (no literal inside _(): Babel 2.14 would extract a dict key as a message)
-    plan_status = ((_(done), counted.count("done"), "good"),
-                   (_(at_risk), counted.count("at-risk"), "warning"),
-                   (_(stalled), counted.count("stalled") + counted.count("blocked"), "bad"))
+    plan_status = ((_(labels[0]), counted.count("done"), "good"),
+                   (_(labels[1]), counted.count("at-risk"), "warning"),
+                   (_(labels[2]), counted.count("stalled") + counted.count("blocked"), "bad"))
     agenda_items = derived.agenda
     section_of = {}
     for kind in SECTION_OF_SLIDE:
