@@ -262,6 +262,12 @@ class _Progress:
             outcome = make(list(paths), out=out, brand=brand_dir, program=program,
                            today=today, jobs=usable_cpus(), on_start=progress.start,
                            on_result=progress.result)
+        _Progress.finish(outcome, out, output_format)
+
+    @staticmethod
+    def finish(outcome, out, output_format) -> None:
+        """Print the warnings (and with json the accounts' report entries) of a build of
+        one document per account, and exit with its code."""
         for warning in outcome.warnings:
             echo(warning, err=True)
         if output_format == "json":
@@ -485,14 +491,7 @@ def recap(paths, qbr, out, brand_dir, draft, program, today, output_format, quie
         outcome = api.recap(list(paths), out=out, qbr=qbr, brand=brand_dir, program=program,
                             today=today, draft=draft, on_start=progress.start,
                             on_result=progress.result)
-    for warning in outcome.warnings:
-        echo(warning, err=True)
-    if output_format == "json":
-        from csplan.build.report import report_entry
-
-        click.echo(json.dumps([report_entry(r, out) for r in outcome.results], indent=2,
-                              ensure_ascii=False))
-    sys.exit(exit_code(outcome.findings, outcome.failed))
+    _Progress.finish(outcome, out, output_format)
 
 
 @main.command()
