@@ -90,6 +90,7 @@ class _Deck:
         self.colours = brand.colours
         self.width, self.height = self.prs.slide_width, self.prs.slide_height
         self._backgrounds: dict[str, tuple[str, dict[str, str]]] = {}
+        self._areas: dict[tuple[str, str], Optional[Rect]] = {}
         self.family = brand.spec.fonts.family
         self.floor = brand.spec.min_font_pt
         self.section_of: dict[str, tuple[str, int]] = view.section_of
@@ -149,7 +150,7 @@ class _Deck:
                       slide_title=title, colour=self.keep(slide, TITLES, self.colours.primary),
                       keep_style=True, inked=True)
         else:  # a layout without a title placeholder: the free band at the top (brand check)
-            area = title_area(slide.slide_layout, self.width, self.height)
+            area = self.area(slide.slide_layout, title_area)
             assert area is not None
             self.textbox(slide, Box(area.left, area.top, area.width, area.height),
                          [Para(title, size, bold=True)], "title", title, self.colours.primary,
@@ -169,9 +170,17 @@ class _Deck:
         for ph in slide.placeholders:
             if ph.placeholder_format.idx == 1:
                 return Box(ph.left, ph.top, ph.width, ph.height)
-        area = body_area(slide.slide_layout, self.width, self.height)
+        area = self.area(slide.slide_layout, body_area)
         assert area is not None  # the brand check refuses a layout without one
         return Box(area.left, area.top, area.width, area.height)
+
+    def area(self, layout, find) -> Optional[Rect]:
+        """Return ``find(layout, width, height)`` (an area the layout leaves free), computed
+        once per layout: every slide on that layout has the same."""
+        key = (str(layout.part.partname), find.__name__)
+        if key not in self._areas:
+            self._areas[key] = find(layout, self.width, self.height)
+        return self._areas[key]
 
     def drop_body_placeholder(self, slide) -> None:
         for ph in list(slide.placeholders):
@@ -552,7 +561,7 @@ class _Deck:
         added: list[Rect] = []
         if subtitle is None:  # the free area below the title (the brand check warned)
             self.drop_body_placeholder(slide)
-            area = subtitle_area(layout, self.width, self.height)
+            area = self.area(layout, subtitle_area)
             assert area is not None
             self.textbox(slide, Box(area.left, area.top, area.width, area.height), lines,
                          "subtitle", v.account_name)
