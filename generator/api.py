@@ -13,10 +13,11 @@ function needs them, so ``csplan check`` starts fast.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
 from csplan.exceptions import CsplanError
 from csplan.findings import Finding
@@ -43,15 +44,26 @@ def _files(paths: list[Path]) -> list[Path]:
     return files
 
 
+# The brand last loaded, by its folder and the state of its files: a process that builds
+# again (``watch``) checks the brand again only when one of its files changed.
+_BRANDS: dict[tuple, "Brand"] = {}
+
+
 def _brand(folder: Optional[Path]) -> "Brand":
+    from csplan.build.watch import state
     from csplan.inputs.brand import load_brand
     from csplan.paths import BRAND
 
     from csplan.render.html import check_brand_templates
 
-    brand = load_brand(folder or BRAND)
-    check_brand_templates(brand.folder)  # a template error: once, before any account
-    return brand
+    folder = folder or BRAND
+    key = (str(folder.resolve()), tuple(sorted(state([folder]).items())))
+    if key not in _BRANDS:
+        brand = load_brand(folder)
+        check_brand_templates(brand.folder)  # a template error: once, before any account
+        _BRANDS.clear()
+        _BRANDS[key] = brand
+    return _BRANDS[key]
 
 
 def programs(program_file: Optional[Path] = None) -> Programs:
@@ -125,6 +137,58 @@ def build(paths: list[Path], *, out: Path = DEFAULT_OUT, formats: Optional[tuple
     if report:
         outcome.report = write_results(book, files, options, shard)
     return outcome
+
+
+@dataclass
+class WatchRound:
+    """One build of ``watch``: its outcome, or the configuration error that stopped it (a
+    brand or program file being edited), and the files whose change started it."""
+
+    outcome: Optional[BuildOutcome]
+    error: Optional[CsplanError]
+    changed: list[str]
+
+
+def watch(paths: list[Path], *, interval: Optional[float] = None,
+          rounds: Optional[int] = None,
+          on_change: Callable[[list[str]], None] = lambda changed: None,
+          **options) -> Iterator[WatchRound]:
+    """Build ``paths`` (with ``build``'s keyword ``options``), then again after every change
+    to a file under them, the brand folder or the program file; yield each round.
+
+    The process stays warm between rounds, so a rebuild costs the changed accounts'
+    documents alone (unchanged accounts are skipped by the build cache). A configuration
+    error is yielded, not raised: the next save may fix it. ``on_change`` is told the files
+    that changed before each rebuild starts. Runs until the caller stops iterating
+    (Ctrl-C), or for ``rounds`` builds.
+    """
+    from csplan.build.book import warm_up
+    from csplan.build.watch import INTERVAL, roots, state, wait_for_change
+
+    where = roots(list(paths) or [DEFAULT_ACCOUNTS], options.get("brand"),
+                  options.get("program"))
+    out = options.get("out", DEFAULT_OUT)
+
+    def look() -> dict:
+        return state(where, skip=[out])
+
+    changed: list[str] = []
+    for done in itertools.count(1):
+        before = look()  # a change made during the build starts the next one
+        try:
+            outcome, error = build(paths, **options), None
+        except CsplanError as exc:
+            outcome, error = None, exc
+        if done == 1 and error is None and rounds != 1:
+            try:  # the rounds to come fork from a warm process
+                warm_up(_brand(options.get("brand")))
+            except CsplanError:  # the brand changed meanwhile: the next round says so
+                pass
+        yield WatchRound(outcome, error, changed)
+        if rounds is not None and done >= rounds:
+            return
+        before, changed = wait_for_change(look, before, interval or INTERVAL)
+        on_change(changed)
 
 
 def merge_report(out: Path = DEFAULT_OUT) -> "Merged":

@@ -190,9 +190,11 @@ def _shard(ctx, param, value):
               "accounts) and write its report part; `csplan report merge` joins the parts.")
 @click.option("--draft", is_flag=True, help="Build drafts: check errors become warnings, "
               "every page and slide is marked DRAFT and file names end in -draft.")
+@click.option("--watch", is_flag=True, help="Stay running and build again after every "
+              "change to the accounts, their logos, the brand or the program (Ctrl-C stops).")
 @shared_options
-def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, shard, draft, program,
-          today, output_format, quiet, verbose):
+def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, shard, draft, watch,
+          program, today, output_format, quiet, verbose):
     """Check, then render each account's documents.
 
     PATHS are account files or folders; a folder means every *.yaml in it and in its
@@ -208,11 +210,19 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, shard, d
     A draft (--draft, or `status: draft` in the account) is built even when error-level
     rules fail; those errors are listed again at the end.
 
+    With --watch, csplan stays running after the build and builds again whenever a file it
+    reads is saved (accounts unchanged since are skipped), in a warm process: a rebuild
+    takes the documents' time alone.
+
     \b
     Example:
       csplan build accounts/ --today 2026-11-23
       built accounts/northwind-freight.yaml -> output/northwind-freight/ (docx, pdf, pptx) 2.1s
     """
+    if watch:
+        _watching(list(paths), output_format, shard, quiet, verbose, out=out, formats=formats,
+                  brand=brand_dir, program=program, today=today, strict=strict, jobs=jobs,
+                  timeout=timeout, force=force, draft=draft)
     with _Progress(out, quiet, verbose, output_format) as progress:
         outcome = api.build(list(paths), out=out, formats=formats, brand=brand_dir,
                             program=program, today=today, strict=strict, jobs=jobs,
@@ -225,6 +235,35 @@ def build(paths, out, formats, brand_dir, jobs, timeout, force, strict, shard, d
     else:
         progress.summary(outcome)
     sys.exit(exit_code(outcome.findings, outcome.failed))
+
+
+def _watching(paths, output_format, shard, quiet, verbose, **options) -> None:
+    """``csplan build --watch``: print each round as a build prints, until Ctrl-C (exit 0)."""
+    if output_format == "json" or shard is not None:
+        raise click.UsageError("--watch prints for people: leave out --format json and --shard")
+    progress = [_Progress(options["out"], quiet, verbose, output_format)]
+
+    def changed(files: list[str]) -> None:
+        progress[0] = _Progress(options["out"], quiet, verbose, output_format)
+        echo(f"\n{', '.join(files[:3])}{' …' if len(files) > 3 else ''} changed: building "
+             "again", err=True)
+
+    where = ", ".join(map(str, paths)) or "accounts"
+    try:
+        for done in api.watch(paths, on_change=changed, on_start=lambda n: progress[0].start(n),
+                              on_result=lambda r: progress[0].result(r), **options):
+            with progress[0]:
+                pass
+            if done.error is not None:
+                echo(f"Error: {done.error.format_message()}", err=True)
+            else:
+                for warning in done.outcome.warnings:
+                    echo(warning, err=True)
+                progress[0].summary(done.outcome)
+            echo(f"Watching {where} for changes; Ctrl-C stops.", err=True)
+    except KeyboardInterrupt:
+        echo("Stopped watching.", err=True)
+    sys.exit(0)
 
 
 class _Progress:

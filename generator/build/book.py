@@ -436,7 +436,7 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
         if order:
             _try_brand_templates(checked[order[0]], options)
         if len(order) > 1:  # warming up pays off only when it is shared by several children
-            _warm_up(options)
+            warm_up(options.brand)
 
         def done(position: int, result: BuildResult, outputs: list[dict]) -> None:
             index = order[position]
@@ -500,14 +500,14 @@ def _try_brand_templates(account: _Checked, options: BookOptions) -> None:
         pass
 
 
-def _warm_up(options: BookOptions) -> None:
+def warm_up(brand: Brand) -> None:
     """Load what every child needs once, here, so forked children start warm."""
     import csplan.render.docx  # noqa: F401
     import csplan.render.pptx  # noqa: F401
     from csplan.render.html import environment
 
-    environment(options.brand.folder / "templates").get_template("plan.html.j2")
-    _tiny_pdf(options.brand.folder)
+    environment(brand.folder / "templates").get_template("plan.html.j2")
+    _tiny_pdf(brand.folder)
 
 
 def _tiny_pdf(folder: Path, fonts_key: Optional[tuple] = None) -> None:
