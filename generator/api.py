@@ -104,7 +104,7 @@ def build(paths: list[Path], *, out: Path = DEFAULT_OUT, formats: Optional[tuple
           today: Optional[date] = None, strict: bool = False, jobs: int = 1,
           timeout: float = 300.0, force: bool = False, report: bool = True,
           shard: Optional["Shard"] = None, draft: bool = False, qbr: Optional[str] = None,
-          on_start: Callable[[int], None] = lambda total: None,
+          keep_workers: bool = False, on_start: Callable[[int], None] = lambda total: None,
           on_result: Callable[["BuildResult"], None] = lambda result: None) -> BuildOutcome:
     """Check, then render every account under ``paths`` into ``out`` (see ``csplan build``).
 
@@ -112,7 +112,8 @@ def build(paths: list[Path], *, out: Path = DEFAULT_OUT, formats: Optional[tuple
     it finishes. With ``report``, build-report.json and index.html are written last. With a
     ``shard`` (K of N), only that stable part of the book is built, and its report part is
     written instead (``merge_report`` joins the parts). With ``draft``, every account is
-    built as a draft (``csplan.build.draft``); ``qbr`` is the quarter a recap is for.
+    built as a draft (``csplan.build.draft``); ``qbr`` is the quarter a recap is for. With
+    ``keep_workers`` the worker processes stay for the next build of this process (``watch``).
     """
     from csplan.build.book import BookOptions, build_book, start_early, stop_early
     from csplan.build.shards import select, write_results
@@ -127,7 +128,8 @@ def build(paths: list[Path], *, out: Path = DEFAULT_OUT, formats: Optional[tuple
         today = today or date.today()
         options = BookOptions(out=out, formats=formats or customer_formats(),
                               brand=the_brand, today=today, strict=strict, jobs=jobs,
-                              timeout=timeout, force=force, draft=draft, qbr=qbr)
+                              timeout=timeout, force=force, draft=draft, qbr=qbr,
+                              keep_workers=keep_workers)
         mine = select(files, shard) if shard else files
         on_start(len(mine))
         book = build_book(mine, team, options, on_result, early)
@@ -162,8 +164,8 @@ def watch(paths: list[Path], *, interval: Optional[float] = None,
     that changed before each rebuild starts. Runs until the caller stops iterating
     (Ctrl-C), or for ``rounds`` builds.
     """
-    from csplan.build.book import warm_up
-    from csplan.build.watch import INTERVAL, roots, state, wait_for_change
+    from csplan.build.book import stop_kept
+    from csplan.build.watch import INTERVAL, roots, state
 
     where = roots(list(paths) or [DEFAULT_ACCOUNTS], options.get("brand"),
                   options.get("program"))
@@ -172,11 +174,23 @@ def watch(paths: list[Path], *, interval: Optional[float] = None,
     def look() -> dict:
         return state(where, skip=[out])
 
+    try:
+        yield from _rounds(paths, look, rounds, interval or INTERVAL, on_change, options)
+    finally:
+        stop_kept()
+
+
+def _rounds(paths: list[Path], look: Callable[[], dict], rounds: Optional[int],
+            interval: float, on_change: Callable[[list[str]], None],
+            options: dict) -> Iterator[WatchRound]:
+    from csplan.build.book import warm_up
+    from csplan.build.watch import wait_for_change
+
     changed: list[str] = []
     for done in itertools.count(1):
         before = look()  # a change made during the build starts the next one
         try:
-            outcome, error = build(paths, **options), None
+            outcome, error = build(paths, keep_workers=True, **options), None
         except CsplanError as exc:
             outcome, error = None, exc
         if done == 1 and error is None and rounds != 1:
@@ -187,7 +201,7 @@ def watch(paths: list[Path], *, interval: Optional[float] = None,
         yield WatchRound(outcome, error, changed)
         if rounds is not None and done >= rounds:
             return
-        before, changed = wait_for_change(look, before, interval or INTERVAL)
+        before, changed = wait_for_change(look, before, interval)
         on_change(changed)
 
 

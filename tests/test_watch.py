@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from csplan import api
+from csplan.build import book as book_module
 from csplan.build.watch import changes, state, wait_for_change
 from csplan.cli import main
 from csplan.paths import BRAND
@@ -40,6 +41,8 @@ def test_a_save_builds_that_account_again_and_skips_the_others(tmp_path):
     rounds = _watch(book, out, rounds=2, on_change=seen.append)
     first = next(rounds)
     assert [r.status for r in first.outcome.results] == ["built", "built"]
+    warm = [w.process.pid for w in book_module._KEPT]  # the workers stay for the next round
+    assert len(warm) == 1 and book_module._KEPT[0].process.is_alive()
     account = book / NORTHWIND.name
     account.write_text(replace_once(account.read_text(encoding="utf-8"), GOAL,
                                     "Raise on-time delivery to 97% on every route"),
@@ -51,7 +54,9 @@ def test_a_save_builds_that_account_again_and_skips_the_others(tmp_path):
     plan = _text(out / "northwind-freight" / "northwind-freight-success-plan.docx")
     assert "Primary goal: Raise on-time delivery to 97% on every route" in plan
     assert f"removed: {GOAL}" in plan  # and the plan's changes say what the save changed
+    assert [w.process.pid for w in book_module._KEPT] == warm  # the same warm worker
     assert next(rounds, None) is None  # rounds=2: done
+    assert book_module._KEPT == []  # and the watch's end ended it
 
 
 def test_a_broken_brand_is_reported_and_the_next_save_builds_again(tmp_path):

@@ -100,6 +100,7 @@ class BookOptions:
     force: bool = False
     draft: bool = False  # build every account as a draft (csplan.build.draft)
     qbr: Optional[str] = None  # the QBR a recap is for (default: the newest)
+    keep_workers: bool = False  # leave the workers running for this process's next build
 
 
 @dataclass
@@ -622,7 +623,7 @@ def start_early(jobs: int, accounts: int) -> Optional["_Worker"]:
     longest wait before its PDF is laid out (the workers of a larger book are forked warm
     from this process instead). ``build_book`` takes it into its workers and sends it the
     options; ``stop_early`` ends it when no build follows."""
-    if jobs < 2 or accounts >= jobs:
+    if jobs < 2 or accounts >= jobs or _KEPT:  # kept workers are warm already
         return None
     context = multiprocessing.get_context("fork")
     mine, theirs = context.Pipe()
@@ -656,6 +657,38 @@ class _Worker:
     built: int = 0
 
 
+# The workers a build with ``keep_workers`` left running for the next build of this process
+# (``csplan build --watch``): warm, their fonts set up; each is sent the next build's options
+# before its first job.
+_KEPT: list[_Worker] = []
+
+
+def stop_kept() -> None:
+    """End the workers kept for a next build (the watch is over)."""
+    while _KEPT:
+        worker = _KEPT.pop()
+        try:
+            worker.conn.send(None)
+        except OSError:
+            pass
+        stop_early(worker)
+
+
+def _take_kept(options: BookOptions) -> list[_Worker]:
+    """Return the kept workers, each sent ``options``; end those that died meanwhile."""
+    taken = []
+    while _KEPT:
+        worker = _KEPT.pop(0)
+        try:
+            if not worker.process.is_alive():
+                raise OSError("ended")
+            worker.conn.send(options)
+            taken.append(worker)
+        except OSError:
+            stop_early(worker)
+    return taken
+
+
 def _run(jobs: list[Job], options: BookOptions,
          on_done: Callable[[int, BuildResult, list[dict]], None],
          early: Optional[_Worker] = None) -> None:
@@ -663,14 +696,15 @@ def _run(jobs: list[Job], options: BookOptions,
     position, result and documents (path, size, sha256) as it finishes.
 
     Workers are forked from this (warmed) process and stay warm from one account to the
-    next. A worker that crashes, is killed or passes the timeout on an account fails that
-    account alone and is replaced; the others carry on. On any exception here (Ctrl-C) every
-    worker is stopped before it propagates.
+    next (with ``options.keep_workers``, to this process's next build too). A worker that
+    crashes, is killed or passes the timeout on an account fails that account alone and is
+    replaced; the others carry on. On any exception here (Ctrl-C) every worker is stopped
+    before it propagates.
     """
     context = multiprocessing.get_context("fork")
     pending = list(range(len(jobs)))
     pending.reverse()  # pop() from the end hands accounts out in order
-    workers: list[_Worker] = []
+    workers: list[_Worker] = _take_kept(options)
     finished = 0
     if early is not None and not early.conn.closed:
         try:
@@ -729,7 +763,7 @@ def _run(jobs: list[Job], options: BookOptions,
     try:
         while finished < len(jobs):
             for worker in [w for w in workers if w.index is None]:
-                if not pending or worker.built >= ACCOUNTS_PER_WORKER:
+                if worker.built >= ACCOUNTS_PER_WORKER or not (pending or options.keep_workers):
                     stop(worker)
             while pending and len(workers) < size:
                 start()
@@ -773,7 +807,11 @@ def _run(jobs: list[Job], options: BookOptions,
                                            "(--timeout) and was stopped"), [])
                     stop(worker, "kill")
         for worker in list(workers):
-            stop(worker)
+            if options.keep_workers:
+                workers.remove(worker)
+                _KEPT.append(worker)
+            else:
+                stop(worker)
     finally:
         for worker in list(workers):  # only left on an exception: stop them now
             stop(worker, "terminate")
