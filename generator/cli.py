@@ -245,7 +245,8 @@ def _watching(paths, output_format, shard, quiet, verbose, **options) -> None:
 
     def changed(files: list[str]) -> None:
         progress[0] = _Progress(options["out"], quiet, verbose, output_format)
-        echo(f"\n{', '.join(files[:3])}{' …' if len(files) > 3 else ''} changed: building "
+        click.echo(err=True)
+        echo(f"{', '.join(files[:3])}{' …' if len(files) > 3 else ''} changed: building "
              "again", err=True)
 
     where = ", ".join(map(str, paths)) or "accounts"

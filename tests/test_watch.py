@@ -118,8 +118,9 @@ def test_the_command_line_watches_until_ctrl_c(tmp_path, monkeypatch):
 
     real = api.watch
 
-    def one_round(paths, **options):
-        yield from real(paths, rounds=1, **options)
+    def one_round(paths, on_change, **options):
+        yield from real(paths, rounds=1, on_change=on_change, **options)
+        on_change([str(book / NORTHWIND.name)])  # a save; then Ctrl-C while it waits
         raise KeyboardInterrupt
 
     monkeypatch.setattr(api, "watch", one_round)
@@ -129,6 +130,8 @@ def test_the_command_line_watches_until_ctrl_c(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "Built 2, skipped 0, failed 0 of 2 accounts" in result.output
     assert f"Watching {book} for changes" in result.output
+    assert f"for changes; Ctrl-C stops.\n\n{book / NORTHWIND.name} changed: building again" \
+        in result.output
     assert result.output.rstrip().endswith("Stopped watching.")
     refused = CliRunner().invoke(main, ["build", str(book), "--watch", "--format", "json"])
     assert refused.exit_code == 2 and "--watch" in refused.output
