@@ -27,6 +27,10 @@ APPLICATION = "csplan"
 ZIP_FIRST, ZIP_LAST = datetime(1980, 1, 1, tzinfo=timezone.utc), datetime(
     2107, 12, 31, 23, 59, 58, tzinfo=timezone.utc)
 COMPRESS_LEVEL = 6  # zlib's default, named so it never depends on a library's choice
+# The embedded brand font (four faces, 2.7 MB) shrinks to 1.39 MB at level 1 and 1.30 MB
+# at 6, which takes twice as long: a tenth of a second of every DOCX and PPTX.
+FONT_COMPRESS_LEVEL = 1
+FONT_PARTS = (".odttf", ".fntdata")
 
 _CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 _DC = "http://purl.org/dc/elements/1.1/"
@@ -246,5 +250,6 @@ def _canonical_zip(parts: dict[str, bytes], when: datetime) -> bytes:
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = 3  # Unix on every machine (Windows would write 0)
             entry.external_attr = 0o644 << 16
-            package.writestr(entry, parts[name], compresslevel=COMPRESS_LEVEL)
+            package.writestr(entry, parts[name], compresslevel=FONT_COMPRESS_LEVEL
+                             if name.endswith(FONT_PARTS) else COMPRESS_LEVEL)
     return out.getvalue()
