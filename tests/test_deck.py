@@ -78,7 +78,7 @@ def test_northwind_deck_reads_as_a_sixty_minute_meeting(northwind):
     assert "Share carrier-level late-load data (Maria Lopez, Oct 31, 2026)\nOpen, past due" \
         "\nMissed" in texts[3]
     assert "Add the yard-management module for the two cross-dock sites" in texts[11]
-    assert "Send the QBR summary and updated plan\nPriya Shah\nDec 10, 2026" in texts[12]
+    assert "Send the QBR summary and updated plan\nPriya Shah · due Dec 10, 2026" in texts[12]
     assert "Next QBR: Mar 9, 2027" in texts[13] and "support@fleetline.example" in texts[13]
 
 

@@ -15,7 +15,6 @@ from csplan import api
 from tests.conftest import ACCOUNTS, replace_once
 
 TODAY = date(2026, 11, 23)
-STATEMENT = {0, -1}  # cover and closing are statement slides by design
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +35,23 @@ def test_every_content_slide_is_filled_to_two_thirds(decks):
         prs = Presentation(str(path))
         slides = list(prs.slides)
         for index, slide in enumerate(slides):
-            if index in (0, len(slides) - 1):
+            if index == 0:  # the cover is a statement slide; the closing one is filled too
                 continue
             lowest = max(s.top + s.height for s in slide.shapes if s.top is not None)
             assert lowest >= prs.slide_height * 2 / 3, (name, index, slide.shapes.title.text)
+
+
+def test_a_few_action_items_are_cards_and_the_closing_slide_repeats_the_goals(decks):
+    slides = list(Presentation(str(decks["northwind-freight"])).slides)
+    actions = next(s for s in slides if s.shapes.title.text == "Asks and action items")
+    cards = [s.text_frame.text for s in actions.shapes if s.name == "action"]
+    assert cards == ["Send the QBR summary and updated plan\nPriya Shah · due Dec 10, 2026",
+                     "Share the November TMS report\nMaria Lopez · due Dec 15, 2026"]
+    assert not any(s.has_table for s in actions.shapes)
+    closing = _texts(slides[-1])
+    assert "Next QBR: Mar 9, 2027\nUntil then\nReach 95% on-time delivery across all " \
+        "regions\nSwitch off the last legacy routing tool" in closing
+    assert "Priya Shah" in closing and "support@fleetline.example" in closing
 
 
 def test_the_wins_are_on_the_value_slide(decks):

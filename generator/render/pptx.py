@@ -47,6 +47,8 @@ COVER_TITLE_PT = 40
 BODY_PT = 18
 TABLE_PT = 14
 MAX_TABLE_ROWS = 12
+ACTION_CARDS = 4  # up to this many action items are cards; more are a table
+CLOSING_GOALS = 3  # the next quarter's goals the closing slide repeats
 GAP = Inches(0.3)
 CARD_HEADROOM = 0.85  # cards measure their text 15% narrower than they are (see ``fill``)
 
@@ -953,6 +955,18 @@ class _Deck:
         title = _("Asks and action items")
         notes = [_("{action} ({owner}, {due})").format(action=a, owner=o, due=d)
                  for a, o, d in v.actions]
+        if 0 < len(v.actions) <= ACTION_CARDS:  # a few: cards, not a table of tall rows
+            slide, body = self.content_slide(title, "actions", notes)
+            columns = 1 if len(v.actions) == 1 else 2
+            for box, (action, owner, due) in zip(self.grid(body, len(v.actions), columns),
+                                                 v.actions):
+                # Translators: under an action item on the deck: who does it, by when
+                who = _("{owner} · due {due}").format(owner=owner, due=due) \
+                    if owner and due else owner or due
+                self.card(slide, box, [Para(action, 20, bold=True, space_after=10),
+                                       Para(who, 14)], "action", title,
+                          bar=self.colours.accent, anchor=MSO_ANCHOR.MIDDLE)
+            return
         rows = list(v.actions) or [(_("No action items yet: agree them before closing."),
                                     "", "")]
         self._balanced_tables(title, "actions", notes, (_("Action"), _("Owner"), _("Due")),
@@ -960,23 +974,32 @@ class _Deck:
                               per_slide=self.kinds["actions"].per_slide)
 
     def slide_closing(self) -> None:
+        """The next QBR and what the two teams work on until then, on a panel in the brand's
+        colour; beside it the people to call, one card each, filling the slide."""
         v = self.view
         title = _("Thank you")
         # Translators: the closing slide: when the next QBR is planned
         next_qbr = _("Next QBR: {day}").format(day=v.next_qbr)
         slide, body = self.content_slide(title, "closing", [next_qbr] + [
             f"{r}: {n}" for r, n, _e in v.contacts])
-        self.textbox(slide, Box(body.left, body.top, body.width, Inches(0.7)),
-                     [Para(next_qbr, 24, bold=True)], "next QBR", title, self.colours.primary)
-        if v.contacts:
-            area = Box(body.left, body.top + Inches(1.0), body.width,
-                       min(Inches(1.6), body.height - Inches(1.0)))
-            for box, (role, name, email) in zip(self.grid(area, len(v.contacts),
-                                                          len(v.contacts)), v.contacts):
-                self.card(slide, box, [Para(role, 11, bold=True, space_after=2),
-                                       Para(name, 16, bold=True, space_after=2),
-                                       Para(email, 11)], "contact", title,
-                          bar=self.colours.primary)
+        paras = [Para(next_qbr, 28, bold=True, space_after=18)]
+        if v.goals:
+            # Translators: the closing slide: above the goals agreed for the next quarter
+            paras.append(Para(_("Until then"), 16, bold=True, space_after=6))
+            paras += [Para(goal, 14, space_after=8) for goal in v.goals[:CLOSING_GOALS]]
+        panel = body.width * 5 // 12 if v.contacts else body.width
+        self.card(slide, Box(body.left, body.top, panel, body.height), paras, "next QBR",
+                  title, fill=self.colours.primary, colour="#FFFFFF",
+                  anchor=MSO_ANCHOR.MIDDLE)
+        if not v.contacts:
+            return
+        column = Box(body.left + panel + GAP, body.top, body.width - panel - GAP, body.height)
+        for box, (role, name, email) in zip(self.grid(column, len(v.contacts), 1),
+                                            v.contacts):
+            self.card(slide, box, [Para(role, 12, bold=True, space_after=2),
+                                   Para(name, 20, bold=True, space_after=2),
+                                   Para(email, 12)], "contact", title,
+                      bar=self.colours.primary, anchor=MSO_ANCHOR.MIDDLE)
 
 
 _PHASES = {"onboard": N_("Onboard"), "adopt": N_("Adopt"), "value": N_("Value"),
