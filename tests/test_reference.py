@@ -190,6 +190,31 @@ def test_a_reference_too_narrow_for_the_plan_is_one_configuration_error(tmp_path
     assert result.exit_code == 2 and "leaves a text area of -30 x 257 mm" in result.output
 
 
+def test_brand_check_prints_the_references_page_and_warns_when_the_pdf_differs(tmp_path):
+    brand = copy_brand(tmp_path)
+    result = run("brand", "check", brand)
+    assert "page: none set (csplan's: the PDF's paper, 18 mm margins)" in result.output
+    assert "warnings: none" in result.output
+    company_reference(brand, **LETTER_1IN)
+    set_spec(brand, "min_font_pt: 12", "min_font_pt: 12\npage_size: a4")
+    result = run("brand", "check", brand)
+    assert result.exit_code == 0, result.output
+    assert ("  page: Letter portrait, margins left 25.4 mm, right 25.4 mm, top 25.4 mm, "
+            "bottom 25.4 mm; header 12.7 mm and footer 10.2 mm from the edge; text width "
+            "165 mm") in result.output
+    warning = "warning BRAND the PDF is A4, the Word reference Letter: set page_size: letter " \
+              "in brand.yaml"
+    assert result.output.split("warnings:")[1].count(warning) == 1
+    result = build(brand, tmp_path / "out", "docx")
+    assert result.exit_code == 0 and result.output.count(warning) == 1
+
+    set_spec(brand, "page_size: a4", "page_size: letter")
+    assert "warnings: none" in run("brand", "check", brand).output
+    set_spec(brand, "page_size: letter", "")
+    result = run("brand", "check", brand)
+    assert "the Word reference is Letter, and the PDF's paper follows each account's " \
+           "country (Letter in the US, A4 elsewhere): set page_size: letter" in result.output
+
 
 def test_brand_page_size_sets_the_pdf_paper(tmp_path):
     brand = copy_brand(tmp_path)
@@ -200,3 +225,15 @@ def test_brand_page_size_sets_the_pdf_paper(tmp_path):
     box = pdf.pages[0].mediabox
     assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == \
         (210, 297)
+
+
+def test_brand_init_takes_the_paper_from_the_word_template(tmp_path):
+    brand = copy_brand(tmp_path)
+    company_reference(brand, **A4_LANDSCAPE)
+    out = tmp_path / "acme-brand"
+    result = run("brand", "init", "--from", brand / "master.pptx", "--docx",
+                 brand / "reference.docx", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "\npage_size: a4 " in (out / "brand.yaml").read_text()
+    assert "A4 landscape, margins left 25 mm" in result.output
+    assert "warning BRAND" not in result.output
