@@ -269,12 +269,14 @@ class _PlanWriter(_Writer):
         # the vendor's logo on the left margin, the customer's flush with the right one
         logos.paragraph_format.tab_stops.add_tab_stop(Emu(self.usable_width),
                                                       WD_TAB_ALIGNMENT.RIGHT)
+        # at most 40 % of the text width each: LibreOffice wraps the second logo under the
+        # first when the two fill more than about 85 % of the line
         if self.brand.logo:
-            _describe(self.picture(logos.add_run(), self.brand.logo, Mm(11), 0.45),
+            _describe(self.picture(logos.add_run(), self.brand.logo, Mm(11), 0.4),
                       logo_alt(v.vendor_name))
         if self.logo:
             logos.add_run("\t")
-            _describe(self.picture(logos.add_run(), self.logo, Mm(13), 0.45),
+            _describe(self.picture(logos.add_run(), self.logo, Mm(13), 0.4),
                       logo_alt(v.account_name))
         self.para(_("Joint success plan").upper(), bold=True, colour=self.colours.accent,
                   size=8.5)
