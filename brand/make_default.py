@@ -21,7 +21,7 @@ import yaml
 from docx.enum.style import WD_STYLE_TYPE
 from docx.shared import Pt, RGBColor
 
-from csplan.docinfo import DocInfo, office_package
+from csplan.views.docinfo import DocInfo, office_package
 
 HERE = Path(__file__).resolve().parent
 # The templates' own date (SOURCE_DATE_EPOCH wins when set): regenerating them from an
@@ -78,6 +78,11 @@ def make_reference(spec: dict) -> None:
         small.base_style = doc.styles["Normal"]
         small.font.size = Pt(8.5)
         small.font.color.rgb = rgb(colours["muted"])
+    # No page of its own: the plan takes the paper from the account's country (or brand.yaml
+    # page_size) and csplan's margins. A company's reference keeps its page set-up.
+    sect_pr = doc.sections[-1]._sectPr
+    for tag in ("w:pgSz", "w:pgMar"):
+        sect_pr.remove(sect_pr.find(docx.oxml.ns.qn(tag)))
     save(doc, HERE / spec["docx_reference"], f"{spec['name']} reference styles", spec)
 
 

@@ -9,10 +9,12 @@ Every master is made here from the bundled one (or python-pptx's own) by editing
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
+from PIL import Image
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Inches
@@ -402,3 +404,51 @@ def test_a_dark_photo_behind_the_cover_keeps_its_text_readable(tmp_path):
             for p in s.text_frame.paragraphs for r in p.runs]
     assert len(runs) >= 3
     assert all(contrast(f"#{r.font.color.rgb}", "#10121E") >= 4.5 for r in runs)
+
+
+# ---------------------------------------------------------------------- sample slides
+def test_the_masters_own_sample_slides_leave_nothing_in_the_deck(tmp_path):
+    """A company .pptx often holds example slides; none of them, nor their pictures, notes,
+    sections or custom shows, may reach the deck."""
+    sample_picture = Image.new("RGB", (40, 30), (201, 13, 77))
+    picture = io.BytesIO()
+    sample_picture.save(picture, "PNG")
+
+    def samples(prs):
+        for number in (1, 2):
+            slide = prs.slides.add_slide(layout(prs, "Title Only"))
+            slide.shapes.title.text = f"Sample slide {number} from marketing"
+            slide.shapes.add_picture(io.BytesIO(picture.getvalue()), Inches(1), Inches(2))
+            slide.notes_slide.notes_text_frame.text = "SAMPLE NOTE: delete before use"
+        ids = "".join(f'<p14:sldId id="{s.slide_id}"/>' for s in prs.slides)
+        first = prs.slides._sldIdLst[0].rId
+        prs.part._element.find(f"{{{P}}}defaultTextStyle").addprevious(etree.fromstring(
+            f'<p:custShowLst xmlns:p="{P}" xmlns:r="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships"><p:custShow name="Short" id="0"><p:sldLst>'
+            f'<p:sld r:id="{first}"/></p:sldLst></p:custShow></p:custShowLst>'))
+        prs.part._element.append(etree.fromstring(
+            f'<p:extLst xmlns:p="{P}"><p:ext uri="{{521415D9-36F7-43E2-AB2F-B90AF26B5E84}}">'
+            '<p14:sectionLst xmlns:p14="http://schemas.microsoft.com/office/powerpoint/2010/'
+            'main"><p14:section name="Samples" id="{6F0B3F0C-7C1B-4B8E-9E1A-0C7C0A1B2C3D}">'
+            f'<p14:sldIdLst>{ids}</p14:sldIdLst></p14:section></p14:sectionLst></p:ext>'
+            '</p:extLst>'))
+    brand = company_master(tmp_path, samples)
+    result = build(brand, tmp_path / "out", "pptx")
+    assert result.exit_code == 0, result.output
+    plain = build(copy_brand(tmp_path / "plain"), tmp_path / "plain-out", "pptx")
+    assert plain.exit_code == 0, plain.output
+    built = tmp_path / "out" / "northwind-freight" / DECK
+    prs = Presentation(str(built))
+    reference = Presentation(str(tmp_path / "plain-out" / "northwind-freight" / DECK))
+    assert len(prs.slides) == len(reference.slides)
+    with zipfile.ZipFile(built) as z:
+        names = z.namelist()
+        everything = b"\n".join(z.read(n) for n in names)
+        assert len(names) == len(zipfile.ZipFile(
+            tmp_path / "plain-out" / "northwind-freight" / DECK).namelist())
+    assert b"Sample slide" not in everything and b"SAMPLE NOTE" not in everything
+    assert picture.getvalue() not in everything
+    root = etree.tostring(prs.part._element)
+    # a section or custom show of the master's slides would name the deck's own slides
+    # (their ids and relationship ids are given out again) or slides that are gone
+    assert b"sectionLst" not in root and b"custShow" not in root

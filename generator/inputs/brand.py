@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Optional, Union
+from typing import Annotated, Literal, Optional, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -20,7 +20,7 @@ from csplan.inputs.brandcheck import Layouts, check_kinds, resolve_layouts, them
 from csplan.inputs.fonts import DeckFont, resolve
 from csplan.inputs.images import CheckedImage, check_image
 from csplan.inputs.office import clean_package
-from csplan.inputs.reference import prepare
+from csplan.inputs.reference import PageSetup, page_of, prepare
 from csplan.inputs.source import read_yaml
 from csplan.text import echo
 from csplan.inputs.validate import validate
@@ -84,6 +84,9 @@ class BrandFile(_Strict):
     pptx_layouts: dict[str, str] = {}
     wording: dict[str, dict[str, Union[str, list[str]]]] = {}  # checked by inputs.wording
     min_font_pt: Annotated[float, Field(ge=6, le=40)] = 12
+    # the PDF's paper (and the DOCX's when the reference sets none); unset: by the account's
+    # country, Letter in the US, Canada and parts of Latin America, else A4
+    page_size: Optional[Literal["a4", "letter"]] = None
 
 
 @dataclass(frozen=True)
@@ -102,12 +105,18 @@ class Brand:
     # "major" (titles) and "minor" (text): the font files the deck's theme fonts render in
     deck_fonts: dict[str, DeckFont] = field(default_factory=dict)
     docx_added_styles: tuple[str, ...] = ()  # Word styles the reference lacked, now added
+    docx_page: Optional[PageSetup] = None  # the reference's page, kept in every DOCX
     warnings: tuple[str, ...] = ()
     wording: Wording = NO_WORDING  # the company's own words for some messages
 
     @property
     def colours(self) -> Colours:
         return self.spec.colours
+
+    def paper(self, by_locale: str) -> str:
+        """Return the PDF's paper, "A4" or "Letter": brand.yaml's ``page_size``, else
+        ``by_locale`` (the account's)."""
+        return {"a4": "A4", "letter": "Letter"}.get(self.spec.page_size or "", by_locale)
 
     @property
     def font_files(self) -> dict[str, Path]:
@@ -168,6 +177,7 @@ def load_brand(folder: Path) -> Brand:
     layouts: Layouts = {}
     deck_fonts: dict[str, DeckFont] = {}
     added: list[str] = []
+    page: Optional[PageSetup] = None
     choice: dict[str, str] = {}
     for label, rel in (("font", spec.fonts.regular), ("font", spec.fonts.bold),
                        ("font", spec.fonts.italic), ("font", spec.fonts.bold_italic),
@@ -194,6 +204,18 @@ def load_brand(folder: Path) -> Brand:
             packages[kind], added, reference_warnings = prepare(package.data,
                                                                 f"brand {label} {target}")
             dropped += reference_warnings
+            page = page_of(opened, f"brand {label} {target}")
+            if page is not None and page.paper and spec.page_size is None:
+                dropped.append(
+                    f"{target}: warning BRAND the Word reference is {page.paper}, and the PDF's "
+                    "paper follows each account's country (Letter in the US, A4 elsewhere): "
+                    f"set page_size: {page.paper.lower()} in brand.yaml to print both on "
+                    f"{page.paper}")
+            elif page is not None and page.paper and spec.page_size != page.paper.lower():
+                dropped.append(
+                    f"{target}: warning BRAND the PDF is {spec.page_size.title()}, the Word "
+                    f"reference {page.paper}: set page_size: {page.paper.lower()} in "
+                    "brand.yaml")
         if kind == "pptx":  # every layout problem now, once, rather than per account
             layouts, layout_warnings, choice = resolve_layouts(opened, spec.pptx_layouts,
                                                                f"brand {label} {target}")
@@ -220,7 +242,8 @@ def load_brand(folder: Path) -> Brand:
     return Brand(folder=folder, spec=spec, logo=logo, docx_reference=packages.get("docx"),
                  pptx_master=packages.get("pptx"), pptx_layouts=layouts,
                  layout_choice=choice, deck_fonts=deck_fonts,
-                 docx_added_styles=tuple(added), warnings=tuple(dropped), wording=wording)
+                 docx_added_styles=tuple(added), docx_page=page, warnings=tuple(dropped),
+                 wording=wording)
 
 
 def _deck_fonts(prs, layouts: Layouts, spec: BrandFile, folder: Path, where: str

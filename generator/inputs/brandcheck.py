@@ -8,7 +8,7 @@ uses the (master, layout) positions resolved here and never looks layouts up aga
 
 ``describe`` is what ``csplan brand check`` prints: the masters and their layouts (with their
 placeholder types), the layout chosen for each kind of slide, the theme fonts and colours of
-the masters, and which Word styles csplan uses are in the DOCX reference.
+the masters, the DOCX reference's page set-up and which Word styles csplan uses it has.
 """
 
 from __future__ import annotations
@@ -227,6 +227,9 @@ def describe(brand: "Brand") -> list[str]:
         document = docx.Document(io.BytesIO(brand.docx_reference))
         present = {style.name for style in document.styles}
         lines.append(f"DOCX reference: {brand.spec.docx_reference}")
+        page = brand.docx_page
+        lines.append("  page: " + (page.describe() if page else
+                                   "none set (csplan's: the PDF's paper, 18 mm margins)"))
         for name in DOCX_STYLES:
             state = "missing (csplan adds its default)" if name in brand.docx_added_styles \
                 else "present" if name in present else "missing"

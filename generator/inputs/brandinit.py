@@ -7,8 +7,9 @@ each kind of slide (by name or by placeholder types, ``brandcheck.resolve_layout
 colours of the master's theme (primary dk2, accent accent1 or accent2, text dk1, muted a mix
 of the two, light lt2; the state colours csplan's, as themes have none), and the fonts of
 the bundled brand for the PDF and the plan (the deck measures the theme's own fonts); the
-logo, if the master shows a PNG or JPEG picture. The folder is then loaded as a build would,
-so what ``init`` writes is what ``brand check`` accepts.
+logo, if the master shows a PNG or JPEG picture; ``page_size`` from the Word template's
+paper when it is A4 or Letter, so the PDF prints on the same paper. The folder is then loaded
+as a build would, so what ``init`` writes is what ``brand check`` accepts.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from csplan.exceptions import CsplanError
 from csplan.inputs.brandcheck import resolve_layouts, theme_of
 from csplan.inputs.master import contrast, mix, readable
 from csplan.inputs.office import clean_package
+from csplan.inputs.reference import page_of
 
 _BRAND_YAML = """\
 # Made by `csplan brand init` from {source}. Review it, then: csplan brand check {folder}
@@ -77,7 +79,7 @@ def init_brand(source: Path, docx: Optional[Path], out: Path, bundled: Path) -> 
     if docx is not None:
         if not docx.is_file():
             raise CsplanError(f"{docx} does not exist; give the company's .dotx or .docx")
-        clean_package(docx, "DOCX reference", "docx")
+        reference_page = _page(clean_package(docx, "DOCX reference", "docx").data, docx)
     out.mkdir(parents=True, exist_ok=True)
     shutil.copytree(bundled / "fonts", out / "fonts")
     master_name = "master" + source.suffix.lower()
@@ -88,6 +90,9 @@ def init_brand(source: Path, docx: Optional[Path], out: Path, bundled: Path) -> 
         reference = "reference" + docx.suffix.lower()
         shutil.copyfile(docx, out / reference)
         docx_line = f"docx_reference: {reference}\n"
+        if reference_page and reference_page.paper:
+            docx_line += (f"page_size: {reference_page.paper.lower()}"
+                          "                  # the Word reference's paper; the PDF's too\n")
         done.append(f"wrote {out / reference} (from {docx})")
     logo = _logo(master)
     logo_line = ""
@@ -111,6 +116,20 @@ def init_brand(source: Path, docx: Optional[Path], out: Path, bundled: Path) -> 
                 + "; colours " + ", ".join(f"{k} {colours[k]}" for k in
                                            ("primary", "accent", "text")))
     return done
+
+
+def _page(data: bytes, path: Path):
+    """Return the page set-up of the Word template ``data`` (None if it sets none); raise
+    CsplanError if it cannot be opened or its text area is too small."""
+    import docx
+
+    where = f"Word template {path}"
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - any failure means the file must be fixed
+        raise CsplanError(f"{where} cannot be opened ({type(exc).__name__}: {exc}); open it "
+                          "and save it again from Word") from None
+    return page_of(document, where)
 
 
 def _colours(theme: dict[str, str]) -> dict[str, str]:

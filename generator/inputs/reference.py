@@ -7,17 +7,98 @@ number would show on every other page; its default header and footer are emptied
 csplan writes its own there (a PAGE field left in them showed "1 1"). Styles the renderers
 use by name that the reference lacks (headings, List Bullet with its bullet numbering, Table
 Grid...) are added from python-docx's defaults, with one warning naming them.
+
+Its page set-up (paper, orientation, margins, gutter, header and footer distances) is read
+from its body section by ``page_of``; a text width too narrow for csplan's tables is a
+configuration error. The bundled reference sets no page, so csplan chooses the paper by the
+account's country (or brand.yaml ``page_size``) and its own margins.
 """
 
 from __future__ import annotations
 
 import copy
 import io
+from dataclasses import dataclass
+from typing import Optional
 
 import docx
 from docx.oxml.ns import qn
 
+from csplan.exceptions import CsplanError
 from csplan.inputs.brandcheck import DOCX_STYLES
+
+EMU_PER_MM = 36000
+MIN_TEXT_MM = 80  # the narrowest text a plan's tables (seven columns) and cover block fit in
+PAPERS = {"A4": (210, 297), "Letter": (215.9, 279.4)}  # millimetres, portrait
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """A reference's page, in EMU: what the plan keeps of it and what csplan fits inside."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    gutter: int
+    header: int
+    footer: int
+
+    @property
+    def text_width(self) -> int:
+        return self.width - self.left - self.right - self.gutter
+
+    @property
+    def text_height(self) -> int:
+        return self.height - abs(self.top) - abs(self.bottom)  # Word: negative = fixed
+
+    @property
+    def orientation(self) -> str:
+        return "landscape" if self.width > self.height else "portrait"
+
+    @property
+    def paper(self) -> Optional[str]:
+        """Return "A4" or "Letter" when the page is one of them (either way round)."""
+        size = sorted((self.width / EMU_PER_MM, self.height / EMU_PER_MM))
+        return next((name for name, (w, h) in PAPERS.items()
+                     if abs(size[0] - w) < 1 and abs(size[1] - h) < 1), None)
+
+    def describe(self) -> str:
+        """Return e.g. "A4 portrait, margins left 25 mm, right 25 mm, ..."."""
+        def mm(value: int) -> str:
+            return f"{value / EMU_PER_MM:.3g} mm"
+
+        paper = self.paper or f"{self.width / EMU_PER_MM:.1f} x {self.height / EMU_PER_MM:.1f} mm"
+        gutter = f", gutter {mm(self.gutter)}" if self.gutter else ""
+        return (f"{paper} {self.orientation}, margins left {mm(self.left)}, right "
+                f"{mm(self.right)}, top {mm(self.top)}, bottom {mm(self.bottom)}{gutter}; "
+                f"header {mm(self.header)} and footer {mm(self.footer)} from the edge; text "
+                f"width {mm(self.text_width)}")
+
+
+def page_of(document, where: str) -> Optional[PageSetup]:
+    """Return the page set-up of ``document``'s body section (the last), or None when it
+    sets no paper size and margins; raise CsplanError (exit 2) when the text area left is
+    too small for the plan."""
+    sect_pr = document.sections[-1]._sectPr
+    if sect_pr.pgSz is None or sect_pr.pgMar is None:
+        return None
+    section = document.sections[-1]
+    values = (section.page_width, section.page_height, section.left_margin,
+              section.right_margin, section.top_margin, section.bottom_margin, section.gutter,
+              section.header_distance, section.footer_distance)
+    if section.page_width is None or section.page_height is None:
+        return None
+    page = PageSetup(*(int(v or 0) for v in values))
+    if page.text_width < MIN_TEXT_MM * EMU_PER_MM or page.text_height < MIN_TEXT_MM * EMU_PER_MM:
+        raise CsplanError(
+            f"{where} leaves a text area of {page.text_width / EMU_PER_MM:.0f} x "
+            f"{page.text_height / EMU_PER_MM:.0f} mm ({page.describe()}); the plan needs at "
+            f"least {MIN_TEXT_MM} x {MIN_TEXT_MM} mm: in Word, Layout > Margins, make the "
+            "margins smaller (or the paper larger) and save the file again")
+    return page
 
 
 def prepare(data: bytes, where: str) -> tuple[bytes, list[str], list[str]]:

@@ -1,9 +1,11 @@
 """The plan as DOCX: the brand's reference document's styles, real headings and tables.
 
 The document starts from ``brand/<docx_reference>`` with its body emptied, so a company's
-own Word template (fonts, heading colours, page setup) applies as it is. Styles used by name:
-Title, Subtitle, Heading 1-3, List Bullet, Quote, Normal, Table Grid. Charts are PNGs drawn
-from the same numbers as the PDF's SVG charts.
+own Word template (fonts, heading colours, page set-up, first-page letterhead) applies as it
+is; everything csplan places (tables, charts, logos, the header's tab stop) is sized to the
+section's real text width. A reference that sets no page (the bundled one) gets csplan's.
+Styles used by name: Title, Subtitle, Heading 1-3, List Bullet, Quote, Normal, Table Grid.
+Charts are PNGs drawn from the same numbers as the PDF's SVG charts.
 """
 
 from __future__ import annotations
@@ -101,8 +103,19 @@ class _Writer:
 
     @property
     def usable_width(self) -> int:
-        section = self.doc.sections[0]
-        return section.page_width - section.left_margin - section.right_margin
+        """The text width of the (one) section: the page less margins and gutter."""
+        section = self.doc.sections[-1]
+        return section.page_width - section.left_margin - section.right_margin - (
+            section.gutter or 0)
+
+    def picture(self, run, image: CheckedImage, height: int, share: float):
+        """Add ``image`` to ``run`` ``height`` high, or narrower if it would take more than
+        ``share`` of the text width (a wide logo on a narrow page), with its proportions."""
+        width = height * image.width / image.height
+        most = self.usable_width * share
+        if width > most:
+            return run.add_picture(io.BytesIO(image.data), width=Emu(int(most)))
+        return run.add_picture(io.BytesIO(image.data), height=height)
 
     def table(self, header, rows, weights, tones=None) -> None:
         """Add a table in the brand's table look: header row in the primary colour, light
@@ -164,16 +177,20 @@ class _Writer:
 
     # ------------------------------------------------------------------ page
     def page_setup(self, cover: bool = False) -> None:
-        """Page size and margins; the header (brand logo on the left margin, the document on
-        the right one) and the footer ("Page X of Y" as PAGE and NUMPAGES fields). With
-        ``cover`` the first page has no header, as its cover block shows the logos."""
+        """Page size and margins, the reference's if it sets them, else csplan's; the header
+        (brand logo on the left margin, the document on the right one) and the footer ("Page
+        X of Y" as PAGE and NUMPAGES fields). With ``cover`` the first page has no header,
+        as its cover block shows the logos."""
         width, height = PAGE[self.page_size]
         for section in self.doc.sections:
-            section.orientation = WD_ORIENT.PORTRAIT
-            section.page_width, section.page_height = width, height
-            section.left_margin = section.right_margin = MARGIN
-            section.top_margin, section.bottom_margin = Mm(20), Mm(18)
-            section.header_distance = section.footer_distance = Mm(8)
+            if self.brand.docx_page is None:
+                section.orientation = WD_ORIENT.PORTRAIT
+                section.page_width, section.page_height = width, height
+                # in Word's attribute order, so a fresh <w:pgMar> reads as the old ones did
+                section.top_margin, section.right_margin = Mm(20), MARGIN
+                section.bottom_margin, section.left_margin = Mm(18), MARGIN
+                section.header_distance = section.footer_distance = Mm(8)
+                section.gutter = 0
             section.different_first_page_header_footer = cover
             header = section.header
             header.is_linked_to_previous = False
@@ -181,8 +198,7 @@ class _Writer:
             hp.text = ""
             self._right_tab_only(hp)
             if self.brand.logo:
-                _describe(hp.add_run().add_picture(io.BytesIO(self.brand.logo.data),
-                                                   height=Mm(7)),
+                _describe(self.picture(hp.add_run(), self.brand.logo, Mm(7), 0.4),
                           logo_alt(self.brand.spec.name))
             hp.add_run("\t")
             r = hp.add_run(self.header)
@@ -242,7 +258,7 @@ class _Writer:
 class _PlanWriter(_Writer):
     def __init__(self, view: PlanView, brand: Brand, logo: Optional[CheckedImage]):
         super().__init__(brand, _("{account} · Joint success plan").format(
-            account=view.account_name), view.page_size, mark=view.draft_mark)
+            account=view.account_name), brand.paper(view.page_size), mark=view.draft_mark)
         self.view, self.logo = view, logo
 
     # ------------------------------------------------------------------ content
@@ -253,13 +269,15 @@ class _PlanWriter(_Writer):
         # the vendor's logo on the left margin, the customer's flush with the right one
         logos.paragraph_format.tab_stops.add_tab_stop(Emu(self.usable_width),
                                                       WD_TAB_ALIGNMENT.RIGHT)
+        # at most 40 % of the text width each: LibreOffice wraps the second logo under the
+        # first when the two fill more than about 85 % of the line
         if self.brand.logo:
-            _describe(logos.add_run().add_picture(io.BytesIO(self.brand.logo.data),
-                                                  height=Mm(11)), logo_alt(v.vendor_name))
+            _describe(self.picture(logos.add_run(), self.brand.logo, Mm(11), 0.4),
+                      logo_alt(v.vendor_name))
         if self.logo:
             logos.add_run("\t")
-            _describe(logos.add_run().add_picture(io.BytesIO(self.logo.data),
-                                                  height=Mm(13)), logo_alt(v.account_name))
+            _describe(self.picture(logos.add_run(), self.logo, Mm(13), 0.4),
+                      logo_alt(v.account_name))
         self.para(_("Joint success plan").upper(), bold=True, colour=self.colours.accent,
                   size=8.5)
         self.para(v.account_name, "Title")
@@ -404,6 +422,8 @@ class _PlanWriter(_Writer):
         grid = self.doc.add_table(rows=0, cols=2)
         grid.autofit = False
         half = Emu(self.usable_width // 2)
+        for column in grid.columns:  # python-docx's own grid forgets a gutter
+            column.width = half
         for index in range(max(len(v.signoff_customer), len(v.signoff_vendor))):
             row = grid.add_row()
             _no_split(row)

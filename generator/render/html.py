@@ -81,12 +81,13 @@ def plan_html(view: PlanView, brand: Brand) -> str:
                   for m in view.metrics if m.chart is not None]
     # the table area of plan.css (page less 17 mm margins) and its cells (8.6 pt, 2 mm
     # insets): columns as wide as their longest words, in percent
-    table_pt = (PAGE_WIDTH_MM[view.page_size] - 34) * tables.MM
+    page_size = brand.paper(view.page_size)
+    table_pt = (PAGE_WIDTH_MM[page_size] - 34) * tables.MM
     widths = {key: [round(100 * f, 2) for f in fractions] for key, fractions in
               tables.plan_widths(view, brand, table_pt,
                                  tables.Style(8.6, 7.5, 4 * tables.MM)).items()}
     return render("plan.html.j2", brand, context, plan=view, charts=charts_svg,
-                  widths=widths, logo_alt=logo_alt, page_size=view.page_size,
+                  widths=widths, logo_alt=logo_alt, page_size=page_size,
                   doc_title=_("Joint success plan"), draft_css=css_content(view.draft_mark))
 
 

@@ -1043,9 +1043,24 @@ def _paginate_rows(heights: list[float], available: float,
     return pages
 
 
+_SECTIONS = "{http://schemas.microsoft.com/office/powerpoint/2010/main}sectionLst"
+
+
 def _remove_slides(prs) -> None:
+    """Remove the master file's own slides (a company's samples), and the custom shows and
+    sections that list them: a custom show's link would keep a slide, its pictures and its
+    notes in the package, and a section would name the deck's slides, which get the same
+    ids again."""
     for slide in list(prs.slides):
         _remove_slide(prs, slide)
+    root = prs.part._element
+    for shows in root.findall(qn("p:custShowLst")):
+        for link in shows.iter(qn("p:sld")):
+            prs.part.drop_rel(link.get(qn("r:id")))
+        root.remove(shows)
+    for sections in list(root.iter(_SECTIONS)):
+        ext = sections.getparent()
+        ext.getparent().remove(ext)  # the <p:ext> that holds only the section list
 
 
 def _remove_slide(prs, slide) -> None:
