@@ -49,7 +49,9 @@ def _files(paths: list[Path]) -> list[Path]:
 _BRANDS: dict[tuple, "Brand"] = {}
 
 
-def _brand(folder: Optional[Path]) -> "Brand":
+def _brand(folder: Optional[Path], reuse: bool = False) -> "Brand":
+    """Load and check the brand in ``folder`` (its warnings are printed as it loads); with
+    ``reuse``, return the one loaded last instead if none of its files changed since."""
     from csplan.build.watch import state
     from csplan.inputs.brand import load_brand
     from csplan.paths import BRAND
@@ -58,7 +60,7 @@ def _brand(folder: Optional[Path]) -> "Brand":
 
     folder = folder or BRAND
     key = (str(folder.resolve()), tuple(sorted(state([folder]).items())))
-    if key not in _BRANDS:
+    if not reuse or key not in _BRANDS:
         brand = load_brand(folder)
         check_brand_templates(brand.folder)  # a template error: once, before any account
         _BRANDS.clear()
@@ -104,7 +106,7 @@ def build(paths: list[Path], *, out: Path = DEFAULT_OUT, formats: Optional[tuple
           today: Optional[date] = None, strict: bool = False, jobs: int = 1,
           timeout: float = 300.0, force: bool = False, report: bool = True,
           shard: Optional["Shard"] = None, draft: bool = False, qbr: Optional[str] = None,
-          keep_workers: bool = False, on_start: Callable[[int], None] = lambda total: None,
+          warm: bool = False, on_start: Callable[[int], None] = lambda total: None,
           on_result: Callable[["BuildResult"], None] = lambda result: None) -> BuildOutcome:
     """Check, then render every account under ``paths`` into ``out`` (see ``csplan build``).
 
@@ -113,7 +115,8 @@ def build(paths: list[Path], *, out: Path = DEFAULT_OUT, formats: Optional[tuple
     ``shard`` (K of N), only that stable part of the book is built, and its report part is
     written instead (``merge_report`` joins the parts). With ``draft``, every account is
     built as a draft (``csplan.build.draft``); ``qbr`` is the quarter a recap is for. With
-    ``keep_workers`` the worker processes stay for the next build of this process (``watch``).
+    ``warm`` (this process builds again: ``watch``), the worker processes are kept for the
+    next build, and the brand checked last is used again while its files are unchanged.
     """
     from csplan.build.book import BookOptions, build_book, start_early, stop_early
     from csplan.build.shards import select, write_results
@@ -122,14 +125,14 @@ def build(paths: list[Path], *, out: Path = DEFAULT_OUT, formats: Optional[tuple
     # warms up while the brand is loaded and the accounts are checked
     early = start_early(jobs, len(account_files(list(paths) or [DEFAULT_ACCOUNTS])))
     try:
-        the_brand = _brand(brand)  # a brand problem stops the build before any account
+        the_brand = _brand(brand, warm)  # a brand problem stops the build before any account
         team = programs(program)
         files = _files(paths)
         today = today or date.today()
         options = BookOptions(out=out, formats=formats or customer_formats(),
                               brand=the_brand, today=today, strict=strict, jobs=jobs,
                               timeout=timeout, force=force, draft=draft, qbr=qbr,
-                              keep_workers=keep_workers)
+                              keep_workers=warm)
         mine = select(files, shard) if shard else files
         on_start(len(mine))
         book = build_book(mine, team, options, on_result, early)
@@ -190,12 +193,12 @@ def _rounds(paths: list[Path], look: Callable[[], dict], rounds: Optional[int],
     for done in itertools.count(1):
         before = look()  # a change made during the build starts the next one
         try:
-            outcome, error = build(paths, keep_workers=True, **options), None
+            outcome, error = build(paths, warm=True, **options), None
         except CsplanError as exc:
             outcome, error = None, exc
         if done == 1 and error is None and rounds != 1:
             try:  # the rounds to come fork from a warm process
-                warm_up(_brand(options.get("brand")))
+                warm_up(_brand(options.get("brand"), reuse=True))
             except CsplanError:  # the brand changed meanwhile: the next round says so
                 pass
         yield WatchRound(outcome, error, changed)
