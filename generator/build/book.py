@@ -57,7 +57,7 @@ from csplan import __version__
 from csplan.build import layout
 from csplan.inputs.brand import Brand
 from csplan.build.account import BuildResult, assign_slugs, clashes, preflight, render_account
-from csplan.build.draft import as_draft, is_draft
+from csplan.build.draft import as_draft, is_draft, remove_replaced
 from csplan.exceptions import BrandError, BuildError, CsplanError
 from csplan.findings import Finding
 from csplan.paths import BRAND, TEMPLATES
@@ -451,6 +451,7 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
                     outputs=[_Output(**o) for o in outputs], notes=list(result.notes),
                     findings=[FindingRecord(**f.as_dict()) for f in result.findings],
                     facts=account.facts)
+            remove_replaced(result, out)  # after the cache entry: said once, not on skips
             record(index, result, account.facts, entry)
 
         jobs = [Job(checked[i].file, checked[i].program, slugs[i], checked[i].findings)

@@ -61,6 +61,26 @@ def write_atomic(target: Path, data: bytes,
     return target
 
 
+def remove_inside(target: Path, inside: Path) -> bool:
+    """Remove ``target`` if it is a regular file inside the folder ``inside`` with no link
+    on the way (a link named like it is left alone, never followed); return True when it
+    was removed. Raises BuildError when it cannot be removed."""
+    if not Path(os.path.abspath(target)).is_relative_to(os.path.abspath(inside)):
+        return False
+    try:
+        _refuse_links(target, inside)
+        if not stat.S_ISREG(os.lstat(target).st_mode):
+            return False
+        target.unlink()
+    except FileNotFoundError:
+        return False
+    except BuildError:
+        return False
+    except OSError as exc:
+        raise BuildError(f"cannot remove {target}: {exc.strerror or exc}") from None
+    return True
+
+
 def _mode(target: Path) -> int:
     """Return the read/write/execute bits of the file ``target`` replaces (not set-user-ID
     and the like: csplan writes data), or 0644 for a new file."""
