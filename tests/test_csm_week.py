@@ -145,6 +145,23 @@ def plan_texts(out: Path) -> list[str]:
     return [docx_text(out / SLUG / f"{PLAN}.docx"), pdf_text(out / SLUG / f"{PLAN}.pdf")]
 
 
+def test_a_missing_or_changed_revision_history_rebuilds_the_account(northwind, tmp_path):
+    path = northwind()
+    out = tmp_path / "out"
+    history = path.parent / ".csplan" / SLUG / "revisions.json"
+    build = ("build", path, "--out", out, "--today", "2026-11-23", "--formats", "docx", "-v")
+    assert f"built {path}" in run(*build).stderr
+    assert f"skipped {path}" in run(*build).stderr  # recording it is no change
+    recorded = history.read_bytes()
+    shutil.rmtree(path.parent / ".csplan")
+    assert f"built {path}" in run(*build).stderr
+    assert history.read_bytes() == recorded
+    assert f"skipped {path}" in run(*build).stderr
+    history.write_bytes(recorded.replace(b'"date": "2026-11-23"', b'"date": "2026-11-16"'))
+    assert f"built {path}" in run(*build).stderr
+    assert squash("Revision1 (Nov 16, 2026)") in squash(docx_text(out / SLUG / f"{PLAN}.docx"))
+
+
 def test_a_plan_changed_after_its_review_names_its_changes_and_its_revision(
         northwind, tmp_path):
     path = northwind()
