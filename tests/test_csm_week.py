@@ -156,6 +156,7 @@ def test_a_missing_or_changed_revision_history_rebuilds_the_account(northwind, t
     shutil.rmtree(path.parent / ".csplan")
     assert f"built {path}" in run(*build).stderr
     assert history.read_bytes() == recorded
+    assert history.stat().st_mode & 0o777 == 0o644  # a new file csplan writes
     assert f"skipped {path}" in run(*build).stderr
     history.write_bytes(recorded.replace(b'"date": "2026-11-23"', b'"date": "2026-11-16"'))
     assert f"built {path}" in run(*build).stderr
