@@ -105,10 +105,62 @@ def test_a_draft_is_never_cached_as_a_final_build(northwind, tmp_path):
     assert f"skipped {path}" in again.stderr  # and the draft did not replace the final's
 
 
+def test_a_final_build_removes_the_drafts_it_replaces_and_nothing_else(northwind, tmp_path):
+    path = northwind()
+    out = tmp_path / "out"
+    folder = out / SLUG
+    today = ("--today", "2026-11-23")
+    draft = run("build", path, "--out", out, *today, "--formats", "docx,pptx", "--draft")
+    assert draft.exit_code == 0, draft.output
+    final = run("build", path, "--out", out, *today, "--formats", "docx")
+    assert final.exit_code == 0, final.output
+    assert not (folder / f"{PLAN}-draft.docx").exists()
+    assert f"note: removed the draft this final build replaces: {SLUG}/{PLAN}-draft.docx" \
+        in final.stderr
+    report = json.loads((out / "_internal" / "build-report.json").read_text())
+    assert report["accounts"][0]["notes"] == [
+        f"removed the draft this final build replaces: {SLUG}/{PLAN}-draft.docx"]
+    # the deck's draft is not replaced by this build, and a draft build removes no final
+    assert (folder / f"{SLUG}-qbr-2026-Q4-draft.pptx").is_file()
+    again = run("build", path, "--out", out, *today, "--formats", "docx", "--draft")
+    assert again.exit_code == 0, again.output
+    assert (folder / f"{PLAN}.docx").is_file() and (folder / f"{PLAN}-draft.docx").is_file()
+
+    # only the files csplan names for this account: a link, or a file of the user's, stays
+    elsewhere = tmp_path / "elsewhere.docx"
+    elsewhere.write_bytes(b"mine")
+    (folder / f"{PLAN}-draft.docx").unlink()
+    (folder / f"{PLAN}-draft.docx").symlink_to(elsewhere)
+    (folder / "my-notes-draft.docx").write_bytes(b"mine too")
+    final = run("build", path, "--out", out, *today, "--formats", "docx", "--force")
+    assert final.exit_code == 0, final.output
+    assert "removed the draft" not in final.stderr
+    assert (folder / f"{PLAN}-draft.docx").is_symlink() and elsewhere.read_bytes() == b"mine"
+    assert (folder / "my-notes-draft.docx").read_bytes() == b"mine too"
+
+
 # ---------------------------------------------------------------------------- revisions
 
 def plan_texts(out: Path) -> list[str]:
     return [docx_text(out / SLUG / f"{PLAN}.docx"), pdf_text(out / SLUG / f"{PLAN}.pdf")]
+
+
+def test_a_missing_or_changed_revision_history_rebuilds_the_account(northwind, tmp_path):
+    path = northwind()
+    out = tmp_path / "out"
+    history = path.parent / ".csplan" / SLUG / "revisions.json"
+    build = ("build", path, "--out", out, "--today", "2026-11-23", "--formats", "docx", "-v")
+    assert f"built {path}" in run(*build).stderr
+    assert f"skipped {path}" in run(*build).stderr  # recording it is no change
+    recorded = history.read_bytes()
+    shutil.rmtree(path.parent / ".csplan")
+    assert f"built {path}" in run(*build).stderr
+    assert history.read_bytes() == recorded
+    assert history.stat().st_mode & 0o777 == 0o644  # a new file csplan writes
+    assert f"skipped {path}" in run(*build).stderr
+    history.write_bytes(recorded.replace(b'"date": "2026-11-23"', b'"date": "2026-11-16"'))
+    assert f"built {path}" in run(*build).stderr
+    assert squash("Revision1 (Nov 16, 2026)") in squash(docx_text(out / SLUG / f"{PLAN}.docx"))
 
 
 def test_a_plan_changed_after_its_review_names_its_changes_and_its_revision(

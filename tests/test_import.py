@@ -308,6 +308,17 @@ def test_a_linked_account_file_stays_a_link(book, tmp_path):
     assert "{date: 2026-11-30, value: 40}" in real.read_text()
 
 
+@pytest.mark.parametrize("mode", [0o600, 0o664])
+def test_an_imported_file_keeps_its_permissions(book, mode):
+    northwind = book / "northwind-freight.yaml"
+    northwind.chmod(mode)
+    csv = write_csv(book, "metric,date,value\nnps,2026-11-30,40\n")
+    result = csplan("import", "actuals", csv, northwind)
+    assert result.exit_code == 0, result.output
+    assert "{date: 2026-11-30, value: 40}" in northwind.read_text()
+    assert northwind.stat().st_mode & 0o777 == mode
+
+
 def test_a_file_changed_during_the_import_is_not_overwritten(book, monkeypatch):
     from csplan.inputs import yamledit
 

@@ -17,8 +17,8 @@ is replaced by a fresh worker. A worker ends when this process dies (the kernel 
 where it can, and it checks for its parent while it waits). Ctrl-C stops the workers, keeps
 what was built and raises ``Interrupted`` (exit 130).
 
-Incremental builds: an account whose fingerprint (the bytes of its YAML and logo, the brand
-folder, the program, csplan's version and code (its Python files, templates and default
+Incremental builds: an account whose fingerprint (the bytes of its YAML and logo, its
+revision history as its last build left it (or that it had none), the brand folder, the program, csplan's version and code (its Python files, templates and default
 brand), the versions of the libraries that write the documents, ``--today``, the formats and
 ``--strict``) matches its last successful build, and whose documents are all still there with
 the size and SHA-256 they were written with, is skipped. Fingerprints are content hashes kept
@@ -54,10 +54,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 import csplan
 from csplan import __version__
-from csplan.build import layout
+from csplan.build import layout, revisions
 from csplan.inputs.brand import Brand
 from csplan.build.account import BuildResult, assign_slugs, clashes, preflight, render_account
-from csplan.build.draft import as_draft, is_draft
+from csplan.build.draft import as_draft, is_draft, remove_replaced
 from csplan.exceptions import BrandError, BuildError, CsplanError
 from csplan.findings import Finding
 from csplan.paths import BRAND, TEMPLATES
@@ -301,6 +301,17 @@ def _fingerprint(account: bytes, logo: Optional[Path], program: Program, shared:
     return digest.hexdigest()
 
 
+def _with_history(fingerprint: str, path: Path, slug: str) -> str:
+    """Return ``fingerprint`` with the account's revision history in it: a deleted or
+    restored history is a change, so the next build records it again. Taken after the
+    account is built (a build records the revision), so recording it is no change."""
+    try:
+        history = revisions.history_file(path, slug).read_bytes()
+    except FileNotFoundError:
+        history = b"no revision history"
+    return hashlib.sha256(f"{fingerprint}|".encode() + history).hexdigest()
+
+
 def _sha256(path: Path) -> str:
     with open(path, "rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
@@ -318,7 +329,8 @@ def _unchanged(path: Path, entry: _Entry, program: Program, shared: str, out: Pa
     documents are still the ones written then."""
     try:
         logo = out / entry.logo if entry.logo else None
-        if _fingerprint(path.read_bytes(), logo, program, shared) != entry.fingerprint:
+        if _with_history(_fingerprint(path.read_bytes(), logo, program, shared), path,
+                         entry.slug) != entry.fingerprint:
             return False
         root = out.resolve()
         for output in entry.outputs:
@@ -445,13 +457,19 @@ def build_book(files: list[Path], programs: Programs, options: BookOptions,
             result.account = account.name
             entry = None
             if result.status == "built":
+                try:
+                    fingerprint = _with_history(account.fingerprint, Path(account.file),
+                                                result.slug or "")
+                except OSError:
+                    fingerprint = ""  # the history cannot be read: build it next time
                 entry = _Entry(
-                    fingerprint=account.fingerprint, file=account.file, slug=result.slug or "",
+                    fingerprint=fingerprint, file=account.file, slug=result.slug or "",
                     account=result.account,
                     logo=layout.relative(account.logo, out) if account.logo else None,
                     outputs=[_Output(**o) for o in outputs], notes=list(result.notes),
                     findings=[FindingRecord(**f.as_dict()) for f in result.findings],
                     facts=account.facts)
+            remove_replaced(result, out)  # after the cache entry: said once, not on skips
             record(index, result, account.facts, entry)
 
         jobs = [Job(checked[i].file, checked[i].program, slugs[i], checked[i].findings)

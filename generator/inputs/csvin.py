@@ -5,7 +5,9 @@ What is accepted, and why:
 
 - **Encoding:** UTF-8, with or without a byte-order mark. A file that is not UTF-8 but reads
   as Windows-1252 (what Excel's plain "CSV" writes in Western Europe) is read as that, with a
-  warning to check accented names; anything else (UTF-16, other bytes) is refused.
+  warning to check accented names; anything else (UTF-16, other bytes, UTF-8 with
+  Windows-1252 bytes pasted in, which neither reading would get right) is refused, at the
+  line and column (in characters) of the first byte that is not UTF-8.
 - **Separator:** ``,``, ``;`` (Excel in German, French, Dutch... locales) or tab, whichever
   the header line uses most.
 - **Headers:** matched without regard to case, spaces and punctuation (``Seats used %`` is
@@ -203,28 +205,45 @@ def _fail(name: str, message: str, line: int = 0, column: int = 0) -> SourceErro
     return SourceError([Finding(name, line, column, "error", RULE, message)])
 
 
+# A well-formed UTF-8 sequence of two to four bytes: Windows-1252 text rarely holds one, so a
+# file with both these and bytes that are not UTF-8 is UTF-8 text with a pasted-in part.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                            rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _place(raw: bytes, offset: int) -> tuple[int, int]:
+    """Return the 1-based line and column of byte ``offset``, the column counted in the
+    characters an editor shows before it (the line's bytes before it are UTF-8)."""
+    start = raw.rfind(b"\n", 0, offset) + 1
+    before = raw[start:offset].decode("utf-8", errors="replace")
+    return raw.count(b"\n", 0, offset) + 1, len(before) + 1
+
+
 def decode(raw: bytes, name: str) -> tuple[str, list[Finding]]:
     """Return the text of a CSV file's bytes and any warning about its encoding."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _fail(name, "the file is saved as UTF-16 (Excel's 'Unicode Text'); save it as "
-                          "'CSV UTF-8'")
+                          "'CSV UTF-8' (in Excel: Save As, then that file type)", 1, 1)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        line, column = _place(raw, raw.index(b"\x00"))
         raise _fail(name, "the file holds NUL bytes: it is not a CSV text file; export it "
-                          "as 'CSV UTF-8'", line, 1)
+                          "as 'CSV UTF-8'", line, column)
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = _place(raw, exc.start)
+        byte = raw[exc.start]
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError as exc:
-        bad_line = raw[: exc.start].count(b"\n") + 1
         raise _fail(name, f"byte 0x{raw[exc.start]:02X} is neither UTF-8 nor Windows-1252; "
-                          "save the file as 'CSV UTF-8'", bad_line, 1) from None
+                          "save the file as 'CSV UTF-8'", *_place(raw, exc.start)) from None
+    if _UTF8_SEQUENCE.search(raw):
+        raise _fail(name, f"the file mixes UTF-8 and Windows-1252 text: byte 0x{byte:02X} "
+                          "here is not UTF-8 (text pasted from another file?); save the file "
+                          "as 'CSV UTF-8' or retype this character", line, column)
     return text, [Finding(name, line, column, "warning", RULE,
                           "the file is not UTF-8; read it as Windows-1252 (Excel's 'CSV' "
                           "in Western Europe): check names with accents, or save it as "
@@ -258,7 +277,7 @@ def read_csv(path: Path, name: Optional[str] = None) -> Table:
                           "export (by date or by account) and import each part")
     text, warnings = decode(raw, name)
     if not text.strip():
-        raise _fail(name, "the file is empty; export it again with a header line")
+        raise _fail(name, "the file is empty; export it again with a header line", 1, 1)
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[str]] = []

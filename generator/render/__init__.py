@@ -84,10 +84,14 @@ class Format:
         """Return the file's name for ``view``: a draft's ends in ``-draft``
         (``acme-success-plan-draft.pdf``)."""
         name = self.filename(slug, view)
-        if getattr(view, "draft_mark", ""):
-            stem, dot, suffix = name.rpartition(".")
-            name = f"{stem}-draft{dot}{suffix}" if dot else f"{name}-draft"
-        return name
+        return draft_name(name) if getattr(view, "draft_mark", "") else name
+
+
+def draft_name(name: str) -> str:
+    """Return the name of the draft of the file named ``name``: ``-draft`` before its
+    extension."""
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}-draft{dot}{suffix}" if dot else f"{name}-draft"
 
 
 def _resolve(target: Union[str, Callable]) -> Callable:

@@ -37,6 +37,9 @@ REFUSED = {
         "latin-1"),
     "nul": HEADER.encode() + b"northwind-freight,2026-11-23,1,1,1,1,1\x00\n",
     "empty": b"\n \n",
+    "zero bytes": b"",
+    "utf-8 with cp1252 bytes": (HEADER + "northwind-freight,2026-11-23,1,1,1,1,1\n").encode()
+    + "northwind-freight,2026-11-30,1,1,1,1,1 Größe caf".encode() + b"\xe9\n",
     "empty header": b"account,week,,usage\nnorthwind-freight,2026-11-23,1,1\n",
     "duplicate header": b"account,week,Usage,usage\nnorthwind-freight,2026-11-23,1,1\n",
     "formula": (HEADER + "northwind-freight,2026-11-23,=cmd|' /C calc'!A0,1,1,1,1\n").encode(),
@@ -62,7 +65,9 @@ REFUSED = {
 }
 
 WHERE = {  # the line and column each refusal points at
-    "neither utf-8 nor cp1252": ":2:1:", "nul": ":2:1:", "empty header": ":1:3:",
+    "utf-16": ":1:1:", "empty": ":1:1:", "zero bytes": ":1:1:",
+    "utf-8 with cp1252 bytes": ":3:49:",  # characters, not bytes: ö and ß are two bytes each
+    "neither utf-8 nor cp1252": ":2:38:", "nul": ":2:39:", "empty header": ":1:3:",
     "duplicate header": ":1:4:", "formula": ":2:3:", "at formula": ":2:3:",
     "minus formula": ":2:3:", "formula account": ":2:1:", "thousands separator": ":2:4:",
     "ambiguous date": ":2:2:", "mixed slashed dates": ":2:2:", "two-digit year": ":2:2:",
@@ -71,7 +76,8 @@ WHERE = {  # the line and column each refusal points at
 }
 SAYS = {
     "utf-16": "saved as UTF-16", "neither utf-8 nor cp1252": "neither UTF-8 nor Windows-1252",
-    "nul": "NUL bytes", "empty": "the file is empty", "empty header": "column 3 has no header",
+    "nul": "NUL bytes", "empty": "the file is empty", "zero bytes": "the file is empty",
+    "utf-8 with cp1252 bytes": "mixes UTF-8 and Windows-1252", "empty header": "column 3 has no header",
     "duplicate header": "column 4 'usage' repeats column 3 'Usage'",
     "formula": "starts like a spreadsheet formula", "at formula": "CSV injection",
     "minus formula": "does not import formulas", "formula account": "spreadsheet formula",
@@ -105,7 +111,8 @@ def test_excel_in_german_reads_cp1252_semicolons_and_decimal_commas(book):
     result, changed = run(book, data)
     assert result.exit_code == 0, result.output
     assert changed
-    assert "not UTF-8; read it as Windows-1252" in result.output
+    assert "export.csv:2:49: warning CSV the file is not UTF-8; read it as Windows-1252" \
+        in result.output
     week = load_account(book / "northwind-freight.yaml").account.health.weekly[-1]
     assert str(week.week) == "2026-11-23" and week.scores["usage"] == 70.5
 
