@@ -77,6 +77,7 @@ class BuildOutcome:
     seconds: float
     warnings: list[str] = field(default_factory=list)
     report: Optional[Path] = None
+    rows: dict[str, dict] = field(default_factory=dict)  # account file -> its index row
 
     @property
     def findings(self) -> list[Finding]:
@@ -121,7 +122,7 @@ def build(paths: list[Path], *, out: Path = DEFAULT_OUT, formats: Optional[tuple
         book = build_book(mine, team, options, on_result, early)
     finally:
         stop_early(early)  # only if no build took it
-    outcome = BuildOutcome(book.results, book.seconds, book.warnings)
+    outcome = BuildOutcome(book.results, book.seconds, book.warnings, rows=book.rows)
     if report:
         outcome.report = write_results(book, files, options, shard)
     return outcome
