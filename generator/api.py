@@ -198,7 +198,10 @@ def portfolio(paths: list[Path], *, out: Path = DEFAULT_OUT, program: Optional[P
         except Exception:  # noqa: BLE001 - one account's crash must not stop the others
             unreadable.append(internal_error(str(path), "loading this account"))
     book = make_portfolio(loaded, unreadable, today or date.today())
-    html = template_environment().get_template("portfolio.html.j2").render(p=book)
+    from csplan.views.program import mixed_currencies, money_metric
+
+    html = template_environment().get_template("portfolio.html.j2").render(
+        p=book, money_metric=money_metric, mixed_currencies=mixed_currencies)
     target = write_atomic(layout.internal(out) / "portfolio.html", html.encode("utf-8"),
                           inside=out)
     problems = [Finding(**f) for f in book.unreadable]  # with those csplan failed on
