@@ -91,6 +91,7 @@ class BuildOutcome:
     seconds: float
     warnings: list[str] = field(default_factory=list)
     report: Optional[Path] = None
+    rows: dict[str, dict] = field(default_factory=dict)  # account file -> its index row
 
     @property
     def findings(self) -> list[Finding]:
@@ -138,7 +139,7 @@ def build(paths: list[Path], *, out: Path = DEFAULT_OUT, formats: Optional[tuple
         book = build_book(mine, team, options, on_result, early)
     finally:
         stop_early(early)  # only if no build took it
-    outcome = BuildOutcome(book.results, book.seconds, book.warnings)
+    outcome = BuildOutcome(book.results, book.seconds, book.warnings, rows=book.rows)
     if report:
         outcome.report = write_results(book, files, options, shard)
     return outcome
@@ -278,7 +279,10 @@ def portfolio(paths: list[Path], *, out: Path = DEFAULT_OUT, program: Optional[P
         except Exception:  # noqa: BLE001 - one account's crash must not stop the others
             unreadable.append(internal_error(str(path), "loading this account"))
     book = make_portfolio(loaded, unreadable, today or date.today())
-    html = template_environment().get_template("portfolio.html.j2").render(p=book)
+    from csplan.views.program import mixed_currencies, money_metric
+
+    html = template_environment().get_template("portfolio.html.j2").render(
+        p=book, money_metric=money_metric, mixed_currencies=mixed_currencies)
     target = write_atomic(layout.internal(out) / "portfolio.html", html.encode("utf-8"),
                           inside=out)
     problems = [Finding(**f) for f in book.unreadable]  # with those csplan failed on

@@ -313,8 +313,8 @@ class _Progress:
         if output_format == "json":
             from csplan.build.report import report_entry
 
-            click.echo(json.dumps([report_entry(r, out) for r in outcome.results], indent=2,
-                                  ensure_ascii=False))
+            click.echo(json.dumps([report_entry(r, out, outcome.rows.get(r.file))
+                                   for r in outcome.results], indent=2, ensure_ascii=False))
         sys.exit(exit_code(outcome.findings, outcome.failed))
 
 

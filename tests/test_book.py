@@ -55,7 +55,7 @@ def test_a_book_builds_in_parallel_and_reports(book, tmp_path):
     assert data["today"] == "2026-11-23"
     entry = next(a for a in data["accounts"] if a["slug"] == "northwind-freight")
     assert set(entry) == {"file", "account", "slug", "status", "files", "findings", "notes",
-                          "seconds", "format_seconds", "peak_mb"}
+                          "seconds", "format_seconds", "peak_mb", "alert"}
     assert set(entry["format_seconds"]) == {"docx", "pdf", "pptx"} and entry["peak_mb"] > 10
     assert entry["files"] == ["northwind-freight/northwind-freight-success-plan.docx",
                               "northwind-freight/northwind-freight-success-plan.pdf",
@@ -76,6 +76,31 @@ def test_the_index_opens_from_disk_and_is_marked_internal(book, tmp_path):
     links = re.findall(r'href="([^"]+)"', html)
     assert len(links) == 8 and all((out / "_internal" / link).is_file() for link in links)
     assert not re.search(r'(src|href)="(https?:|//)', html) and "@import" not in html
+
+
+def test_the_index_and_the_report_show_the_early_warning_level(book, tmp_path):
+    """Brightwater is Critical (red since the week of Nov 16, response due two days later,
+    overdue on Nov 23): the index says so in its own column and the report in ``alert``,
+    also when the account is skipped the next time (its facts come from the cache)."""
+    out = tmp_path / "out"
+    for run in ("built", "skipped"):
+        assert build(book, "--out", out, "--formats", "docx").exit_code == 0
+        html = (out / "_internal" / "index.html").read_text()
+        assert "<th>Alert level</th>" in html
+        rows = {name: row for row in html.split("<tr>")[2:]
+                for name in ("Northwind Freight", "Brightwater Clinics",
+                             "Kurierdienst Elbe GmbH") if name in row}
+        assert re.search(r'<span class="level critical">Critical</span><br><small>since '
+                         r'2026-11-16; response due 2026-11-18 <span class="overdue">overdue'
+                         r'</span></small>', rows["Brightwater Clinics"]), rows
+        assert 'class="level' not in rows["Northwind Freight"]
+        entries = {e["account"]: e for e in report(out)["accounts"]}
+        assert {e["status"] for e in entries.values()} == {run}
+        assert entries["Brightwater Clinics"]["alert"] == {
+            "level": "critical", "since": "2026-11-16", "due": "2026-11-18", "overdue": True}
+        assert entries["Northwind Freight"]["alert"] is None
+    customer = [p for p in out.rglob("*") if p.is_file() and "_internal" not in p.parts]
+    assert customer and not any(b"Alert level" in p.read_bytes() for p in customer)
 
 
 def test_one_bad_account_fails_alone(book, tmp_path):

@@ -59,7 +59,7 @@ def test_the_brief_of_a_red_account_says_what_to_do_this_week(briefs):
             "Met champion in place: Helen Marsh", "Unmet renewal in 53 days",
             # churn indicators, open actions, notes, checklist
             "Missed touchpoints", "Metrics off track: Patient no-show rate",
-            "Onboard the last three clinics", "past due (2026-Q2)",
+            "Onboard the last three clinics", "past due (Q2 2026)",
             "Helen may move to the regional role in January",
             "Two quantified ROI points: Missed appointments avoided: about 40 a month",
             "Renewal: 15 Jan 2027 (53 days)"):

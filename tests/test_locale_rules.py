@@ -146,6 +146,42 @@ def test_lists_of_names_are_joined_as_the_locale_joins_them(built):
     assert "、" in ja[0][1]
 
 
+def test_bullets_and_a_person_with_a_title_are_written_as_the_language_writes_them(built):
+    """Japanese bullets with 「・」 and puts a job title in full-width brackets; English keeps
+    "• " and "Maria Lopez, VP Operations"."""
+    ja, en = built("ja-JP"), built("en-US")
+    ja_body = "\n".join(b for _t, b, _n in _slides(ja))
+    assert "・" in ja_body and "•" not in ja_body
+    assert "• " in "\n".join(b for _t, b, _n in _slides(en))
+    cells = {c.text for t in Document(str(ja[".docx"])).tables for row in t.rows
+             for c in row.cells}
+    assert "Maria Lopez（VP Operations）" in cells and "Maria Lopez, VP Operations" not in cells
+    cells = {c.text for t in Document(str(en[".docx"])).tables for row in t.rows
+             for c in row.cells}
+    assert "Maria Lopez, VP Operations" in cells
+
+
+def test_the_internal_brief_writes_quarters_as_the_language_does(tmp_path):
+    """The brief of a German account says "Q4 2026" (as its deck does), never the id
+    2026-Q4."""
+    from tests.docs import pdf_text
+
+    text = replace_once(NORTHWIND.read_text(encoding="utf-8"), "locale: en-US",
+                        "locale: de-DE")
+    (tmp_path / "logos").mkdir()
+    (tmp_path / "logos" / "northwind.png").write_bytes(
+        (NORTHWIND.parent / "logos" / "northwind.png").read_bytes())
+    path = tmp_path / "northwind-freight.yaml"
+    path.write_text(text, encoding="utf-8")
+    outcome = api.brief([path], out=tmp_path / "out", today=TODAY)
+    assert not outcome.failed, outcome.findings
+    brief = " ".join(pdf_text(outcome.results[0].outputs[0]).split())
+    # internal documents are in English, their dates and quarters written for the account
+    assert "For the Q4 2026 QBR on 08.12.2026" in brief
+    assert "(Q3 2026)" in brief  # the QBR an open action item comes from
+    assert "2026-Q" not in brief
+
+
 # ---------------------------------------------------------------- 5. months on chart axes
 @pytest.mark.parametrize("locale,expected", [("ja-JP", "2026年2月"), ("en-US", "Feb 2026"),
                                              ("de-DE", "Feb. 2026")])

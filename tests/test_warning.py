@@ -332,6 +332,59 @@ def test_the_book_metrics_per_quarter_and_segment_name_missing_data(write_accoun
     assert (everyone.qualified, everyone.with_opportunity) == (2, 2)
 
 
+def _two_currencies(write_account, northwind_text):
+    """Return two accounts renewing in 2026-Q1: one in USD (100k -> 110k), one in EUR
+    (50k -> 40k), paths and accounts."""
+    usd = write_account(with_internal(northwind_text, """renewals:
+  - {date: 2026-02-01, arr_before: 100000, arr_after: 110000, on_time: true}
+"""), "usd.yaml")
+    eur = write_account(with_internal(replace_once(replace_once(
+        northwind_text, "currency: USD", "currency: EUR"), "name: Northwind Freight",
+        "name: Nordwind Fracht"), """renewals:
+  - {date: 2026-02-10, arr_before: 50000, arr_after: 40000, on_time: true}
+"""), "eur.yaml")
+    return usd, eur
+
+
+def test_team_metrics_never_add_money_across_currencies(write_account, northwind_text):
+    program = Program.default()
+    usd, eur = (load_account(p).account for p in _two_currencies(write_account,
+                                                                   northwind_text))
+    o = book_outcomes([(usd, program, "green", True), (eur, program, "green", True)], TODAY)
+    assert o.currencies == ["EUR", "USD"]
+    rows = {(r.quarter, r.segment, r.currency): (r.renewals, r.arr_before, r.arr_after, r.grr,
+                                                 r.nrr) for r in o.renewals}
+    assert rows[("2026-Q1", "all", "USD")] == (1, 100000, 110000, 1.0, pytest.approx(1.1))
+    assert rows[("2026-Q1", "all", "EUR")] == (1, 50000, 40000, 0.8, 0.8)
+    assert not any(before == 150000 for _n, before, *_rest in rows.values())
+    targets = {(t.name, t.currency): t.value for t in o.targets}
+    assert targets == {("grr", "EUR"): 80.0, ("grr", "USD"): 100.0, ("nrr", "EUR"): 80.0,
+                       ("nrr", "USD"): 110.0, ("logo_churn", None): 0.0,
+                       ("on_time_renewals", None): 100.0}
+
+
+def test_the_portfolio_and_the_program_show_money_metrics_per_currency(write_account,
+                                                                       northwind_text,
+                                                                       tmp_path):
+    usd, _eur = _two_currencies(write_account, northwind_text)
+    book = usd.parent
+    out = tmp_path / "out"
+    assert run("portfolio", book, "--out", out).exit_code == 0
+    html = (out / "_internal" / "portfolio.html").read_text()
+    mixed = ("Mixed currencies (EUR, USD): money figures are shown per currency, never added "
+             "up.")
+    assert mixed in html
+    assert "<td>Gross revenue retention (GRR) in EUR</td><td>80.0%</td>" in html
+    assert "<td>Gross revenue retention (GRR) in USD</td><td>100.0%</td>" in html
+    assert "<td>EUR</td><td>1</td><td>50000</td><td>40000</td>" in html
+    assert "150000" not in html
+    assert run("program", book, "--out", out).exit_code == 0
+    text = squash(pdf_text(out / "_internal" / "cs-program.pdf"))
+    assert squash(mixed) in text
+    assert squash("Net revenue retention (NRR) in EUR 80%") in text
+    assert squash("Net revenue retention (NRR) in USD 110%") in text
+
+
 def test_the_portfolio_shows_levels_and_the_team_metrics(tmp_path):
     result = run("portfolio", ACCOUNTS, "--out", tmp_path, "--format", "json")
     assert result.exit_code == 0

@@ -74,7 +74,8 @@ OLD_CACHE_FILE = ".csplan-cache.json"  # the single cache file of csplan before 
 RENDERING_LIBRARIES = ("python-docx", "python-pptx", "weasyprint", "pydyf", "pillow",
                        "fonttools", "uharfbuzz", "babel", "jinja2")
 # What the index shows of an account that comes from the account itself, not from its build.
-FACTS = ("segment", "renewal", "band", "score", "plan_status")
+FACTS = ("segment", "renewal", "band", "score", "plan_status", "alert", "alert_since",
+         "alert_due", "alert_overdue")
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """What a build reports: ``build-report.json`` for tools and ``index.html`` for a manager.
 
-Both are internal (health bands, findings) and go in ``OUT/_internal/`` (see layout.py).
+Both are internal (health bands, early-warning levels, findings) and go in
+``OUT/_internal/`` (see layout.py).
 The index is one HTML file with its styles inline and links relative to itself: it opens
 from disk, no server, nothing fetched. The report's file paths are relative to ``--out``.
 """
@@ -24,8 +25,13 @@ REPORT_FILE = "build-report.json"
 INDEX_FILE = "index.html"
 
 
-def report_entry(result: BuildResult, out: Path) -> dict:
-    """Return one account's entry of build-report.json (field names are stable)."""
+def report_entry(result: BuildResult, out: Path, row: Optional[dict] = None) -> dict:
+    """Return one account's entry of build-report.json (field names are stable); ``row`` is
+    its ``index_row`` with the account's facts, for its early-warning level (``alert``: level,
+    since, due, overdue; None when no trigger holds or the account did not load)."""
+    row = row or {}
+    alert = {"level": row["alert"], "since": row["alert_since"], "due": row["alert_due"],
+             "overdue": row["alert_overdue"] == "overdue"} if row.get("alert") else None
     return {
         "file": result.file,
         "account": result.account,
@@ -37,11 +43,15 @@ def report_entry(result: BuildResult, out: Path) -> dict:
         "seconds": result.seconds,
         "format_seconds": result.format_seconds,
         "peak_mb": result.peak_mb,
+        "alert": alert,
     }
 
 
-def write_report(results: list[BuildResult], out: Path, today: date, seconds: float) -> Path:
-    return write_entries([report_entry(r, out) for r in results], out, today, seconds)
+def write_report(results: list[BuildResult], rows: dict[str, dict], out: Path, today: date,
+                 seconds: float) -> Path:
+    """Write build-report.json; ``rows`` holds each account's index row by its file."""
+    return write_entries([report_entry(r, out, rows.get(r.file)) for r in results], out, today,
+                         seconds)
 
 
 def write_entries(entries: list[dict], out: Path, today: date, seconds: float) -> Path:
@@ -63,17 +73,22 @@ def index_row(result: BuildResult, derived: Optional[Derived], out: Path) -> dic
     """Return what the index shows of one account (its ``derived`` values when it loaded)."""
     row = {"name": result.account or Path(result.file).stem, "file": result.file,
            "status": result.status, "segment": "", "renewal": "", "band": "", "score": "",
-           "plan_status": "", "errors": sum(1 for f in result.findings if f.level == "error"),
+           "plan_status": "", "alert": "", "alert_since": "", "alert_due": "",
+           "alert_overdue": "", "errors": sum(1 for f in result.findings if f.level == "error"),
            "warnings": sum(1 for f in result.findings if f.level == "warning"),
            "first": result.findings[0].format() if result.status == "failed" and
            result.findings else "",
            "documents": [(Path(p).suffix.lstrip(".").upper(), layout.relative(p, layout.internal(out)))
                          for p in result.outputs]}
     if derived is not None:
-        a, last = derived.account, derived.latest_health
+        a, last, level = derived.account, derived.latest_health, derived.level
         row.update(segment=a.account.segment, renewal=a.contract.renewal.isoformat(),
                    plan_status=a.status.replace("-", " "),
                    band=last.band if last else "", score=f"{last.score:g}" if last else "")
+        if level is not None:  # the early-warning level (dates ISO, as the renewal)
+            row.update(alert=level.level, alert_since=level.since.isoformat(),
+                       alert_due=level.due.isoformat(),
+                       alert_overdue="overdue" if level.overdue else "")
     return row
 
 

@@ -124,6 +124,13 @@ def select(files: list[Path], shard: Shard) -> list[Path]:
 
 # --- report parts ----------------------------------------------------------------------------
 
+class _Alert(StrictRecord):  # report.report_entry's alert
+    level: Literal["watch", "warning", "critical"]
+    since: str
+    due: str
+    overdue: bool
+
+
 class _Entry(StrictRecord):  # report.report_entry
     file: str
     account: str
@@ -135,6 +142,7 @@ class _Entry(StrictRecord):  # report.report_entry
     seconds: float
     format_seconds: dict[str, float]
     peak_mb: float
+    alert: Optional[_Alert]
 
 
 class _Row(StrictRecord):  # report.index_row, with the facts of the account
@@ -146,6 +154,10 @@ class _Row(StrictRecord):  # report.index_row, with the facts of the account
     band: str
     score: str
     plan_status: str
+    alert: str
+    alert_since: str
+    alert_due: str
+    alert_overdue: str
     errors: int
     warnings: int
     first: str
@@ -194,13 +206,14 @@ def write_results(book: Book, files: list[Path], options: BookOptions,
     try:
         _remove_parts(out, keep=shard.n if shard else None)
         if shard is None:
-            report = write_report(book.results, out, options.today, book.seconds)
+            report = write_report(book.results, book.rows, out, options.today, book.seconds)
             write_index([book.rows[r.file] for r in book.results], out, options.today)
             return report
         position = {str(path): i for i, path in enumerate(files)}
         data = {"format": PART_FORMAT, "shard": shard.k, "of": shard.n,
                 "build": _build(files, options), "seconds": book.seconds,
-                "accounts": [{"position": position[r.file], "report": report_entry(r, out),
+                "accounts": [{"position": position[r.file],
+                              "report": report_entry(r, out, book.rows[r.file]),
                               "index": book.rows[r.file]} for r in book.results]}
         return write_atomic(shard.part(out), json.dumps(
             data, indent=1, ensure_ascii=False).encode("utf-8"), inside=out)

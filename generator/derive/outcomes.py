@@ -2,9 +2,12 @@
 the expansion pipeline, per quarter and per segment, each against the program's target.
 
 Every formula lives here (the portfolio and the program document only show the results).
-Money is summed in each account's own ARR figures; a book in several currencies should be
-read per currency. Renewals come from each account's internal ``renewals:`` history; an
-account without one is named in ``missing``, never counted as a zero.
+Money is never added across currencies: a renewal is in its account's ``currency``, and every
+figure built on sums of money (ARR before and after, GRR, NRR) is given once per currency
+(``currencies`` lists them; a book in several says so). Counts and shares of accounts (logo
+churn, on-time renewals, QBR completion, pipeline coverage) are over the whole book.
+Renewals come from each account's internal ``renewals:`` history; an account without one is
+named in ``missing``, never counted as a zero.
 
 GRR (gross revenue retention), for the renewals that closed in a period::
 
@@ -113,10 +116,11 @@ def on_time_rate(outcomes: list[Outcome]) -> Optional[float]:
 
 @dataclass
 class RenewalRow:
-    """The renewal metrics of one quarter and segment (segment ``all``: every segment)."""
+    """The renewal metrics of one quarter, segment (``all``: every segment) and currency."""
 
     quarter: str
     segment: str
+    currency: str  # of every renewal in the row: money is summed in one currency only
     renewals: int
     arr_before: float
     arr_after: float
@@ -154,8 +158,9 @@ class Target:
     name: str  # grr | nrr | logo_churn | on_time_renewals
     target: float  # percent
     above: bool  # the value must be above the target (else below)
-    value: Optional[float]  # percent, over every renewal recorded
+    value: Optional[float]  # percent, over every renewal recorded (in ``currency``)
     met: Optional[bool]
+    currency: Optional[str] = None  # grr and nrr: one target per currency; None: no money
 
 
 @dataclass
@@ -165,10 +170,13 @@ class BookOutcomes:
     time_to_value: list[ValueRow] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     missing: dict[str, list[str]] = field(default_factory=dict)  # what -> account names
+    currencies: list[str] = field(default_factory=list)  # of the renewals, sorted
 
 
-def _renewal_row(quarter: str, segment: str, outcomes: list[Outcome]) -> RenewalRow:
-    return RenewalRow(quarter, segment, len(outcomes), sum(o.before for o in outcomes),
+def _renewal_row(quarter: str, segment: str, currency: str,
+                 outcomes: list[Outcome]) -> RenewalRow:
+    return RenewalRow(quarter, segment, currency, len(outcomes),
+                      sum(o.before for o in outcomes),
                       sum(o.after for o in outcomes), grr(outcomes), nrr(outcomes),
                       logo_churn(outcomes), on_time_rate(outcomes))
 
@@ -201,19 +209,22 @@ def book_outcomes(book: list[tuple[Account, Program, Optional[str], bool]],
     without weekly health) and whether it qualifies for expansion."""
     out = BookOutcomes()
     missing: dict[str, list[str]] = defaultdict(list)
-    by_group: dict[tuple[str, str], list[Outcome]] = defaultdict(list)
+    by_group: dict[tuple[str, str, str], list[Outcome]] = defaultdict(list)
+    by_currency: dict[str, list[Outcome]] = defaultdict(list)
     values: dict[tuple[str, str], list[int]] = defaultdict(list)
     segments: dict[str, SegmentRow] = {}
     every: list[Outcome] = []
     for account, program, band, qualifies in book:
         name, segment = account.account.name, account.account.segment
+        currency = account.account.currency
         if not account.renewals:
             missing["renewals"].append(name)
         for r in account.renewals:
             o = outcome(r)
             every.append(o)
+            by_currency[currency].append(o)
             for s in (segment, ALL):
-                by_group[(quarter_of(r.date), s)].append(o)
+                by_group[(quarter_of(r.date), s, currency)].append(o)
             if r.on_time is None:
                 missing["on_time"].append(f"{name} ({r.date})")
         reached = first_value_days(account)
@@ -242,17 +253,20 @@ def book_outcomes(book: list[tuple[Account, Program, Optional[str], bool]],
         row.pipeline_coverage = row.with_opportunity / row.qualified if row.qualified else None
     order = {s: i for i, s in enumerate(("enterprise", "mid-market", "smb", "self-serve", ALL))}
     out.segments = sorted(segments.values(), key=lambda r: order[r.segment])
-    out.renewals = [_renewal_row(q, s, o) for (q, s), o in
-                    sorted(by_group.items(), key=lambda kv: (kv[0][0], order[kv[0][1]]))]
+    out.renewals = [_renewal_row(q, s, c, o) for (q, s, c), o in sorted(
+        by_group.items(), key=lambda kv: (kv[0][0], order[kv[0][1]], kv[0][2]))]
+    out.currencies = sorted(by_currency)
     out.time_to_value = [ValueRow(q, s, len(d), round(sum(d) / len(d), 1)) for (q, s), d in
                          sorted(values.items(), key=lambda kv: (kv[0][0], order[kv[0][1]]))]
     targets = book[0][1].targets if book else Program.default().targets
-    for key, target, above, value in (
-            ("grr", targets.grr, True, grr(every)), ("nrr", targets.nrr, True, nrr(every)),
-            ("logo_churn", targets.logo_churn, False, logo_churn(every)),
-            ("on_time_renewals", targets.on_time_renewals, True, on_time_rate(every))):
+    money = [(c, by_currency[c]) for c in out.currencies] or [(None, [])]
+    for key, target, above, currency, value in (
+            *(("grr", targets.grr, True, c, grr(o)) for c, o in money),
+            *(("nrr", targets.nrr, True, c, nrr(o)) for c, o in money),
+            ("logo_churn", targets.logo_churn, False, None, logo_churn(every)),
+            ("on_time_renewals", targets.on_time_renewals, True, None, on_time_rate(every))):
         percent = None if value is None else round(value * 100, 1)
         met = None if percent is None else (percent > target if above else percent < target)
-        out.targets.append(Target(key, target, above, percent, met))
+        out.targets.append(Target(key, target, above, percent, met, currency))
     out.missing = {k: v for k, v in missing.items()}
     return out

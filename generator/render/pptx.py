@@ -878,7 +878,7 @@ class _Deck:
     def slide_challenges(self) -> None:
         v = self.view
         title = _("Challenges and open risks")
-        notes = list(v.challenges) + [_risk_bullet(r.title, r.mitigation, r.owner)[2:]
+        notes = list(v.challenges) + [_risk_line(r.title, r.mitigation, r.owner)
                                       for r in v.risks]
         slide, body = self.content_slide(title, "challenges", notes)
         cards = [[Para(c, 16, bold=True)] for c in v.challenges]
@@ -904,12 +904,12 @@ class _Deck:
             if v.challenges:
                 paras.append(Para(_("This quarter's challenges"), 18, bold=True,
                                   space_after=4))
-                paras += [Para(f"• {c}", 16, space_after=6) for c in v.challenges]
+                paras += [Para(_bullet(c), 16, space_after=6) for c in v.challenges]
             if v.risks:
                 paras.append(Para(_("Open risks and how we manage them"), 18, bold=True,
                                   space_after=4))
-                paras += [Para(_risk_bullet(r.title, r.mitigation, r.owner), 16, space_after=6)
-                          for r in v.risks]
+                paras += [Para(_bullet(_risk_line(r.title, r.mitigation, r.owner)), 16,
+                               space_after=6) for r in v.risks]
             self.text_slides("title_only", title, "challenges", paras, notes, "")
             return
         for index, (box, paras, bar) in enumerate(zip(boxes, cards, bars)):
@@ -922,7 +922,7 @@ class _Deck:
         slide, body = self.content_slide(title, "goals", notes)
         goals_w = body.width // 3
         goals = [Para(_("Goals for next quarter"), 16, bold=True, space_after=10)] + [
-            Para(f"• {g}", 16, space_after=10) for g in v.goals] if v.goals else [
+            Para(_bullet(g), 16, space_after=10) for g in v.goals] if v.goals else [
             Para(_("No goals for next quarter are set yet."), 14)]
         self.card(slide, Box(body.left, body.top, goals_w, body.height), goals, "goals",
                   title, bar=self.colours.primary)
@@ -1080,14 +1080,21 @@ def _value_note(claim: str, value: str, basis: str) -> str:
     return _("{claim}: {value}").format(claim=claim, value=value)
 
 
-def _risk_bullet(risk: str, mitigation: str, owner: str) -> str:
-    """Return the bullet of one open risk: how we manage it and who owns it."""
+def _bullet(item: str) -> str:
+    """Return one item of a bulleted list on a slide."""
+    # Translators: one item of a bulleted list on a slide; keep {item} and write the bullet
+    # sign your language uses (Japanese: ・ with no space)
+    return _("• {item}").format(item=item)
+
+
+def _risk_line(risk: str, mitigation: str, owner: str) -> str:
+    """Return one open risk in a line: how we manage it and who owns it."""
     if owner:
-        # Translators: a bullet on the risks slide: a risk, its mitigation and its owner
-        return _("• {risk}: {mitigation} ({owner})").format(risk=risk, mitigation=mitigation,
-                                                            owner=owner)
-    # Translators: a bullet on the risks slide: a risk and its mitigation
-    return _("• {risk}: {mitigation}").format(risk=risk, mitigation=mitigation)
+        # Translators: a line on the risks slide: a risk, its mitigation and its owner
+        return _("{risk}: {mitigation} ({owner})").format(risk=risk, mitigation=mitigation,
+                                                          owner=owner)
+    # Translators: a line on the risks slide: a risk and its mitigation
+    return _("{risk}: {mitigation}").format(risk=risk, mitigation=mitigation)
 
 
 def _roadmap_note(item: str, why: str) -> str:

@@ -38,6 +38,7 @@ class BriefView:
     vendor_name: str
     generated_on: str
     quarter: str  # the coming QBR, or "" when none is planned
+    quarter_shown: str  # the same, as the account's locale writes it (Q4 2026, T4 2026)
     qbr_date: str
     score: str
     band: str  # green | yellow | red | none
@@ -105,7 +106,8 @@ def brief_view(derived: Derived, vendor_name: str) -> BriefView:
                 state = _("past due ({quarter})") if item.due and item.due < today else _(
                     "open ({quarter})")
                 actions.append(Row((item.text, a.person_name(item.owner) or "",
-                                    fmt.date(item.due), state.format(quarter=q.quarter))))
+                                    fmt.date(item.due),
+                                    state.format(quarter=fmt.quarter(q.quarter)))))
     value = [f"{v.claim}: {v.value}" for q in reversed(a.qbrs_by_date()) for v in q.value][:2]
     if last is None:
         trend = _("Health trend: no weekly scores yet; score this week first")
@@ -140,6 +142,7 @@ def brief_view(derived: Derived, vendor_name: str) -> BriefView:
     return BriefView(
         account_name=a.account.name, vendor_name=vendor_name, generated_on=fmt.date(today),
         quarter=upcoming.quarter if upcoming else "",
+        quarter_shown=fmt.quarter(upcoming.quarter) if upcoming else "",
         qbr_date=fmt.date(upcoming.date) if upcoming else "",
         score=f"{last.score:g}" if last else "–", band=last.band if last else "none",
         trend=tuple((w.week, w.score) for w in series),

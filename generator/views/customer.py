@@ -286,7 +286,9 @@ def plan_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
         return _plan_name(a, person_id)
 
     def named_with_title(people) -> str:
-        return fmt.list(f"{p.name}, {p.title}" if p.title else p.name for p in people)
+        # Translators: a person and their job title, e.g. "Maria Lopez, VP Operations"
+        return fmt.list(_("{name}, {title}").format(name=p.name, title=p.title) if p.title
+                        else p.name for p in people)
 
     csm = [p for p in a.vendor_team if p.role == "csm"]
     product = " ".join(x for x in (a.product.name, a.product.plan) if x)

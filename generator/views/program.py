@@ -282,13 +282,27 @@ def _early_warning(program: Program) -> Section:
         DocTable((_("Level"), _("When"), _("Response"), _("Within")), rows, (14, 40, 32, 14)),))
 
 
+def money_metric(metric: str, currency: str) -> str:
+    """Return a money metric's name for the accounts of one currency."""
+    # Translators: a money metric of the book over the accounts in one currency, e.g.
+    # "Net revenue retention (NRR) in EUR"; {currency} is an ISO code
+    return _("{metric} in {currency}").format(metric=metric, currency=currency)
+
+
+def mixed_currencies(currencies: list[str]) -> str:
+    """Return the sentence that says a book's money metrics are per currency."""
+    return _("Mixed currencies ({currencies}): money figures are shown per currency, never "
+             "added up.").format(currencies=", ".join(currencies))
+
+
 def _outcomes(o: BookOutcomes, program: Program, fmt: Formatter) -> Section:
     def pct(value: Optional[float]) -> str:
         return "–" if value is None else fmt.percent(value)
 
     names = {"grr": _("Gross revenue retention (GRR)"), "nrr": _("Net revenue retention (NRR)"),
              "logo_churn": _("Logo churn rate"), "on_time_renewals": _("Renewals closed on time")}
-    targets = tuple(Row((names[t.name], "–" if t.value is None else fmt.percent(t.value / 100),
+    targets = tuple(Row((money_metric(names[t.name], t.currency) if t.currency else names[t.name],
+                         "–" if t.value is None else fmt.percent(t.value / 100),
                          ("> " if t.above else "< ") + fmt.percent(t.target / 100),
                          "–" if t.met is None else _("met") if t.met else _("missed")))
                     for t in o.targets)
@@ -296,8 +310,9 @@ def _outcomes(o: BookOutcomes, program: Program, fmt: Formatter) -> Section:
     def segment(name: str) -> str:
         return _("all segments") if name == ALL else label(name)
 
-    renewals = tuple(Row((r.quarter, segment(r.segment), str(r.renewals), pct(r.grr),
-                          pct(r.nrr), pct(r.logo_churn), pct(r.on_time))) for r in o.renewals)
+    renewals = tuple(Row((r.quarter, segment(r.segment), r.currency, str(r.renewals),
+                          pct(r.grr), pct(r.nrr), pct(r.logo_churn), pct(r.on_time)))
+                     for r in o.renewals)
     segments = tuple(Row((segment(r.segment), str(r.accounts),
                           " / ".join(str(r.bands[b]) for b in ("green", "yellow", "red", "none")),
                           f"{r.qbrs_held} / {r.qbrs_due}", pct(r.qbr_completion),
@@ -313,12 +328,13 @@ def _outcomes(o: BookOutcomes, program: Program, fmt: Formatter) -> Section:
         _("From the accounts' internal renewals history and plans; the formulas are in the "
           "README (GRR, NRR, logo churn, on-time renewals, time to first value, QBR "
           "completion, pipeline coverage). Accounts missing data are named below, not "
-          "counted."),), (
+          "counted."),) + ((mixed_currencies(o.currencies),) if len(o.currencies) > 1 else ()), (
         DocTable((_("Metric"), _("Book"), _("Target"), ""), targets, (46, 18, 18, 18),
                  _("Against the program's targets")),
         # Translators: GRR and NRR are gross and net revenue retention, as column headers
-        DocTable((_("Quarter"), _("Segment"), _("Renewals"), _("GRR"), _("NRR"),
-                  _("Logo churn"), _("On time")), renewals, (14, 20, 12, 13, 13, 14, 14),
+        DocTable((_("Quarter"), _("Segment"), _("Currency"), _("Renewals"), _("GRR"),
+                  _("NRR"), _("Logo churn"), _("On time")), renewals,
+                 (12, 18, 12, 12, 11, 11, 12, 12),
                  _("Renewals per quarter and segment"), _("No renewals recorded.")),
         DocTable((_("Segment"), _("Accounts"), _("Health (green / yellow / red / none)"),
                   _("QBRs held / due (last 365 days)"), _("QBR completion"),
