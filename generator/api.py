@@ -49,9 +49,10 @@ def _files(paths: list[Path]) -> list[Path]:
 _BRANDS: dict[tuple, "Brand"] = {}
 
 
-def _brand(folder: Optional[Path], reuse: bool = False) -> "Brand":
+def _brand(folder: Optional[Path], reuse: bool = False, quiet: bool = False) -> "Brand":
     """Load and check the brand in ``folder`` (its warnings are printed as it loads); with
-    ``reuse``, return the one loaded last instead if none of its files changed since."""
+    ``reuse``, return the one loaded last instead if none of its files changed since; with
+    ``quiet``, its warnings are not printed (the caller lists them)."""
     from csplan.build.watch import state
     from csplan.inputs.brand import load_brand
     from csplan.paths import BRAND
@@ -61,7 +62,7 @@ def _brand(folder: Optional[Path], reuse: bool = False) -> "Brand":
     folder = folder or BRAND
     key = (str(folder.resolve()), tuple(sorted(state([folder]).items())))
     if not reuse or key not in _BRANDS:
-        brand = load_brand(folder)
+        brand = load_brand(folder, quiet)
         check_brand_templates(brand.folder)  # a template error: once, before any account
         _BRANDS.clear()
         _BRANDS[key] = brand
@@ -363,7 +364,7 @@ def brand_check(folder: Optional[Path] = None) -> list[str]:
     styles csplan uses, and warnings. Raise CsplanError if the brand is not usable."""
     from csplan.inputs.brandcheck import describe
 
-    return describe(_brand(folder))
+    return describe(_brand(folder, quiet=True))
 
 
 def brand_init(source: Path, docx: Optional[Path] = None, out: Optional[Path] = None
@@ -378,7 +379,7 @@ def brand_init(source: Path, docx: Optional[Path] = None, out: Optional[Path] = 
 
     out = out or Path(f"brand-{source.stem}")
     done = init_brand(source, docx, out, BRAND)
-    return done + describe(_brand(out))
+    return done + describe(_brand(out, quiet=True))
 
 
 def schema(of_program: bool = False) -> dict:

@@ -80,7 +80,7 @@ def test_the_brand_is_checked_again_only_after_one_of_its_files_changed(tmp_path
 
     loads: list[Path] = []
     real = brand_module.load_brand
-    monkeypatch.setattr(brand_module, "load_brand", lambda f: loads.append(f) or real(f))
+    monkeypatch.setattr(brand_module, "load_brand", lambda f, *a: loads.append(f) or real(f, *a))
     monkeypatch.setattr(api, "_BRANDS", {})
     brand = tmp_path / "brand"
     shutil.copytree(BRAND, brand)

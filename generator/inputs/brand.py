@@ -159,8 +159,9 @@ def _check_font(real: Path, shown: Path) -> None:
                               "point brand.yaml at a .ttf, .otf or .woff file")
 
 
-def load_brand(folder: Path) -> Brand:
-    """Return the brand in ``folder``; raise CsplanError (exit 2) if it is not usable."""
+def load_brand(folder: Path, quiet: bool = False) -> Brand:
+    """Return the brand in ``folder``; raise CsplanError (exit 2) if it is not usable. Its
+    warnings are printed as it loads, unless ``quiet`` (the caller shows them)."""
     spec_path = folder / "brand.yaml"
     if not spec_path.is_file():
         raise CsplanError(f"{folder} is not a brand folder: it has no brand.yaml")
@@ -237,7 +238,7 @@ def load_brand(folder: Path) -> Brand:
             logo = check_image(folder / spec.logo, [folder], "brand logo")
         except BuildError as exc:
             raise CsplanError(str(exc)) from None
-    for line in dropped:
+    for line in dropped if not quiet else ():  # (brand check lists them itself)
         echo(line, err=True)
     return Brand(folder=folder, spec=spec, logo=logo, docx_reference=packages.get("docx"),
                  pptx_master=packages.get("pptx"), pptx_layouts=layouts,
