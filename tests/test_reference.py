@@ -238,3 +238,19 @@ def test_brand_init_takes_the_paper_from_the_word_template(tmp_path):
     assert "\npage_size: a4 " in (out / "brand.yaml").read_text()
     assert "A4 landscape, margins left 25 mm" in result.output
     assert "warning BRAND" not in result.output
+
+
+def test_python_docx_s_own_page_in_a_reference_from_an_older_csplan_is_not_kept(tmp_path):
+    """csplan's reference.docx was made from python-docx's template until the reference's page
+    set-up was kept: a brand folder copied then holds that template's page (Letter with
+    1.25 in side margins), which nobody chose; its plans keep csplan's page."""
+    brand = copy_brand(tmp_path)
+    docx.Document().save(str(brand / "reference.docx"))  # python-docx's template, page and all
+    assert "page: none set" in run("brand", "check", brand).output
+    result = build(brand, tmp_path / "out", "docx")
+    assert result.exit_code == 0, result.output
+    section = docx.Document(str(tmp_path / "out" / "northwind-freight" / PLAN)).sections[0]
+    assert (section.left_margin, section.right_margin) == pytest.approx(
+        (Mm(18), Mm(18)), abs=TWIPS)
+    assert (section.page_width, section.page_height) == pytest.approx(
+        (Mm(215.9), Mm(279.4)), abs=TWIPS)  # Letter: Northwind is a US account

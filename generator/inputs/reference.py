@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 import docx
+from lxml import etree
 from docx.oxml.ns import qn
 
 from csplan.exceptions import CsplanError
@@ -78,12 +79,30 @@ class PageSetup:
                 f"width {mm(self.text_width)}")
 
 
+# The page of python-docx's own template (its section's attributes exactly), from which
+# csplan's reference.docx was made until a reference's page set-up was kept: Letter with
+# 1.25 in side margins, chosen by nobody. A brand folder copied from an older csplan holds
+# it, and keeps csplan's page rather than printing every plan on it.
+_LIBRARY_PAGE = ({"rsidSect": "00034616"}, {"w": "12240", "h": "15840"},
+                 {"top": "1440", "right": "1800", "bottom": "1440", "left": "1800",
+                  "header": "720", "footer": "720", "gutter": "0"})
+
+
+def _library_page(sect_pr) -> bool:
+    def attributes(element) -> dict[str, str]:
+        return {etree.QName(k).localname: v for k, v in element.attrib.items()}
+
+    section, size, margins = _LIBRARY_PAGE
+    return (section.items() <= attributes(sect_pr).items()
+            and attributes(sect_pr.pgSz) == size and attributes(sect_pr.pgMar) == margins)
+
+
 def page_of(document, where: str) -> Optional[PageSetup]:
     """Return the page set-up of ``document``'s body section (the last), or None when it
-    sets no paper size and margins; raise CsplanError (exit 2) when the text area left is
+    sets no paper size and margins (or python-docx's, see ``_LIBRARY_PAGE``); raise CsplanError (exit 2) when the text area left is
     too small for the plan."""
     sect_pr = document.sections[-1]._sectPr
-    if sect_pr.pgSz is None or sect_pr.pgMar is None:
+    if sect_pr.pgSz is None or sect_pr.pgMar is None or _library_page(sect_pr):
         return None
     section = document.sections[-1]
     values = (section.page_width, section.page_height, section.left_margin,
