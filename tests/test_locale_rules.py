@@ -161,18 +161,13 @@ def test_bullets_and_a_person_with_a_title_are_written_as_the_language_writes_th
     assert "Maria Lopez, VP Operations" in cells
 
 
-def test_the_internal_brief_writes_quarters_as_the_language_does(tmp_path):
+def test_the_internal_brief_writes_quarters_as_the_language_does(tmp_path, write_account):
     """The brief of a German account says "Q4 2026" (as its deck does), never the id
     2026-Q4."""
     from tests.docs import pdf_text
 
-    text = replace_once(NORTHWIND.read_text(encoding="utf-8"), "locale: en-US",
-                        "locale: de-DE")
-    (tmp_path / "logos").mkdir()
-    (tmp_path / "logos" / "northwind.png").write_bytes(
-        (NORTHWIND.parent / "logos" / "northwind.png").read_bytes())
-    path = tmp_path / "northwind-freight.yaml"
-    path.write_text(text, encoding="utf-8")
+    path = write_account(replace_once(NORTHWIND.read_text(encoding="utf-8"), "locale: en-US",
+                                      "locale: de-DE"), "northwind-freight.yaml")
     outcome = api.brief([path], out=tmp_path / "out", today=TODAY)
     assert not outcome.failed, outcome.findings
     brief = " ".join(pdf_text(outcome.results[0].outputs[0]).split())

@@ -12,7 +12,6 @@ continue on a "(continued)" slide, long text shrinks down to the brand's
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from typing import Optional
 
 from pptx import Presentation
@@ -55,18 +54,6 @@ CARD_HEADROOM = 0.85  # cards measure their text 15% narrower than they are (see
 
 def _rgb(hex_colour: str) -> RGBColor:
     return RGBColor.from_string(hex_colour.lstrip("#").upper())
-
-
-@dataclass(frozen=True)
-class Box:
-    left: int
-    top: int
-    width: int
-    height: int
-
-    @property
-    def bottom(self) -> int:
-        return self.top + self.height
 
 
 class _Deck:
@@ -154,7 +141,7 @@ class _Deck:
         else:  # a layout without a title placeholder: the free band at the top (brand check)
             area = self.area(slide.slide_layout, title_area)
             assert area is not None
-            self.textbox(slide, Box(area.left, area.top, area.width, area.height),
+            self.textbox(slide, area,
                          [Para(title, size, bold=True)], "title", title, self.colours.primary,
                          MSO_ANCHOR.BOTTOM)
         if role != "title":
@@ -166,15 +153,15 @@ class _Deck:
         slide.notes_slide.notes_text_frame.text = "\n".join(lines + notes)
         return slide
 
-    def body_box(self, slide) -> Box:
+    def body_box(self, slide) -> Rect:
         """Return the area under the title where content goes: the body placeholder, else
         the free area the layout leaves below the title (clear of its footers and shapes)."""
         for ph in slide.placeholders:
             if ph.placeholder_format.idx == 1:
-                return Box(ph.left, ph.top, ph.width, ph.height)
+                return Rect(ph.left, ph.top, ph.width, ph.height)
         area = self.area(slide.slide_layout, body_area)
         assert area is not None  # the brand check refuses a layout without one
-        return Box(area.left, area.top, area.width, area.height)
+        return area
 
     def area(self, layout, find) -> Optional[Rect]:
         """Return ``find(layout, width, height)`` (an area the layout leaves free), computed
@@ -197,15 +184,15 @@ class _Deck:
             size -= 1
         return out or [self.floor]
 
-    def fits(self, paras: list[Para], box: Box, measure: Optional[Measure] = None) -> bool:
+    def fits(self, paras: list[Para], box: Rect, measure: Optional[Measure] = None) -> bool:
         measure = measure or self.measure
         return measure.box_height(paras, box.width) <= box.height / EMU_PER_PT
 
-    def fits_at_floor(self, paras: list[Para], box: Box) -> bool:
+    def fits_at_floor(self, paras: list[Para], box: Rect) -> bool:
         """Return whether ``paras`` fit ``box`` once shrunk to the brand's smallest size."""
         return self.fits([Para(p.text, min(p.size, self.floor), p.bold, p.space_after,
                                p.indent) for p in paras],
-                         Box(box.left, box.top, int(box.width * CARD_HEADROOM), box.height))
+                         Rect(box.left, box.top, int(box.width * CARD_HEADROOM), box.height))
 
     def fill(self, shape, paras: list[Para], what: str, slide_title: str,
              colour: Optional[str] = None, keep_style: bool = False, inked: bool = False,
@@ -214,7 +201,7 @@ class _Deck:
         ``colour`` is made readable on the slide's background unless it is ``inked``.
         ``headroom`` below 1 measures the text that much narrower, for a wider fallback font
         where the brand's font is not installed."""
-        box = Box(shape.left, shape.top, int(shape.width * headroom), shape.height)
+        box = Rect(shape.left, shape.top, int(shape.width * headroom), shape.height)
         chosen = None
         for size in self.sizes(max(p.size for p in paras)):
             scaled = [Para(p.text, min(p.size, size), p.bold, p.space_after, p.indent)
@@ -241,7 +228,7 @@ class _Deck:
             if para.space_after:
                 p.space_after = Pt(para.space_after)
 
-    def textbox(self, slide, box: Box, paras: list[Para], what: str, slide_title: str,
+    def textbox(self, slide, box: Rect, paras: list[Para], what: str, slide_title: str,
                 colour: Optional[str] = None, anchor=MSO_ANCHOR.TOP):
         shape = slide.shapes.add_textbox(box.left, box.top, box.width, box.height)
         shape.name = what
@@ -269,14 +256,14 @@ class _Deck:
             self.drop_body_placeholder(slide)
             self.textbox(slide, box, page, "text", shown)
 
-    def new_probe(self, role: str) -> Box:
+    def new_probe(self, role: str) -> Rect:
         """Return the body box a slide of ``role`` would have (measured on a scratch slide)."""
         slide = self.prs.slides.add_slide(self.layouts[role])
         box = self.body_box(slide)
         _remove_slide(self.prs, slide)
         return box
 
-    def _paginate(self, paras: list[Para], box: Box, title: str) -> list[list[Para]]:
+    def _paginate(self, paras: list[Para], box: Rect, title: str) -> list[list[Para]]:
         pages: list[list[Para]] = [[]]
         for para in paras:
             if not self.fits([para], box):
@@ -335,7 +322,7 @@ class _Deck:
             self._table(slide, body, header, page_rows, col_widths, size, head, page_heights,
                         page_tones, footer if with_footer else None, foot)
 
-    def _table(self, slide, body: Box, header, rows, col_widths, size, head, heights, tones,
+    def _table(self, slide, body: Rect, header, rows, col_widths, size, head, heights, tones,
                footer, foot, bold_last: bool = False) -> None:
         count = len(rows) + 1 + (1 if footer else 0)
         total = head + sum(heights) + (foot if footer else 0)
@@ -371,7 +358,7 @@ class _Deck:
                     run.font.color.rgb = _rgb(header_ink)
 
     # ------------------------------------------------------------------ charts
-    def _metric_panel(self, slide, box: Box, metric: DeckMetric, slide_title: str,
+    def _metric_panel(self, slide, box: Rect, metric: DeckMetric, slide_title: str,
                       alone: bool = False) -> None:
         row = metric.row
         # the finding heads the panel; a metric alone on its slide has it as the slide title
@@ -390,13 +377,13 @@ class _Deck:
         if box.height - head_h - cap_h < Inches(1.8):  # a small panel: the name, no finding
             heading = [Para(row.name, 16, bold=True)]
             head_h = int(self.measure.box_height(heading, int(box.width * 0.8)) * EMU_PER_PT)
-        self.textbox(slide, Box(box.left, box.top, box.width, head_h), heading,
+        self.textbox(slide, Rect(box.left, box.top, box.width, head_h), heading,
                      f"{row.name} heading", slide_title, self.colours.primary)
-        chart_box = Box(box.left, box.top + head_h, box.width, box.height - head_h - cap_h)
+        chart_box = Rect(box.left, box.top + head_h, box.width, box.height - head_h - cap_h)
         if chart_box.height < Inches(1.2):
             raise BuildError(f"slide '{slide_title}': the name of metric {row.name[:60]!r} "
                              "leaves no room for its chart; shorten it")
-        self.textbox(slide, Box(box.left, chart_box.bottom, box.width, cap_h), caption,
+        self.textbox(slide, Rect(box.left, chart_box.bottom, box.width, cap_h), caption,
                      f"{row.name} caption", slide_title,
                      self.tones[row.tone] if row.tone != "warning" else self.colours.text)
         if metric.chart is None:
@@ -406,7 +393,7 @@ class _Deck:
             return
         self._chart(slide, chart_box, metric)
 
-    def _chart(self, slide, box: Box, metric: DeckMetric) -> None:
+    def _chart(self, slide, box: Rect, metric: DeckMetric) -> None:
         """A line chart on a date axis: the actuals, the target and the baseline as thin
         lines labelled once at their start, the latest value labelled away from the target."""
         c = metric.chart
@@ -485,7 +472,7 @@ class _Deck:
             label.text_frame.text = text
 
     # ------------------------------------------------------------------ shapes
-    def card(self, slide, box: Box, paras: list[Para], what: str, slide_title: str,
+    def card(self, slide, box: Rect, paras: list[Para], what: str, slide_title: str,
              fill: Optional[str] = None, colour: Optional[str] = None,
              bar: Optional[str] = None, anchor=MSO_ANCHOR.TOP):
         """Draw a card: a filled rectangle (the brand's light colour), an optional coloured bar
@@ -514,12 +501,12 @@ class _Deck:
             edge.line.fill.background()
         return shape
 
-    def grid(self, box: Box, count: int, columns: int, gap: int = GAP) -> list[Box]:
+    def grid(self, box: Rect, count: int, columns: int, gap: int = GAP) -> list[Rect]:
         """Return ``count`` equal cells filling ``box``, ``columns`` to a row."""
         rows = max(1, -(-count // columns))
         width = (box.width - (columns - 1) * gap) // columns
         height = (box.height - (rows - 1) * gap) // rows
-        return [Box(box.left + (i % columns) * (width + gap),
+        return [Rect(box.left + (i % columns) * (width + gap),
                     box.top + (i // columns) * (height + gap), width, height)
                 for i in range(count)]
 
@@ -565,7 +552,7 @@ class _Deck:
             self.drop_body_placeholder(slide)
             area = self.area(layout, subtitle_area)
             assert area is not None
-            self.textbox(slide, Box(area.left, area.top, area.width, area.height), lines,
+            self.textbox(slide, area, lines,
                          "subtitle", v.account_name)
             added.append(area)
         else:
@@ -623,12 +610,12 @@ class _Deck:
             when = _("{start}–{end}").format(start=at[0], end=at[1]) if at else ""
             rows.append((when, section, minutes(m), owner))
         rows.append(("", _("Total"), minutes(total), ""))
-        table_box = Box(body.left, body.top + bar_h + GAP // 2, body.width,
+        table_box = Rect(body.left, body.top + bar_h + GAP // 2, body.width,
                         body.height - bar_h - GAP // 2)
         self.grid_table(slide, table_box, (_("Time"), _("Section"), _("Minutes"), _("Led by")),
                         rows, (16, 50, 12, 22), _("Agenda"), bold_last=True)
 
-    def grid_table(self, slide, box: Box, header, rows, widths, slide_title: str,
+    def grid_table(self, slide, box: Rect, header, rows, widths, slide_title: str,
                    tones: Optional[list[dict[int, str]]] = None, bold_last: bool = False):
         """Draw a table that fills ``box``: its rows share the height, text measured to fit."""
         col_widths = [int(box.width * w / sum(widths)) for w in widths]
@@ -653,30 +640,30 @@ class _Deck:
         title = _("Executive summary")
         slide, body = self.content_slide(title, "summary", notes)
         tiles_h = int(body.height * 0.46)
-        tiles = self.grid(Box(body.left, body.top, body.width, tiles_h),
+        tiles = self.grid(Rect(body.left, body.top, body.width, tiles_h),
                           max(1, len(v.kpis)), max(1, len(v.kpis)))
         for box, metric in zip(tiles, v.kpis):
             self._kpi_tile(slide, box, metric, title)
-        lower = Box(body.left, body.top + tiles_h + GAP, body.width,
+        lower = Rect(body.left, body.top + tiles_h + GAP, body.width,
                     body.height - tiles_h - GAP)
         status_w = lower.width // 3
         status = [Para(_("Plan status"), 14, bold=True, space_after=6)]
         status += [Para(f"{count}  {state}", 20, bold=True, space_after=4)
                    for state, count, _t in v.plan_status]
         status.append(Para(v.milestone_summary, 11))
-        self.card(slide, Box(lower.left, lower.top, status_w, lower.height), status,
+        self.card(slide, Rect(lower.left, lower.top, status_w, lower.height), status,
                   "plan status", title, bar=self.colours.primary)
         heads = [Para(_("{section}: {headline}").format(section=s, headline=h), 16,
                       space_after=6) for s, h in v.headlines]
-        box = Box(lower.left + status_w + GAP, lower.top, lower.width - status_w - GAP,
+        box = Rect(lower.left + status_w + GAP, lower.top, lower.width - status_w - GAP,
                   lower.height)
-        inner = Box(box.left, box.top, box.width - int(2 * INSET_X * EMU_PER_PT),
+        inner = Rect(box.left, box.top, box.width - int(2 * INSET_X * EMU_PER_PT),
                     box.height - int(2 * INSET_Y * EMU_PER_PT))
         while len(heads) > 1 and not self.fits_at_floor(heads, inner):
             heads.pop()  # a narrow master (4:3) shows the first headlines; notes keep all
         self.card(slide, box, heads or [Para("", 13)], "headlines", title, fill="#FFFFFF")
 
-    def _kpi_tile(self, slide, box: Box, metric: DeckMetric, slide_title: str) -> None:
+    def _kpi_tile(self, slide, box: Rect, metric: DeckMetric, slide_title: str) -> None:
         r = metric.row
         paras = [Para(r.name, 12, bold=True, space_after=2),
                  Para(r.latest or "–", 28, bold=True, space_after=2),
@@ -686,12 +673,12 @@ class _Deck:
         self.card(slide, box, paras, f"{r.name} tile", slide_title, bar=self.tones[r.tone])
         if metric.chart is not None and len(metric.chart.actual) > 1:
             need = int(self.measure.box_height(paras, box.width) * EMU_PER_PT)
-            spark = Box(box.left + Inches(0.15), box.top + need,
+            spark = Rect(box.left + Inches(0.15), box.top + need,
                         box.width - Inches(0.3), box.height - need - Inches(0.05))
             if spark.height > Inches(0.3):
                 self._sparkline(slide, spark, metric)
 
-    def _sparkline(self, slide, box: Box, metric: DeckMetric) -> None:
+    def _sparkline(self, slide, box: Rect, metric: DeckMetric) -> None:
         data = CategoryChartData()
         data.categories = list(metric.dates)
         data.add_series(metric.row.name, metric.chart.actual)
@@ -781,10 +768,10 @@ class _Deck:
             shown = title if number == 0 else _continued(title)
             slide, body = self.content_slide(shown, "milestones", notes)
             label_w = int(body.width * 0.42)
-            axis = Box(body.left + label_w + GAP // 2, body.top,
+            axis = Rect(body.left + label_w + GAP // 2, body.top,
                        body.width - label_w - GAP // 2 - Inches(1.5), body.height)
             band_h = Inches(0.45)
-            self._phase_chevrons(slide, Box(body.left, body.top, body.width, band_h), shown)
+            self._phase_chevrons(slide, Rect(body.left, body.top, body.width, band_h), shown)
             rows_top = body.top + band_h + GAP // 2
             row_h = (body.bottom - rows_top) // len(page)
 
@@ -793,7 +780,7 @@ class _Deck:
 
             for index, m in enumerate(page):
                 top = rows_top + index * row_h
-                label_box = Box(body.left, top + Inches(0.01), label_w, row_h - Inches(0.02))
+                label_box = Rect(body.left, top + Inches(0.01), label_w, row_h - Inches(0.02))
                 label = [Para(m.title, 12, bold=True),
                          Para(_("{phase} · {owner} · due {due}").format(
                              phase=_(_PHASES[m.phase]), owner=m.owner, due=m.due), 10)]
@@ -812,7 +799,7 @@ class _Deck:
                     mark.fill.solid()
                     mark.fill.fore_color.rgb = _rgb(self.tones[m.tone])
                     mark.line.fill.background()
-                    self.textbox(slide, Box(x(m.on) + size, top + row_h // 2 - Inches(0.15),
+                    self.textbox(slide, Rect(x(m.on) + size, top + row_h // 2 - Inches(0.15),
                                             Inches(1.3), Inches(0.3)),
                                  [Para(m.state, 10, bold=True)], f"milestone {index + 1} state",
                                  shown, self.tones[m.tone])
@@ -824,12 +811,12 @@ class _Deck:
             line.line.width = Pt(1.5)
             line.line.dash_style = MSO_LINE.DASH
             # Translators: the label of the "today" line on the milestone timeline
-            self.textbox(slide, Box(today_x - Inches(0.6), body.bottom - Inches(0.3),
+            self.textbox(slide, Rect(today_x - Inches(0.6), body.bottom - Inches(0.3),
                                     Inches(1.2), Inches(0.3)),
                          [Para(_("Today"), 10, bold=True)], "today", shown,
                          self.colours.accent)
 
-    def _phase_chevrons(self, slide, box: Box, slide_title: str) -> None:
+    def _phase_chevrons(self, slide, box: Rect, slide_title: str) -> None:
         """Draw the plan's four phases as chevrons: done ones in the good colour, the current
         one in the primary colour, later ones light."""
         current = self.view.current_phase
@@ -861,8 +848,8 @@ class _Deck:
             Para(f"✓ {w}", 16, space_after=8) for w in v.wins]
         if cards and v.wins:
             value_w = int(body.width * 0.62)
-            area = Box(body.left, body.top, value_w, body.height)
-            wins_box = Box(body.left + value_w + GAP, body.top, body.width - value_w - GAP,
+            area = Rect(body.left, body.top, value_w, body.height)
+            wins_box = Rect(body.left + value_w + GAP, body.top, body.width - value_w - GAP,
                            body.height)
         else:
             area = wins_box = body
@@ -924,9 +911,9 @@ class _Deck:
         goals = [Para(_("Goals for next quarter"), 16, bold=True, space_after=10)] + [
             Para(_bullet(g), 16, space_after=10) for g in v.goals] if v.goals else [
             Para(_("No goals for next quarter are set yet."), 14)]
-        self.card(slide, Box(body.left, body.top, goals_w, body.height), goals, "goals",
+        self.card(slide, Rect(body.left, body.top, goals_w, body.height), goals, "goals",
                   title, bar=self.colours.primary)
-        lanes = Box(body.left + goals_w + GAP, body.top, body.width - goals_w - GAP,
+        lanes = Rect(body.left + goals_w + GAP, body.top, body.width - goals_w - GAP,
                     body.height)
         for box, (horizon, items) in zip(self.grid(lanes, 3, 3, Inches(0.15)), v.horizons):
             paras = [Para(horizon, 16, bold=True, space_after=10)]
@@ -988,12 +975,12 @@ class _Deck:
             paras.append(Para(_("Until then"), 16, bold=True, space_after=6))
             paras += [Para(goal, 14, space_after=8) for goal in v.goals[:CLOSING_GOALS]]
         panel = body.width * 5 // 12 if v.contacts else body.width
-        self.card(slide, Box(body.left, body.top, panel, body.height), paras, "next QBR",
+        self.card(slide, Rect(body.left, body.top, panel, body.height), paras, "next QBR",
                   title, fill=self.colours.primary, colour="#FFFFFF",
                   anchor=MSO_ANCHOR.MIDDLE)
         if not v.contacts:
             return
-        column = Box(body.left + panel + GAP, body.top, body.width - panel - GAP, body.height)
+        column = Rect(body.left + panel + GAP, body.top, body.width - panel - GAP, body.height)
         for box, (role, name, email) in zip(self.grid(column, len(v.contacts), 1),
                                             v.contacts):
             self.card(slide, box, [Para(role, 12, bold=True, space_after=2),
