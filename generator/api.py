@@ -59,13 +59,18 @@ def _brand(folder: Optional[Path], reuse: bool = False, quiet: bool = False) -> 
 
     from csplan.render.html import check_brand_templates
 
-    folder = folder or BRAND
-    key = (str(folder.resolve()), tuple(sorted(state([folder]).items())))
-    if not reuse or key not in _BRANDS:
+    def load() -> "Brand":
         brand = load_brand(folder, quiet)
         check_brand_templates(brand.folder)  # a template error: once, before any account
+        return brand
+
+    folder = folder or BRAND
+    if not reuse:
+        return load()
+    key = (str(folder.resolve()), tuple(sorted(state([folder]).items())))
+    if key not in _BRANDS:
         _BRANDS.clear()
-        _BRANDS[key] = brand
+        _BRANDS[key] = load()
     return _BRANDS[key]
 
 

@@ -249,11 +249,11 @@ def _watching(paths, output_format, shard, quiet, verbose, **options) -> None:
         echo(f"{', '.join(files[:3])}{' …' if len(files) > 3 else ''} changed: building "
              "again", err=True)
 
-    where = ", ".join(map(str, paths)) or "accounts"
+    where = ", ".join(map(str, paths or [api.DEFAULT_ACCOUNTS]))
     try:
         for done in api.watch(paths, on_change=changed, on_start=lambda n: progress[0].start(n),
                               on_result=lambda r: progress[0].result(r), **options):
-            with progress[0]:
+            with progress[0]:  # the round's progress bar ends before its summary
                 pass
             if done.error is not None:
                 echo(f"Error: {done.error.format_message()}", err=True)

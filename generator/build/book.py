@@ -18,8 +18,9 @@ where it can, and it checks for its parent while it waits). Ctrl-C stops the wor
 what was built and raises ``Interrupted`` (exit 130).
 
 Incremental builds: an account whose fingerprint (the bytes of its YAML and logo, its
-revision history as its last build left it (or that it had none), the brand folder, the program, csplan's version and code (its Python files, templates and default
-brand), the versions of the libraries that write the documents, ``--today``, the formats and
+revision history as its last build left it (or that it had none), the brand folder, the
+program, csplan's version and code (its Python files, templates and default brand), the
+versions of the libraries that write the documents, ``--today``, the formats and
 ``--strict``) matches its last successful build, and whose documents are all still there with
 the size and SHA-256 they were written with, is skipped. Fingerprints are content hashes kept
 in one small file per account, ``<out>/_internal/cache/<sha256 of its key>.json``, written as

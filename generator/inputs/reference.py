@@ -99,8 +99,8 @@ def _library_page(sect_pr) -> bool:
 
 def page_of(document, where: str) -> Optional[PageSetup]:
     """Return the page set-up of ``document``'s body section (the last), or None when it
-    sets no paper size and margins (or python-docx's, see ``_LIBRARY_PAGE``); raise CsplanError (exit 2) when the text area left is
-    too small for the plan."""
+    sets no paper size and margins (or python-docx's, see ``_LIBRARY_PAGE``); raise
+    CsplanError (exit 2) when the text area left is too small for the plan."""
     sect_pr = document.sections[-1]._sectPr
     if sect_pr.pgSz is None or sect_pr.pgMar is None or _library_page(sect_pr):
         return None

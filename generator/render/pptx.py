@@ -141,9 +141,8 @@ class _Deck:
         else:  # a layout without a title placeholder: the free band at the top (brand check)
             area = self.area(slide.slide_layout, title_area)
             assert area is not None
-            self.textbox(slide, area,
-                         [Para(title, size, bold=True)], "title", title, self.colours.primary,
-                         MSO_ANCHOR.BOTTOM)
+            self.textbox(slide, area, [Para(title, size, bold=True)], "title", title,
+                         self.colours.primary, MSO_ANCHOR.BOTTOM)
         if role != "title":
             carry_footers(slide, self.width, self.height, self.ink(slide, self.colours.muted))
         section, minutes = self.section_of.get(kind, ("", 0))
