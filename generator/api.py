@@ -177,22 +177,28 @@ def watch(paths: list[Path], *, interval: Optional[float] = None,
     from csplan.build.book import stop_kept
     from csplan.build.watch import INTERVAL, roots, state
 
-    where = roots(list(paths) or [DEFAULT_ACCOUNTS], options.get("brand"),
-                  options.get("program"))
-    out = options.get("out", DEFAULT_OUT)
+    # absolute now: the folder it was started in may be removed while it watches
+    where = [p.absolute() for p in roots(list(paths) or [DEFAULT_ACCOUNTS],
+                                         options.get("brand"), options.get("program"))]
+    out = Path(options.get("out", DEFAULT_OUT)).absolute()
+    here = Path.cwd()
 
     def look() -> dict:
         return state(where, skip=[out])
 
+    def shown(path: str) -> str:  # as the user named it: relative to where csplan started
+        return str(Path(path).relative_to(here)) if Path(path).is_relative_to(here) else path
+
     try:
-        yield from _rounds(paths, look, rounds, interval or INTERVAL, on_change, options)
+        yield from _rounds(paths, look, shown, rounds, interval or INTERVAL, on_change,
+                           options)
     finally:
         stop_kept()
 
 
-def _rounds(paths: list[Path], look: Callable[[], dict], rounds: Optional[int],
-            interval: float, on_change: Callable[[list[str]], None],
-            options: dict) -> Iterator[WatchRound]:
+def _rounds(paths: list[Path], look: Callable[[], dict], shown: Callable[[str], str],
+            rounds: Optional[int], interval: float,
+            on_change: Callable[[list[str]], None], options: dict) -> Iterator[WatchRound]:
     from csplan.build.book import warm_up
     from csplan.build.watch import wait_for_change
 
@@ -212,6 +218,7 @@ def _rounds(paths: list[Path], look: Callable[[], dict], rounds: Optional[int],
         if rounds is not None and done >= rounds:
             return
         before, changed = wait_for_change(look, before, interval)
+        changed = [shown(path) for path in changed]
         on_change(changed)
 
 

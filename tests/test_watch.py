@@ -137,3 +137,18 @@ def test_the_command_line_watches_until_ctrl_c(tmp_path, monkeypatch):
     assert result.output.rstrip().endswith("Stopped watching.")
     refused = CliRunner().invoke(main, ["build", str(book), "--watch", "--format", "json"])
     assert refused.exit_code == 2 and "--watch" in refused.output
+
+
+def test_a_watched_folder_removed_while_watching_is_reported_not_a_crash(tmp_path,
+                                                                          monkeypatch):
+    """The folder csplan was started in disappears (a branch switched, a synced folder
+    replaced): the watch says there are no accounts and goes on watching."""
+    book = _book(tmp_path)
+    monkeypatch.chdir(book)
+    rounds = api.watch([Path(".")], out=Path("out"), formats=("docx",), today=TODAY, jobs=1,
+                       interval=0.02, rounds=2)
+    assert next(rounds).error is None
+    shutil.rmtree(book)
+    gone = next(rounds)
+    assert gone.outcome is None and "no account files" in gone.error.format_message()
+    assert NORTHWIND.name in gone.changed  # named as the user named the folder: relative
