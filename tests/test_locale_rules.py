@@ -191,6 +191,17 @@ def test_a_quarter_is_written_for_the_locale(locale, expected):
     assert Formatter(locale, "USD").quarter("2026-Q4") == expected
 
 
+# ---------------------------------------------------------------- 7. differences
+@pytest.mark.parametrize("locale,expected", [("en-US", "8 pts"), ("de-DE", "2,5 Pp."),
+                                             ("ja-JP", "8ポイント")])
+def test_two_percentages_differ_by_points_not_by_a_percent(locale, expected):
+    """93% against 85% is 8 percentage points, not "8%" (a relative change of 9.4%)."""
+    value = 2.5 if locale == "de-DE" else 8
+    with speaking(locale):
+        assert Formatter(locale, "USD").difference(value, "percent") == expected
+        assert Formatter(locale, "USD").difference(2, "count") == "2"
+
+
 def test_the_deck_shows_quarters_per_locale_and_its_file_name_stays_ascii(built):
     files = built("fr-FR")
     assert files[".pptx"].name.endswith("-qbr-2026-Q4.pptx")

@@ -201,7 +201,7 @@ def expansion_brief(derived: Derived, fmt: Formatter) -> ExpansionBrief:
             target=fmt.value(m.target, m.unit), due=fmt.date(m.due) or "–")
         gap = _("Quantify the gap: {gap} still to go, {share} of the way from the baseline "
                 "{baseline}.").format(
-            gap=fmt.value(abs((m.target or 0) - (progress.latest or 0)), m.unit),
+            gap=fmt.difference(abs((m.target or 0) - (progress.latest or 0)), m.unit),
             share=fmt.percent(max(0.0, 1 - (progress.progress or 0))),
             baseline=fmt.value(m.baseline, m.unit))
     else:

@@ -789,9 +789,9 @@ def _deck_metric(m: Metric, derived: Derived, a: Account, fmt: Formatter) -> Dec
         if before:
             delta = p.latest - before[-1]
             sign = "+" if delta > 0 else "−" if delta < 0 else "±"
-            # Translators: a metric's change since the previous QBR, e.g. "+8% since Q3 2026"
+            # Translators: a metric's change since the previous QBR, e.g. "+8 pts since Q3 2026"
             change = _("{change} since {quarter}").format(
-                change=sign + fmt.value(abs(delta), m.unit), quarter=fmt.quarter(prev.quarter))
+                change=sign + fmt.difference(abs(delta), m.unit), quarter=fmt.quarter(prev.quarter))
     return DeckMetric(row, chart, finding, change, dates)
 
 

@@ -13,6 +13,8 @@ from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.units import format_unit
 
+from csplan.words import _
+
 # Territories that print on US Letter; everyone else on A4.
 LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "PR", "GT", "CR", "SV", "NI",
                       "DO", "PA", "BZ"}
@@ -116,3 +118,13 @@ class Formatter:
             return format_unit(round(value, 2), _UNITS[unit], length="short",
                                locale=self.babel_locale)
         return self.number(value)
+
+    def difference(self, value: Optional[float], unit: str) -> str:
+        """Return the difference between two values of a metric: as ``value`` writes it,
+        except that two percentages differ by percentage points (``8 pts``, ``8 Pp.``), not
+        by a percent of one of them."""
+        if unit == "percent" and value is not None:
+            # Translators: a difference between two percentages in percentage points
+            # ("up 8 pts"): the short form your business slides use
+            return _("{number} pts").format(number=self.number(value))
+        return self.value(value, unit)
