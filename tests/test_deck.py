@@ -62,8 +62,8 @@ def test_northwind_deck_reads_as_a_sixty_minute_meeting(northwind):
     assert titles(prs) == [
         "Northwind Freight", "Agenda", "Executive summary",
         "We said, we did: since our Q3 2026 QBR",
-        "Results: On-time delivery rate, Legacy routing licence spend",
-        "Results: Hours to plan the next day's routes, Weekly active seats",
+        "On-time delivery rate and Legacy routing licence spend: on track",
+        "Hours to plan the next day's routes and Weekly active seats: target reached",
         "Dispatcher NPS up from 12 to 36; target 40 by Dec 31, 2026",
         "Milestones: 5 of 7 milestones done", "Value realized and wins",
         "Challenges and open risks", "Next quarter: goals and roadmap",
@@ -97,6 +97,29 @@ def test_charts_are_native_and_editable(northwind):
     assert len(pictures) == 1  # the customer's logo on the title slide; charts are no images
     chart = next(s for s in prs.slides[4].shapes if s.has_chart).chart
     assert list(chart.plots[0].series[0].values) == [82, 85, 90, 93]
+
+
+def test_line_labels_start_at_their_line_and_a_line_at_zero_is_labelled_above(northwind):
+    """The target's and baseline's labels sit right of the value axis's numbers (a manual
+    offset), and a line at zero (the axis's floor) is labelled above it, not in the dates."""
+    prs = Presentation(str(northwind["pptx"]))
+    charts = {s.name: s.chart for slide in prs.slides for s in slide.shapes if s.has_chart}
+    ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+
+    def label(chart, series: int) -> tuple[str, float]:
+        d_lbl = chart.plots[0].series[series]._element.find("c:dLbls/c:dLbl", ns)
+        return (d_lbl.find("c:dLblPos", ns).get("val"),
+                float(d_lbl.find("c:layout/c:manualLayout/c:x", ns).get("val")))
+
+    spend = charts["Legacy routing licence spend chart"]  # target $0, baseline $60,000
+    assert label(spend, 1)[0] == "t" and label(spend, 2)[0] == "t"
+    seats = charts["Weekly active seats chart"]  # baseline 0%, target 80%
+    assert label(seats, 1)[0] == "t" and label(seats, 2)[0] == "t"
+    on_time = charts["On-time delivery rate chart"]  # baseline 82%, target 95%
+    assert label(on_time, 1)[0] == "t" and label(on_time, 2)[0] == "b"
+    for chart in (spend, seats, on_time):
+        for series in (1, 2):
+            assert 0.03 < label(chart, series)[1] < 0.4
 
 
 def test_every_slide_has_speaker_notes_with_minutes(northwind):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from typing import Optional
 
+from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
@@ -435,14 +436,21 @@ class _Deck:
         latest, goal = c.actual[-1], c.target[0]
         above = latest >= goal
         # the target and baseline are labelled at their first point, on the side away from
-        # each other; the latest value on the side away from the target line
-        self._label(target.points[0], _("Target {value}").format(value=metric.row.target),
-                    XL_LABEL_POSITION.ABOVE if goal >= c.baseline[0]
-                    else XL_LABEL_POSITION.BELOW, self.colours.accent)
-        # Translators: the label of a chart's baseline line, e.g. "Baseline 82%"
-        self._label(baseline.points[0], _("Baseline {value}").format(value=metric.row.baseline),
-                    XL_LABEL_POSITION.BELOW if goal >= c.baseline[0]
-                    else XL_LABEL_POSITION.ABOVE, self.colours.muted)
+        # each other (a line at zero, the axis's floor, is labelled above it), moved right
+        # off the value axis's numbers; the latest value on the side away from the target
+        floor = min((*c.actual, goal, c.baseline[0], 0))
+
+        def side(up: bool, value: float):
+            return XL_LABEL_POSITION.ABOVE if up or value <= floor else XL_LABEL_POSITION.BELOW
+
+        for series, text, up, colour in (
+                (target, _("Target {value}").format(value=metric.row.target),
+                 goal >= c.baseline[0], self.colours.accent),
+                # Translators: the label of a chart's baseline line, e.g. "Baseline 82%"
+                (baseline, _("Baseline {value}").format(value=metric.row.baseline),
+                 goal < c.baseline[0], self.colours.muted)):
+            label = self._label(series.points[0], text, side(up, series.values[0]), colour)
+            _shift_right(label, text, box.width)
         self._label(actual.points[len(c.actual) - 1], None,
                     XL_LABEL_POSITION.ABOVE if above else XL_LABEL_POSITION.BELOW,
                     self.colours.primary)
@@ -458,7 +466,7 @@ class _Deck:
         dates.tick_labels.number_format_is_linked = False
         _month_ticks(chart, metric.dates)
 
-    def _label(self, point, text: Optional[str], position, colour: str) -> None:
+    def _label(self, point, text: Optional[str], position, colour: str):
         """Label one point of a chart: its value, or ``text``."""
         label = point.data_label
         label.position = position
@@ -469,6 +477,7 @@ class _Deck:
             label.show_value = True
         else:
             label.text_frame.text = text
+        return label
 
     # ------------------------------------------------------------------ shapes
     def card(self, slide, box: Rect, paras: list[Para], what: str, slide_title: str,
@@ -732,18 +741,14 @@ class _Deck:
             return
         per = self.kinds["results"].per_slide
         pages = [metrics[i:i + per] for i in range(0, len(metrics), per)]
-        for page in pages:
-            shown = page[0].finding if len(page) == 1 else _(
-                "Results: {first}, {rest}").format(
-                    first=page[0].row.name, rest=self.view_list([m.row.name for m in page[1:]]))
+        titles = self.view.results_titles
+        for number, page in enumerate(pages):
+            shown = titles[number] if number < len(titles) else page[0].finding
             notes = [_metric_note(m) for m in page]
             slide, body = self.content_slide(shown, "results", notes)
             columns = min(2, len(page))
             for box, metric in zip(self.grid(body, len(page), columns), page):
                 self._metric_panel(slide, box, metric, shown, alone=len(page) == 1)
-
-    def view_list(self, names: list[str]) -> str:
-        return ", ".join(names)
 
     def slide_milestones(self) -> None:
         v = self.view
@@ -990,6 +995,22 @@ class _Deck:
 
 _PHASES = {"onboard": N_("Onboard"), "adopt": N_("Adopt"), "value": N_("Value"),
            "renew-expand": N_("Renew and expand")}
+
+
+def _shift_right(label, text: str, chart_width: int) -> None:
+    """Move a data label at a chart's first point right by about half its width, so that
+    it starts at the point instead of covering the value axis's numbers (a manual layout:
+    an offset from its position, as a share of the chart's width)."""
+    d_lbl = label._get_or_add_dLbl()
+    layout = d_lbl.find(qn("c:layout"))
+    if layout is None:
+        layout = etree.SubElement(d_lbl, qn("c:layout"))
+        d_lbl.remove(layout)
+        d_lbl.find(qn("c:idx")).addnext(layout)
+    manual = etree.SubElement(layout, qn("c:manualLayout"))
+    half = len(text) * Pt(10) * 0.3  # half the width of 10 pt bold text, roughly
+    etree.SubElement(manual, qn("c:x")).set("val", f"{min(0.4, half / chart_width):.4f}")
+    etree.SubElement(manual, qn("c:y")).set("val", "0")
 
 
 def _month_ticks(chart, dates) -> None:

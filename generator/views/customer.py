@@ -538,6 +538,7 @@ class QbrView:
     actions: tuple[tuple[str, str, str], ...]  # (action, owner, due)
     info: DocInfo  # the file's properties: title, subject, author, language, date
     slides: tuple[SlideSpec, ...] = ()  # the storyline: the slides the deck has, in order
+    results_titles: tuple[str, ...] = ()  # each results slide's title, in order
     logo: Optional[str] = None
     draft_mark: str = ""  # "DRAFT" on every slide of a draft, else empty
 
@@ -636,6 +637,7 @@ def qbr_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
                            _("Quarterly business review {quarter}").format(
                                quarter=fmt.quarter(qbr.quarter))),
         slides=tuple(derived.slides),
+        results_titles=results_titles(metrics, derived.slides, fmt),
         logo=logo,
         draft_mark=_("DRAFT") if draft else "",
     )
@@ -649,6 +651,33 @@ VERDICTS = {"met": N_("Met"), "missed": N_("Missed"), "open": N_("Open"),
 VERDICT_TONE = {"met": "good", "missed": "bad", "open": "neutral", "unknown": "warning"}
 # Translators: the three horizons of a roadmap: this quarter, the next one, after that
 HORIZONS = (N_("Now"), N_("Next"), N_("Later"))
+
+
+def results_titles(metrics: list[DeckMetric], slides, fmt: Formatter) -> tuple[str, ...]:
+    """Return the title of each results slide (the storyline's ``per_slide`` metrics each):
+    a metric alone says what it did ("On-time delivery up from 82% to 93%; target 95% by
+    Dec 31, 2026"); metrics sharing a slide are grouped by their state, in their order
+    ("On-time delivery rate: on track; Legacy routing licence spend: target reached")."""
+    per = next((s.per_slide for s in slides if s.kind == "results"), 1)
+    titles = []
+    for first in range(0, len(metrics), per):
+        page = metrics[first:first + per]
+        if len(page) == 1:
+            titles.append(page[0].finding)
+            continue
+        groups: dict[str, list[str]] = {}
+        for m in page:
+            groups.setdefault(m.row.state_in_sentence, []).append(m.row.name)
+        # Translators: part of a results slide's title: metrics that share a state, e.g.
+        # "On-time delivery rate and Weekly active seats: on track"
+        parts = [_("{metrics}: {state}").format(metrics=fmt.list(names), state=state)
+                 for state, names in groups.items()]
+        title = parts[0]
+        for part in parts[1:]:
+            # Translators: joins two parts of a slide's title: "A: on track; B: off track"
+            title = _("{first}; {second}").format(first=title, second=part)
+        titles.append(title)
+    return tuple(titles)
 
 
 def _said_did(look, fmt: Formatter, name) -> list[SaidDid]:
