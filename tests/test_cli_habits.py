@@ -214,3 +214,27 @@ def test_output_into_a_closed_pipe_stops_quietly(tmp_path):
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=60) == 141, stderr
     assert "internal error" not in stderr and not list(tmp_path.glob("csplan-crash-*.log"))
+
+
+def test_the_command_exits_with_its_code_and_all_its_output(tmp_path):
+    """`csplan` ends with os._exit after main (no interpreter teardown): the exit codes of
+    a pass, a failed account and a usage error, and every line written, stay as they were."""
+    import subprocess
+    import sys
+
+    def csplan(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "csplan", *args], capture_output=True,
+                              text=True, cwd=tmp_path, timeout=120)
+
+    passed = csplan("check", str(NORTHWIND), *TODAY)
+    assert passed.returncode == 0, passed.stderr
+    assert "Checked 1 account: 0 errors" in passed.stdout + passed.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(NORTHWIND.read_text(encoding="utf-8").replace(
+        "primary_goal: Raise", "primary_goal: ''", 1), encoding="utf-8")
+    failed = csplan("check", str(bad), *TODAY)
+    assert failed.returncode == 1 and "bad.yaml:" in failed.stdout
+    usage = csplan("build", "--formats", "nonsense", str(NORTHWIND))
+    assert usage.returncode == 2 and "Invalid value for '--formats'" in usage.stderr
+    schema = csplan("schema")
+    assert schema.returncode == 0 and schema.stdout.rstrip().endswith("}")
