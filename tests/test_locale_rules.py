@@ -202,6 +202,16 @@ def test_two_percentages_differ_by_points_not_by_a_percent(locale, expected):
         assert Formatter(locale, "USD").difference(2, "count") == "2"
 
 
+@pytest.mark.parametrize("locale,unit,whole,expected", [
+    ("en-US", "percent", False, '#,##0.0"%"'), ("de-DE", "percent", True, '#,##0"\u00a0%"'),
+    ("en-US", "hours", False, '#,##0.0" hr"'), ("de-DE", "hours", True, '#,##0" Std."'),
+    ("ja-JP", "days", True, '#,##0" 日"'), ("fr-FR", "count", False, "#,##0.0")])
+def test_a_charts_numbers_have_the_texts_decimals_and_unit(locale, unit, whole, expected):
+    """A chart labelled 17% where the slide's text says 16.8%, or "7.0 h" on an axis beside
+    "1.5 hr" in the text, read as two different numbers."""
+    assert Formatter(locale, "USD").chart_format(unit, whole) == expected
+
+
 def test_the_deck_shows_quarters_per_locale_and_its_file_name_stays_ascii(built):
     files = built("fr-FR")
     assert files[".pptx"].name.endswith("-qbr-2026-Q4.pptx")

@@ -110,6 +110,24 @@ def test_the_two_formats_agree(northwind):
     assert missing == []
 
 
+def test_a_short_table_is_never_split_across_pages(northwind):
+    """Northwind's escalation path (three rows) used to break two rows on page 4, one on
+    page 5: a table of a few rows stays on one page in the PDF, and in the DOCX each of its
+    rows but the last keeps with the next."""
+    import docx as python_docx
+
+    triggers = ("Health drops to yellow", "Health drops to red",
+                "Champion silent for more than 10 days")
+    pages = [squash(page.extract_text()) for page in PdfReader(northwind["pdf"]).pages]
+    holding = [i for i, page in enumerate(pages) if any(squash(t) in page for t in triggers)]
+    assert len(holding) == 1 and all(squash(t) in pages[holding[0]] for t in triggers)
+    table = next(t for t in python_docx.Document(str(northwind["docx"])).tables
+                 if t.rows[1].cells[0].text == triggers[0])
+    keeps = [all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)
+             for row in table.rows]
+    assert keeps == [True] * (len(table.rows) - 1) + [False]
+
+
 def test_pdf_is_letter_for_us_with_fonts_embedded_and_tagged(northwind):
     reader = PdfReader(str(northwind["pdf"]))
     box = reader.pages[0].mediabox

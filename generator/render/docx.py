@@ -155,6 +155,11 @@ class _Writer:
                     self._cell_rich(cell, value, tone.get(column))
                 else:
                     self._cell_text(cell, value, colour=tone.get(column))
+        if len(rows) <= tables.SHORT_ROWS:  # a short table stays on one page, as in the PDF
+            for row in table.rows[:-1]:
+                for cell in row.cells:
+                    for paragraph in cell.paragraphs:
+                        paragraph.paragraph_format.keep_with_next = True
         self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
 
     def _cell_text(self, cell, text: str, bold: bool = False, colour: Optional[str] = None):

@@ -88,6 +88,7 @@ def plan_html(view: PlanView, brand: Brand) -> str:
                                  tables.Style(8.6, 7.5, 4 * tables.MM)).items()}
     return render("plan.html.j2", brand, context, plan=view, charts=charts_svg,
                   widths=widths, logo_alt=logo_alt, page_size=page_size,
+                  short_rows=tables.SHORT_ROWS,
                   doc_title=_("Joint success plan"), draft_css=css_content(view.draft_mark))
 
 

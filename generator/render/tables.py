@@ -17,6 +17,7 @@ from csplan.words import _, pgettext
 
 MM = 72 / 25.4  # points per millimetre
 HEADROOM = 1.06  # other renderers' fonts and kerning may run a few percent wider
+SHORT_ROWS = 6  # a table of at most this many rows is kept on one page, never split
 
 
 @dataclass(frozen=True)

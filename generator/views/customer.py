@@ -841,17 +841,15 @@ def _deck_chart(m: Metric, a: Account, fmt: Formatter, today: date) -> Optional[
     alt = chart_alt(m, points, a.contract.start, fmt)
     if m.baseline is not None and a.contract.start < points[0][0]:
         points.insert(0, (a.contract.start, m.baseline))
-    hours = pgettext("hours, abbreviated on a chart's axis", "h")
-    days = pgettext("days, abbreviated on a chart's axis", "d")
-    formats = {"percent": '0"%"', "hours": f'0.0" {hours}"', "days": f'0" {days}"',
-               "count": "#,##0",
-               "money": fmt.chart_money_format}
+    values = [v for _d, v in points] + [m.target] + (
+        [m.baseline] if m.baseline is not None else [])
+    whole = all(float(v).is_integer() for v in values)
     return DeckChart(
         title=m.name, categories=tuple(fmt.date(d) for d, _v in points),
         actual=tuple(v for _d, v in points), target=tuple(m.target for _p in points),
         baseline=tuple((m.baseline if m.baseline is not None else points[0][1])
                        for _p in points),
-        number_format=formats[m.unit], alt=alt)
+        number_format=fmt.chart_format(m.unit, whole), alt=alt)
 
 
 def plan_of(source) -> PlanView:

@@ -88,6 +88,20 @@ class Formatter:
         symbol = '"{}"'.format(self.currency_symbol)
         return f"{symbol}{gap}#,##0" if 0 <= sign < digits else f"#,##0{gap}{symbol}"
 
+    def chart_format(self, unit: str, whole: bool) -> str:
+        """Return the Office number format of a metric's values on a chart (its axis and
+        its labels): whole numbers, or one decimal when a value has one (so that a label
+        says 16.8%, as the text does, not 17%), with the unit as the locale writes it after
+        a number: ``0"%"``, ``#,##0.0" Std."``, ``0"\u00a0%"``. The decimal and grouping
+        marks are the reader's: Office writes them as the viewer's language does."""
+        if unit == "money":
+            return self.chart_money_format
+        digits = "#,##0" if whole else "#,##0.0"
+        sample = self.percent(0.02) if unit == "percent" else self.value(2, unit)
+        if unit == "count" or not sample.startswith("2") or '"' in sample:
+            return digits
+        return f'{digits}"{sample[1:]}"'
+
     def number(self, value: float) -> str:
         return format_decimal(round(value, 2), locale=self.babel_locale)
 
