@@ -127,3 +127,15 @@ def test_the_agenda_runs_sixty_minutes_from_the_start_time(decks):
     assert rows[0][0] == "10:00–10:05" and rows[-1][0].endswith("–11:00")
     assert any(r[1] == "Milestones" for r in rows)
     assert any(r[1] == "Asks and action items" for r in rows)
+
+
+def test_a_results_title_says_when_a_target_was_reached_or_missed(decks):
+    """A target whose date has passed is not "by 31 Oct 2026" any more: it was missed; a
+    target already reached is not still ahead."""
+    missed = "\n".join(_texts(s) for s in Presentation(str(decks["brightwater-clinics"])).slides)
+    assert ("Transport runs scheduled in Fleetline up from 0% to 58%; target 90% missed: "
+            "it was due 31 Oct 2026") in missed
+    assert "Patient no-show rate down from 18% to 16.8%; target 10% by 31 Dec 2026" in missed
+    reached = "\n".join(_texts(s) for s in Presentation(str(decks["northwind-freight"])).slides)
+    assert "Weekly active seats up from 0% to 84%; target 80% reached" in reached
+    assert "target 80% by" not in reached

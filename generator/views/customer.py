@@ -796,23 +796,30 @@ def _deck_metric(m: Metric, derived: Derived, a: Account, fmt: Formatter) -> Dec
     dates = _chart_dates(m, a, today)
     start = m.baseline
     if p.latest is None:
-        # Translators: a results slide's title for a metric without readings
-        finding = _("{metric}: no reading yet; target {target} by {due}").format(
-            metric=m.name, target=row.target, due=row.due)
+        # Translators: a results slide's title starts with what a metric did (then "; " and
+        # its target): a metric without readings
+        moved = _("{metric}: no reading yet").format(metric=m.name)
     elif start is None or p.latest == start:
-        # Translators: a results slide's title: a metric that has not moved
-        finding = _("{metric} at {latest}; target {target} by {due}").format(
-            metric=m.name, latest=row.latest, target=row.target, due=row.due)
+        # Translators: what a metric did: it has not moved
+        moved = _("{metric} at {latest}").format(metric=m.name, latest=row.latest)
     elif p.latest > start:
-        # Translators: a results slide's title: "On-time delivery up from 82% to 93%; target
-        # 95% by Dec 31, 2026"
-        finding = _("{metric} up from {baseline} to {latest}; target {target} by {due}").format(
-            metric=m.name, baseline=row.baseline, latest=row.latest, target=row.target,
-            due=row.due)
+        # Translators: what a metric did: "On-time delivery up from 82% to 93%"
+        moved = _("{metric} up from {baseline} to {latest}").format(
+            metric=m.name, baseline=row.baseline, latest=row.latest)
     else:
-        finding = _("{metric} down from {baseline} to {latest}; target {target} by {due}"
-                    ).format(metric=m.name, baseline=row.baseline, latest=row.latest,
-                             target=row.target, due=row.due)
+        moved = _("{metric} down from {baseline} to {latest}").format(
+            metric=m.name, baseline=row.baseline, latest=row.latest)
+    if p.reached:
+        # Translators: a results slide's title ends with the target: "...; target 80% reached"
+        goal = _("target {target} reached").format(target=row.target)
+    elif m.due is not None and m.due < today:
+        # Translators: the target's date has passed and it was not reached
+        goal = _("target {target} missed: it was due {due}").format(target=row.target,
+                                                                   due=row.due)
+    else:
+        # Translators: the target still ahead: "...; target 95% by Dec 31, 2026"
+        goal = _("target {target} by {due}").format(target=row.target, due=row.due)
+    finding = _("{first}; {second}").format(first=moved, second=goal)
     change = ""
     prev = derived.previous_qbr
     if prev is not None and p.latest is not None:
