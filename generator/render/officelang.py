@@ -31,9 +31,14 @@ def _word_lang(rpr, tag: str) -> None:
             rpr.append(lang)
         else:
             following.addprevious(lang)
-    lang.set(f"{{{W}}}val", tag)
     if _primary(tag) in EAST_ASIAN:
+        # East Asian characters are Japanese (Chinese, Korean); Latin words among them (names,
+        # product names) are English, as Word's own Japanese template says: tagged ja-JP,
+        # LibreOffice breaks them anywhere, as it may break Japanese ("re⏎newal").
+        lang.set(f"{{{W}}}val", "en-US")
         lang.set(f"{{{W}}}eastAsia", tag)
+    else:
+        lang.set(f"{{{W}}}val", tag)
     if _primary(tag) in RIGHT_TO_LEFT:
         lang.set(f"{{{W}}}bidi", tag)
 
