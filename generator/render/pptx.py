@@ -54,6 +54,7 @@ CLOSING_GOALS = 3  # the next quarter's goals the closing slide repeats
 HEADLINE_PRIORITY = ("milestones", "value", "risks", "lookback", "results", "next-quarter",
                  "asks")
 GAP = Inches(0.3)
+BAR = Inches(0.08)  # the width of a card's coloured bar
 CARD_HEADROOM = 0.85  # cards measure their text 15% narrower than they are (see ``fill``)
 
 
@@ -497,14 +498,18 @@ class _Deck:
         shape.fill.fore_color.rgb = _rgb(fill or self.colours.light)
         shape.line.fill.background()
         shape.text_frame.vertical_anchor = anchor
+        headroom = CARD_HEADROOM
+        if bar:  # the text starts an inset away from the bar, not against it
+            shape.text_frame.margin_left = BAR + Pt(INSET_X)
+            headroom *= 1 - BAR / box.width
         # read against the card's own fill, not the slide's background
         self.fill(shape, paras, what, slide_title,
                   readable(colour or self.colours.text, fill or self.colours.light),
-                  inked=True, headroom=CARD_HEADROOM)
+                  inked=True, headroom=headroom)
         for paragraph in shape.text_frame.paragraphs:
             paragraph.alignment = PP_ALIGN.LEFT
         if bar:
-            edge = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, box.left, box.top, Inches(0.08),
+            edge = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, box.left, box.top, BAR,
                                           box.height)
             edge.name = f"{what} mark"
             edge.shadow.inherit = False
@@ -765,7 +770,7 @@ class _Deck:
         v = self.view
         spec = self.kinds["milestones"]
         items = list(v.timeline)
-        title = _("Milestones: {summary}").format(summary=v.milestone_summary.split(";")[0])
+        title = v.milestone_summary.split(";")[0]
         attention = [m for m in items if m.tone in ("warning", "bad")]
         notes = [_("{summary}.").format(summary=v.milestone_summary)] + [
             _("Needs attention: {milestone} ({state}, owner {owner}).").format(
@@ -776,8 +781,7 @@ class _Deck:
             return
         per = spec.per_slide
         pages = [items[i:i + per] for i in range(0, len(items), per)]
-        dated = [m.on for m in items if m.on is not None] + [v.today]
-        first, last = min(dated), max(dated)
+        first, last = v.timeline_span
         span = max((last - first).days, 1)
         for number, page in enumerate(pages):
             shown = title if number == 0 else _continued(title)
@@ -787,8 +791,16 @@ class _Deck:
                        body.width - label_w - GAP // 2 - Inches(1.5), body.height)
             band_h = Inches(0.45)
             self._phase_chevrons(slide, Rect(body.left, body.top, body.width, band_h), shown)
-            rows_top = body.top + band_h + GAP // 2
-            row_h = (body.bottom - rows_top) // len(page)
+            # Translators: above the milestone cards: which milestones the QBR reviews
+            caption = [Para(_("Done since the last QBR, or due before the next"), 11)]
+            caption_box = Rect(body.left, body.top + band_h + Inches(0.05), label_w,
+                               Inches(0.3))
+            if self.fits_at_floor(caption, caption_box):  # a narrow master goes without
+                self.textbox(slide, caption_box, caption, "milestones shown", shown,
+                             self.colours.muted)
+            rows_top = body.top + band_h + Inches(0.4)
+            dates_h = Inches(0.3)  # the timeline's months, under it
+            row_h = (body.bottom - dates_h - rows_top) // len(page)
 
             def x(day, axis=axis) -> int:
                 return axis.left + int(axis.width * (day - first).days / span)
@@ -809,7 +821,7 @@ class _Deck:
                     mark = slide.shapes.add_shape(
                         MSO_SHAPE.OVAL if m.tone == "good" else MSO_SHAPE.DIAMOND,
                         x(m.on) - size // 2, top + row_h // 2 - size // 2, size, size)
-                    mark.name = f"milestone {index + 1} mark"
+                    mark.name = f"milestone {index + 1} on the timeline"
                     mark.shadow.inherit = False
                     mark.fill.solid()
                     mark.fill.fore_color.rgb = _rgb(self.tones[m.tone])
@@ -818,18 +830,30 @@ class _Deck:
                                             Inches(1.3), Inches(0.3)),
                                  [Para(m.state, 10, bold=True)], f"milestone {index + 1} state",
                                  shown, self.tones[m.tone])
+            axis_y = body.bottom - dates_h
+            rule = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, axis.left, axis_y,
+                                              axis.right, axis_y)
+            rule.name = "timeline axis"
+            rule.line.color.rgb = _rgb(self.colours.muted)
+            rule.line.width = Pt(0.75)
+            for tick, (day, label_text) in enumerate(v.timeline_ticks):
+                self.textbox(slide, Rect(x(day) - Inches(0.6), axis_y, Inches(1.2), dates_h),
+                             [Para(label_text, 10)], f"month {tick + 1}", shown,
+                             self.colours.muted).text_frame.paragraphs[0].alignment = \
+                    PP_ALIGN.CENTER
             today_x = x(v.today)
+            # Translators: the label of the "today" line on the milestone timeline
+            self.textbox(slide, Rect(today_x - Inches(0.6), body.top + band_h + Inches(0.05),
+                                    Inches(1.2), Inches(0.3)),
+                         [Para(_("Today"), 10, bold=True)], "today", shown,
+                         self.colours.accent).text_frame.paragraphs[0].alignment = \
+                PP_ALIGN.CENTER
             line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, today_x, rows_top,
-                                              today_x, body.bottom)
+                                              today_x, axis_y)
             line.name = "today line"
             line.line.color.rgb = _rgb(self.colours.accent)
             line.line.width = Pt(1.5)
             line.line.dash_style = MSO_LINE.DASH
-            # Translators: the label of the "today" line on the milestone timeline
-            self.textbox(slide, Rect(today_x - Inches(0.6), body.bottom - Inches(0.3),
-                                    Inches(1.2), Inches(0.3)),
-                         [Para(_("Today"), 10, bold=True)], "today", shown,
-                         self.colours.accent)
 
     def _phase_chevrons(self, slide, box: Rect, slide_title: str) -> None:
         """Draw the plan's four phases as chevrons: done ones in the good colour, the current

@@ -521,6 +521,8 @@ class QbrView:
     milestones: tuple[tuple[str, str, str, str, str, str], ...]  # title, phase, owner, due, state, tone
     milestone_summary: str
     timeline: tuple[TimelineItem, ...]
+    timeline_span: tuple[date, date]  # the first and last day the timeline shows
+    timeline_ticks: tuple[tuple[date, str], ...]  # its months: (first day, as the locale writes it)
     current_phase: str  # the first phase (key) with an open milestone, "" when all are done
     today: date
     plan_status: tuple[tuple[str, int, str], ...]  # (state, how many milestones, tone)
@@ -578,6 +580,8 @@ def qbr_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
                      _(STATES[states[m.id]]), STATE_TONE[states[m.id]],
                      m.done_on if m.status == "done" and m.done_on else m.due)
         for m in chosen)
+    dated = [m.on for m in timeline if m.on is not None] + [today]
+    span = (min(dated), max(dated))
     counted = [states[m.id] for m in a.milestones]
     labels = [STATES[k] for k in ("done", "at-risk", "stalled")]
     # (no literal inside _(): Babel 2.14 would extract a dict key as a message)
@@ -617,6 +621,7 @@ def qbr_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
         committed=tuple(committed), metrics=tuple(metrics),
         value=tuple((v.claim, v.value, v.basis or "") for v in qbr.value),
         milestones=milestones, milestone_summary=summary, timeline=timeline, today=today,
+        timeline_span=span, timeline_ticks=_month_ticks(span, fmt),
         current_phase=next((k for k in PHASES for m in a.milestones
                             if m.phase == k and m.status != "done"), ""),
         plan_status=plan_status, kpis=kpis, headlines=headlines,
@@ -652,6 +657,24 @@ VERDICTS = {"met": N_("Met"), "missed": N_("Missed"), "open": N_("Open"),
 VERDICT_TONE = {"met": "good", "missed": "bad", "open": "neutral", "unknown": "warning"}
 # Translators: the three horizons of a roadmap: this quarter, the next one, after that
 HORIZONS = (N_("Now"), N_("Next"), N_("Later"))
+
+
+def _month_ticks(span: tuple[date, date], fmt: Formatter, most: int = 5
+                 ) -> tuple[tuple[date, str], ...]:
+    """Return the months that start inside ``span`` (every second or third one when there
+    are more than ``most``), each with its label: the milestone timeline's date axis."""
+    first, last = span
+    months = []
+    year, month = first.year, first.month
+    while True:
+        month += 1
+        year, month = (year + 1, 1) if month > 12 else (year, month)
+        day = date(year, month, 1)
+        if day > last:
+            break
+        months.append(day)
+    step = max(1, -(-len(months) // most))
+    return tuple((day, fmt.month(day)) for day in months[::step])
 
 
 def results_titles(metrics: list[DeckMetric], slides, fmt: Formatter) -> tuple[str, ...]:
