@@ -348,6 +348,6 @@ def test_the_milestone_timeline_has_dates_and_says_what_it_shows(northwind):
     assert months[0] == "Nov 2026" and "Mar 2027" in months
     assert named["today"].top < named["milestone 1"].top
     assert named["milestones shown"].text_frame.text == (
-        "Done since the last QBR, or due before the next")
+        "Done since the last QBR, or due by Apr 7, 2027")  # 120 days after the QBR
     card = named["milestone 1"].text_frame
     assert card.margin_left > named["milestone 1 mark"].width  # text clear of the bar

@@ -139,3 +139,12 @@ def test_a_results_title_says_when_a_target_was_reached_or_missed(decks):
     reached = "\n".join(_texts(s) for s in Presentation(str(decks["northwind-freight"])).slides)
     assert "Weekly active seats up from 0% to 84%; target 80% reached" in reached
     assert "target 80% by" not in reached
+
+
+def test_the_next_qbr_follows_the_segments_cadence(decks):
+    """Brightwater is mid-market, whose program holds QBRs semi-annually (its plan's
+    communication table says so too): its next QBR is six months on, not a quarter."""
+    closing = _texts(Presentation(str(decks["brightwater-clinics"])).slides[-1])
+    assert "Next QBR: 3 Jun 2027" in closing  # the QBR of 3 Dec 2026 + 182 days
+    northwind = _texts(Presentation(str(decks["northwind-freight"])).slides[-1])
+    assert "Next QBR: Mar 9, 2027" in northwind  # enterprise: quarterly

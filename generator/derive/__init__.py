@@ -32,7 +32,7 @@ from csplan.derive.metrics import MetricProgress, metric_progress
 from csplan.derive.milestones import MilestoneState, days_late, milestone_state
 from csplan.derive.qbr import (SECTION_OF_SLIDE, ActionOutcome, GoalOutcome, Lookback, agenda,
                                clock, last_quarter, newest_qbr, next_qbr_date, previous_qbr,
-                               qbr_milestones)
+                               qbr_horizon, qbr_milestones)
 from csplan.derive.review import PlanReview, plan_review
 from csplan.derive.storyline import SlideSpec, slides
 from csplan.derive.warning import AlertLevel, RootCause, alert_level, root_cause
@@ -156,16 +156,23 @@ class Derived:
     @property
     def next_qbr(self) -> Optional[date]:
         """The date the next QBR is planned for (None without a QBR)."""
-        return next_qbr_date(self.qbr) if self.qbr is not None else None
+        if self.qbr is None:
+            return None
+        return next_qbr_date(self.qbr, self.program.segments[self.account.account.segment].qbr)
 
     def section_of(self, kind: str) -> Optional[int]:
         """Return the index of the agenda item a kind of slide belongs to, or None."""
         part = SECTION_OF_SLIDE.get(kind)
         return next((i for i, item in enumerate(self.agenda) if part in item.covers), None)
 
+    @property
+    def qbr_horizon(self) -> Optional[date]:
+        """The last due date of the open milestones the QBR reviews (None without a QBR)."""
+        return qbr_horizon(self.qbr, self.next_qbr) if self.qbr is not None else None
+
     @cached_property
     def qbr_milestones(self) -> list[Milestone]:
-        return qbr_milestones(self.account, self.qbr, self.previous_qbr)
+        return qbr_milestones(self.account, self.qbr, self.previous_qbr, self.qbr_horizon)
 
     @cached_property
     def lookback(self) -> Optional[Lookback]:

@@ -34,7 +34,7 @@ SECTION_OF_SLIDE = {
     "actions": "asks", "closing": "asks"}
 # the agenda titles of earlier csplan versions, still known by their words' part
 _OLDER_TITLES = {"goals for next quarter": "next-quarter", "roadmap and asks": "asks"}
-QBR_HORIZON_DAYS = 120
+QBR_HORIZON_DAYS = 120  # a QBR reviews the open milestones due this many days on, at least
 
 
 def newest_qbr(account: Account) -> Optional[Qbr]:
@@ -96,16 +96,21 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
 
 
+def qbr_horizon(current: Qbr, next_qbr: date) -> date:
+    """Return the last due date of the open milestones a QBR reviews: the next QBR's date,
+    but at least ``QBR_HORIZON_DAYS`` on."""
+    return max(next_qbr, current.date + timedelta(days=QBR_HORIZON_DAYS))
+
+
 def qbr_milestones(account: Account, current: Optional[Qbr],
-                   prev: Optional[Qbr]) -> list[Milestone]:
+                   prev: Optional[Qbr], horizon: Optional[date]) -> list[Milestone]:
     """Return the milestones the ``current`` QBR reviews, by due date: those done since the
     previous QBR ``prev`` (or in the 90 days before this one when there is none) and the open
-    ones due before the next QBR (within ``QBR_HORIZON_DAYS`` of this one), late or undated.
-    Later ones are counted, not listed: the success plan has them all."""
-    if current is None:
+    ones due by ``horizon`` (``qbr_horizon``), late or undated. Later ones are counted, not
+    listed: the success plan has them all."""
+    if current is None or horizon is None:
         return []
     since = prev.date if prev else current.date - timedelta(days=90)
-    horizon = current.date + timedelta(days=QBR_HORIZON_DAYS)
     chosen = [m for m in account.milestones
               if (m.status == "done" and m.done_on is not None and m.done_on > since)
               or (m.status != "done" and (m.due is None or m.due <= horizon))]
@@ -263,9 +268,12 @@ def _best_match(goal: str, candidates: list[tuple[str, GoalOutcome]]) -> Optiona
     return best
 
 
-NEXT_QBR_DAYS = 91  # a QBR a quarter: the next one is planned 13 weeks on
+NEXT_QBR_DAYS = 91  # without a cadence: a QBR a quarter, the next one 13 weeks on
 
 
-def next_qbr_date(qbr: Qbr) -> date:
-    """Return the date the next QBR is planned for: a quarter after ``qbr``."""
-    return qbr.date + timedelta(days=NEXT_QBR_DAYS)
+def next_qbr_date(qbr: Qbr, cadence: Optional[str] = None) -> date:
+    """Return the date the next QBR is planned for: one ``cadence`` (the account segment's
+    QBR cadence in the program: quarterly, semi-annual...) after ``qbr``, else a quarter."""
+    from csplan.derive.outcomes import CADENCE_DAYS
+
+    return qbr.date + timedelta(days=CADENCE_DAYS.get(cadence or "", NEXT_QBR_DAYS))

@@ -791,8 +791,7 @@ class _Deck:
                        body.width - label_w - GAP // 2 - Inches(1.5), body.height)
             band_h = Inches(0.45)
             self._phase_chevrons(slide, Rect(body.left, body.top, body.width, band_h), shown)
-            # Translators: above the milestone cards: which milestones the QBR reviews
-            caption = [Para(_("Done since the last QBR, or due before the next"), 11)]
+            caption = [Para(v.timeline_caption, 11)]
             caption_box = Rect(body.left, body.top + band_h + Inches(0.05), label_w,
                                Inches(0.3))
             if self.fits_at_floor(caption, caption_box):  # a narrow master goes without

@@ -523,6 +523,7 @@ class QbrView:
     timeline: tuple[TimelineItem, ...]
     timeline_span: tuple[date, date]  # the first and last day the timeline shows
     timeline_ticks: tuple[tuple[date, str], ...]  # its months: (first day, as the locale writes it)
+    timeline_caption: str  # which milestones it shows
     current_phase: str  # the first phase (key) with an open milestone, "" when all are done
     today: date
     plan_status: tuple[tuple[str, int, str], ...]  # (state, how many milestones, tone)
@@ -622,6 +623,9 @@ def qbr_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
         value=tuple((v.claim, v.value, v.basis or "") for v in qbr.value),
         milestones=milestones, milestone_summary=summary, timeline=timeline, today=today,
         timeline_span=span, timeline_ticks=_month_ticks(span, fmt),
+        # Translators: above the milestone timeline: which milestones the QBR reviews
+        timeline_caption=_("Done since the last QBR, or due by {day}").format(
+            day=fmt.date(derived.qbr_horizon)),
         current_phase=next((k for k in PHASES for m in a.milestones
                             if m.phase == k and m.status != "done"), ""),
         plan_status=plan_status, kpis=kpis, headlines=headlines,
