@@ -879,9 +879,9 @@ class _Deck:
         title = _("Value realized and wins")
         notes = [_value_note(c, val, b) for c, val, b in v.value] + list(v.wins)
         slide, body = self.content_slide(title, "value", notes)
-        cards = [[Para(val, 28, bold=True, space_after=4), Para(claim, 14, bold=True,
-                                                                 space_after=4),
-                  Para(basis, 11)] for claim, val, basis in v.value]
+        cards = [[Para(val, 32, bold=True, space_after=6), Para(claim, 16, bold=True,
+                                                                 space_after=6),
+                  Para(basis, 12)] for claim, val, basis in v.value]
         wins = [Para(_("Wins this quarter"), 14, bold=True, space_after=6)] + [
             Para(f"✓ {w}", 16, space_after=8) for w in v.wins]
         if cards and v.wins:
@@ -898,7 +898,8 @@ class _Deck:
                 self.card(slide, box, paras, f"value {index + 1}", title,
                           bar=self.colours.good, anchor=MSO_ANCHOR.MIDDLE)
         if v.wins:
-            self.card(slide, wins_box, wins, "wins", title, bar=self.colours.accent)
+            self.card(slide, wins_box, wins, "wins", title, bar=self.colours.accent,
+                      anchor=MSO_ANCHOR.MIDDLE)  # centred, as the value cards beside them
 
     def slide_challenges(self) -> None:
         v = self.view
@@ -958,7 +959,8 @@ class _Deck:
             paras += [p for item, why in items for p in (
                 Para(item, 14, bold=True, space_after=2), Para(why, 12, space_after=10))]
             if not items:
-                paras.append(Para("–", 12))
+                # Translators: a Now/Next/Later lane of the roadmap without items
+                paras.append(Para(_("Nothing planned yet"), 12))
             self.card(slide, box, paras, f"roadmap {horizon}", title)
 
     def slide_expansion(self) -> None:
