@@ -381,3 +381,21 @@ def test_one_font_configuration_per_brand_and_its_current_fonts(tmp_path):
     os.utime(regular, ns=(1, 1))
     assert pdf._font_config(second.fonts_key()) is not before
     assert pdf._font_config(None) is None
+
+
+@pytest.mark.parametrize("latest,below", [(1.5, True), (4.0, False)])
+def test_the_latest_label_is_not_struck_through_by_the_target_line(latest, below):
+    """"1.5 hr" sat on the dashed line of a 2 hr target just above its point: a label with
+    the target line just above it goes under its point instead."""
+    from datetime import date
+
+    from csplan.render.charts import layout
+    from csplan.views.customer import Chart
+
+    chart = Chart("Hours", "hours", "down", date(2026, 2, 1), date(2026, 9, 30),
+                  ((date(2026, 6, 1), 4.0), (date(2026, 8, 31), latest)), 6.0, 2.0,
+                  "Target 2 hr", f"{latest} hr", "Feb 2026", "Sep 2026")
+    g = layout(chart)
+    point_y = g.points[-1][1]
+    assert (g.latest_at[1] > point_y) is below
+    assert abs(g.latest_at[1] - 4 - g.target_y) > 6  # the text's middle is off the line

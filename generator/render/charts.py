@@ -61,11 +61,14 @@ def layout(chart: Chart) -> Geometry:
     points = tuple((round(x(d), 1), round(y(v), 1)) for d, v in chart.points)
     target_y = round(y(chart.target), 1)
     last_x, last_y = points[-1]
-    # the latest value's label sits above its point (below it near the top), on the inner
-    # side; the target's label goes to the end of the line away from it
+    # the latest value's label sits above its point (below it near the top, or when the
+    # target's line runs just above it), on the inner side; the target's label goes to the
+    # end of the line away from it
     latest_align = "end" if last_x > WIDTH * 0.7 else "start"
+    under_target = 0 <= last_y - target_y < 16 and last_y + 12 < HEIGHT - BOTTOM + 4
     latest_at = (last_x - 4 if latest_align == "end" else last_x + 4,
-                 last_y - 6 if last_y > TOP + 10 else last_y + 12, latest_align)
+                 last_y + 12 if under_target or last_y <= TOP + 10 else last_y - 6,
+                 latest_align)
     target_text_y = target_y - 4 if target_y > TOP + 4 else target_y + 11
     target_at = (LEFT + 2, target_text_y, "start") if last_x > WIDTH * 0.55 else \
         (WIDTH - RIGHT, target_text_y, "end")
