@@ -285,10 +285,14 @@ def plan_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
     def name(person_id: Optional[str]) -> str:
         return _plan_name(a, person_id)
 
-    def named_with_title(people) -> str:
+    def named_with_title(people, label: str) -> str:
+        """The people as one list, each with their job title unless it repeats ``label``
+        (the row they are in): "Priya Shah", not "Priya Shah, Customer Success Manager"
+        beside "Customer success manager"."""
         # Translators: a person and their job title, e.g. "Maria Lopez, VP Operations"
-        return fmt.list(_("{name}, {title}").format(name=p.name, title=p.title) if p.title
-                        else p.name for p in people)
+        return fmt.list(_("{name}, {title}").format(name=p.name, title=p.title)
+                        if p.title and p.title.casefold() != label.casefold() else p.name
+                        for p in people)
 
     csm = [p for p in a.vendor_team if p.role == "csm"]
     product = " ".join(x for x in (a.product.name, a.product.plan) if x)
@@ -302,10 +306,10 @@ def plan_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
         (_("Product and plan"), product),
         (_("Contract"), _("{start} to {end}").format(start=fmt.date(a.contract.start),
                                                      end=fmt.date(a.contract.renewal))),
-        (_("Customer success manager"), named_with_title(csm) or unknown),
-        (_("Champion"), named_with_title(a.stakeholders_with("champion")) or unknown),
-        (_("Executive sponsor"),
-         named_with_title(a.stakeholders_with("executive-sponsor")) or unknown),
+        *((label, named_with_title(people, label) or unknown) for label, people in (
+            (_("Customer success manager"), csm),
+            (_("Champion"), a.stakeholders_with("champion")),
+            (_("Executive sponsor"), a.stakeholders_with("executive-sponsor")))),
         (_("Last reviewed"), fmt.date(a.last_reviewed) or _("Not yet reviewed")),
         (_("Status"), _(STATUS[a.status])),
     )
