@@ -148,3 +148,12 @@ def test_the_next_qbr_follows_the_segments_cadence(decks):
     assert "Next QBR: 3 Jun 2027" in closing  # the QBR of 3 Dec 2026 + 182 days
     northwind = _texts(Presentation(str(decks["northwind-freight"])).slides[-1])
     assert "Next QBR: Mar 9, 2027" in northwind  # enterprise: quarterly
+
+
+def test_an_action_is_not_proven_by_a_reading_from_before_it_was_due(decks):
+    """The refresher (due Oct 15) was shown beside "Weekly active seats: 84% (Sep 30, 2026)",
+    a reading taken before it could have had any effect."""
+    lookback = _texts(Presentation(str(decks["northwind-freight"])).slides[3])
+    assert "Run a peak-season refresher for dispatchers" in lookback
+    assert "84% (Sep 30, 2026)" not in lookback
+    assert "On-time delivery rate: 93% (Oct 31, 2026)" in lookback  # a goal's reading stays

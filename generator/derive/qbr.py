@@ -141,7 +141,8 @@ class GoalOutcome:
 @dataclass(frozen=True)
 class ActionOutcome:
     """An action item from the previous QBR: done (met), past due (missed) or open, with its
-    linked metric's reading or milestone."""
+    linked metric's reading (the newest since the previous QBR, if taken on or after the
+    item's due date) or milestone."""
 
     item: ActionItem
     state: Literal["met", "missed", "open"]
@@ -212,7 +213,10 @@ def last_quarter(account: Account, current: Optional[Qbr], prev: Optional[Qbr],
         state = "met" if item.done else (
             "missed" if item.due is not None and item.due < today else "open")
         metric = metrics.get(item.metric or "")
-        actions.append(ActionOutcome(item, state, metric, reading(metric) if metric else None,
+        seen = reading(metric) if metric else None
+        if seen and item.due is not None and seen[0] < item.due:
+            seen = None  # read before the action was due: no evidence of what it did
+        actions.append(ActionOutcome(item, state, metric, seen,
                                      milestones.get(item.milestone or "")))
     return Lookback(prev, tuple(goals), tuple(actions))
 
