@@ -1,5 +1,5 @@
 """Allow ``python -m csplan``."""
 
-from csplan.cli import main
+from csplan.cli import run
 
-main()
+run()

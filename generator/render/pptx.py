@@ -49,6 +49,10 @@ TABLE_PT = 14
 MAX_TABLE_ROWS = 12
 ACTION_CARDS = 4  # up to this many action items are cards; more are a table
 CLOSING_GOALS = 3  # the next quarter's goals the closing slide repeats
+# The executive summary's headlines, least needed first: when not all fit, they give way in
+# this order: the milestones' first (the plan-status card beside them says it), the asks' never.
+HEADLINE_PRIORITY = ("milestones", "value", "risks", "lookback", "results", "next-quarter",
+                 "asks")
 GAP = Inches(0.3)
 CARD_HEADROOM = 0.85  # cards measure their text 15% narrower than they are (see ``fill``)
 
@@ -644,7 +648,7 @@ class _Deck:
     def slide_summary(self) -> None:
         v = self.view
         notes = [_("{section}: {headline}.").format(section=s, headline=h)
-                 for s, h in v.headlines]
+                 for s, h, _part in v.headlines]
         title = _("Executive summary")
         slide, body = self.content_slide(title, "summary", notes)
         tiles_h = int(body.height * 0.46)
@@ -661,14 +665,21 @@ class _Deck:
         status.append(Para(v.milestone_summary, 11))
         self.card(slide, Rect(lower.left, lower.top, status_w, lower.height), status,
                   "plan status", title, bar=self.colours.primary)
-        heads = [Para(_("{section}: {headline}").format(section=s, headline=h), 16,
-                      space_after=6) for s, h in v.headlines]
+        shown = list(v.headlines)
         box = Rect(lower.left + status_w + GAP, lower.top, lower.width - status_w - GAP,
                   lower.height)
         inner = Rect(box.left, box.top, box.width - int(2 * INSET_X * EMU_PER_PT),
                     box.height - int(2 * INSET_Y * EMU_PER_PT))
-        while len(heads) > 1 and not self.fits_at_floor(heads, inner):
-            heads.pop()  # a narrow master (4:3) shows the first headlines; notes keep all
+
+        def paras() -> list[Para]:
+            return [Para(_("{section}: {headline}").format(section=s, headline=h), 16,
+                         space_after=6) for s, h, _part in shown]
+        # Where they do not all fit (a longer language, a narrow master), the headlines go in
+        # this order, the asks last; the notes keep all of them.
+        while len(shown) > 1 and not self.fits_at_floor(paras(), inner):
+            shown.remove(min(shown, key=lambda h: HEADLINE_PRIORITY.index(h[2])
+                             if h[2] in HEADLINE_PRIORITY else -1))
+        heads = paras()
         self.card(slide, box, heads or [Para("", 13)], "headlines", title, fill="#FFFFFF")
 
     def _kpi_tile(self, slide, box: Rect, metric: DeckMetric, slide_title: str) -> None:

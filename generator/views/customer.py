@@ -525,7 +525,8 @@ class QbrView:
     today: date
     plan_status: tuple[tuple[str, int, str], ...]  # (state, how many milestones, tone)
     kpis: tuple[DeckMetric, ...]  # the 3-4 metrics of the executive summary
-    headlines: tuple[tuple[str, str], ...]  # (agenda section, its one-sentence headline)
+    # (agenda section, its one-sentence headline, the part of the deck it covers)
+    headlines: tuple[tuple[str, str, str], ...]
     wins: tuple[str, ...]
     challenges: tuple[str, ...]
     risks: tuple[RiskCard, ...]
@@ -749,8 +750,9 @@ def _horizons(qbr) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
 
 
 def _headlines(derived: Derived, committed, metrics, summary: str, qbr, a: Account,
-               section_of: dict) -> tuple[tuple[str, str], ...]:
-    """Return one headline sentence for each agenda section, from the data, in agenda order."""
+               section_of: dict) -> tuple[tuple[str, str, str], ...]:
+    """Return one headline sentence for each agenda section, from the data, in agenda order:
+    (section, headline, the part of the deck it covers)."""
     good = sum(1 for m in metrics if m.row.tone == "good")
     met = sum(1 for c in committed if c.tone == "good")
     by_part = {
@@ -779,7 +781,7 @@ def _headlines(derived: Derived, committed, metrics, summary: str, qbr, a: Accou
         shown = item.section if qbr.agenda else _(item.section)
         for part in item.covers:
             if by_part.get(part):
-                out.append((shown, by_part[part]))
+                out.append((shown, by_part[part], part))
                 break
     return tuple(out)
 
