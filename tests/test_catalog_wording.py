@@ -45,6 +45,13 @@ def test_one_word_per_concept_across_the_deck_and_the_plan(language):
     target = _word(cat, "Target")
     assert _before(_word(cat, "Target {value}"), "{value}") == target
     assert _before(_word(cat, "Target {target} by {due}"), "{target}") == target
+    # ... and the same word, lower case, in the results titles and the summary's headlines
+    # ("...; objectif 95 % au 31 déc." under a "Cible 95 %" was two words)
+    for message in cat:
+        if isinstance(message.id, str) and re.search(r"(^|; )target \{target\}", message.id,
+                                                     re.IGNORECASE):
+            word = re.findall(r"\w+$", _before(message.string, "{target}"))
+            assert word and word[0].casefold() == target.casefold(), message.string
     # progress: the plan's column and the deck's line under each chart
     assert _word(cat, "Progress") in progress_line
     # value realized: the agenda's section and the title of its slide
