@@ -67,6 +67,11 @@ def pgettext(context: str, message: str) -> str:
     return _active.get().pgettext(context, message)
 
 
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    """Return the form of a message in ``context`` for the count ``n``."""
+    return _active.get().npgettext(context, singular, plural, n)
+
+
 _ = gettext
 
 

@@ -236,3 +236,16 @@ def test_chart_money_format_puts_the_symbol_where_the_locale_does(built, locale,
     from xml.sax.saxutils import escape
 
     assert f'formatCode="{escape(expected, {chr(34): "&quot;"})}"' in charts
+
+
+def test_french_levels_and_counts_agree_with_what_they_describe(built):
+    """A likelihood is feminine in French, an impact masculine ("Probabilité moyenne",
+    "impact moyen"), and five milestones are "Terminés", not "5 Terminé"."""
+    files = built("fr-FR")
+    rows = [[c.text for c in row.cells] for table in Document(str(files[".docx"])).tables
+            for row in table.rows]
+    budget = next(r for r in rows if r[0].startswith("Budget review"))
+    assert budget[2:4] == ["Moyenne", "Moyen"]
+    slides = _slides(files)
+    assert "5  Terminés" in slides[2][1] and "0  À risque" in slides[2][1]
+    assert "Customer Success Manager\u00a0: Priya Shah" in slides[-1][2]

@@ -1007,8 +1007,10 @@ class _Deck:
         title = _("Thank you")
         # Translators: the closing slide: when the next QBR is planned
         next_qbr = _("Next QBR: {day}").format(day=v.next_qbr)
+        # Translators: a contact in the closing slide's notes: "Customer success manager:
+        # Priya Shah"
         slide, body = self.content_slide(title, "closing", [next_qbr] + [
-            f"{r}: {n}" for r, n, _e in v.contacts])
+            _("{role}: {name}").format(role=r, name=n) for r, n, _e in v.contacts])
         paras = [Para(next_qbr, 28, bold=True, space_after=18)]
         if v.goals:
             # Translators: the closing slide: above the goals agreed for the next quarter

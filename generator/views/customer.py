@@ -19,7 +19,7 @@ from csplan.derive import SECTION_OF_SLIDE, Derived, MetricProgress, SlideSpec
 from csplan.views.docinfo import DocInfo
 from csplan.views.fmt import Formatter
 from csplan.inputs.model import INTERNAL_FIELDS, Account, Metric
-from csplan.words import N_, _, ngettext, pgettext
+from csplan.words import N_, _, ngettext, npgettext, pgettext
 
 # Marked with N_ and translated where shown, with _(): read once, shown in many languages.
 PHASES = {"onboard": N_("Onboard"), "adopt": N_("Adopt"), "value": N_("Value"),
@@ -86,6 +86,22 @@ _LABELS = {
     "green": N_("Green"), "yellow": N_("Yellow"), "red": N_("Red"), "none": N_("None"),
     "risk": N_("Risk"), "re-engagement": N_("Re-engagement"), "growth": N_("Growth"),
 }
+
+
+def likelihood(value: str) -> str:
+    """Return a risk's likelihood as words that agree with "likelihood" (feminine in French,
+    Spanish, Portuguese: "Probabilité moyenne", where an impact is "moyen")."""
+    words = {"low": pgettext("risk likelihood", "Low"),
+             "medium": pgettext("risk likelihood", "Medium"),
+             "high": pgettext("risk likelihood", "High")}
+    return words.get(value) or label(value)
+
+
+def impact(value: str) -> str:
+    """Return a risk's impact as words that agree with "impact"."""
+    words = {"low": pgettext("risk impact", "Low"), "medium": pgettext("risk impact", "Medium"),
+             "high": pgettext("risk impact", "High")}
+    return words.get(value) or label(value)
 
 
 def label(value: str) -> str:
@@ -353,8 +369,8 @@ def plan_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
         risks=Table(
             (_("Risk"), _("Category"), _("Likelihood"), _("Impact"), _("Mitigation"),
              _("Owner")),
-            tuple(Row((r.title, label(r.category), label(r.likelihood), label(r.impact),
-                       r.mitigation or "", name(r.owner))) for r in a.risks),
+            tuple(Row((r.title, label(r.category), likelihood(r.likelihood),
+                       impact(r.impact), r.mitigation or "", name(r.owner))) for r in a.risks),
             (24, 14, 11, 10, 27, 14)),
         communication=Table(
             (_("What"), _("Audience"), _("How often"), _("Format"), _("Owner")),
@@ -588,11 +604,15 @@ def qbr_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
     dated = [m.on for m in timeline if m.on is not None] + [today]
     span = (min(dated), max(dated))
     counted = [states[m.id] for m in a.milestones]
-    labels = [STATES[k] for k in ("done", "at-risk", "stalled")]
-    # (no literal inside _(): Babel 2.14 would extract a dict key as a message)
-    plan_status = ((_(labels[0]), counted.count("done"), "good"),
-                   (_(labels[1]), counted.count("at-risk"), "warning"),
-                   (_(labels[2]), counted.count("stalled") + counted.count("blocked"), "bad"))
+    done, at_risk = counted.count("done"), counted.count("at-risk")
+    stalled = counted.count("stalled") + counted.count("blocked")
+    # Translators: after a count of milestones in big type: "5 Done", "0 At risk"; the
+    # plural agrees with the milestones counted
+    plan_status = ((npgettext("milestones counted", "Done", "Done", done), done, "good"),
+                   (npgettext("milestones counted", "At risk", "At risk", at_risk), at_risk,
+                    "warning"),
+                   (npgettext("milestones counted", "Stalled", "Stalled", stalled), stalled,
+                    "bad"))
     agenda_items = derived.agenda
     section_of = {}
     for kind in SECTION_OF_SLIDE:
@@ -634,9 +654,9 @@ def qbr_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
                             if m.phase == k and m.status != "done"), ""),
         plan_status=plan_status, kpis=kpis, headlines=headlines,
         wins=tuple(qbr.wins), challenges=tuple(qbr.challenges),
-        risks=tuple(RiskCard(r.title, label(r.likelihood), label(r.impact), r.mitigation or "",
-                             name(r.owner), _RISK_TONE[max(_LEVEL[r.likelihood],
-                                                           _LEVEL[r.impact])])
+        risks=tuple(RiskCard(r.title, likelihood(r.likelihood), impact(r.impact),
+                             r.mitigation or "", name(r.owner),
+                             _RISK_TONE[max(_LEVEL[r.likelihood], _LEVEL[r.impact])])
                     for r in a.risks),
         goals=tuple(g.text for g in qbr.next_quarter_goals),
         roadmap=tuple((r.item, r.why or "", r.eta or "") for r in qbr.roadmap),
