@@ -68,7 +68,7 @@ def test_the_executive_summary_shows_the_plans_numbers(decks):
     for fact in ("93%", "Target 95% by Dec 31, 2026", "$20,000", "1.5 hr", "84%",
                  "5  Done", "0  At risk", "0  Stalled", "+3 pts since Q3 2026"):
         assert fact in summary, fact
-    assert "Last quarter: we said, we did: 4 of 5 commitments from last time met" in summary
+    assert "Last quarter: we said, we did — 4 of 5 commitments from last time met" in summary
 
 
 def test_we_said_we_did_pairs_by_link_and_names_the_previous_quarter(decks):

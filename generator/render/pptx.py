@@ -652,7 +652,9 @@ class _Deck:
 
     def slide_summary(self) -> None:
         v = self.view
-        notes = [_("{section}: {headline}.").format(section=s, headline=h)
+        # Translators: an agenda section and its headline: section names may hold a colon
+        # ("Results: goals vs actuals"), so a dash sets the headline apart
+        notes = [_("{section} — {headline}.").format(section=s, headline=h)
                  for s, h, _part in v.headlines]
         title = _("Executive summary")
         slide, body = self.content_slide(title, "summary", notes)
@@ -677,7 +679,7 @@ class _Deck:
                     box.height - int(2 * INSET_Y * EMU_PER_PT))
 
         def paras() -> list[Para]:
-            return [Para(_("{section}: {headline}").format(section=s, headline=h), 16,
+            return [Para(_("{section} — {headline}").format(section=s, headline=h), 16,
                          space_after=6) for s, h, _part in shown]
         # Where they do not all fit (a longer language, a narrow master), the headlines go in
         # this order, the asks last; the notes keep all of them.
