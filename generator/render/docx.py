@@ -117,11 +117,12 @@ class _Writer:
             return run.add_picture(io.BytesIO(image.data), width=Emu(int(most)))
         return run.add_picture(io.BytesIO(image.data), height=height)
 
-    def table(self, header, rows, weights, tones=None) -> None:
+    def table(self, header, rows, weights, tones=None, keep_short: bool = True) -> None:
         """Add a table in the brand's table look: header row in the primary colour, light
         banding, thin rules, no grid; column widths from its words (see ``tables``).
 
         A cell is a text or (main, sub, bold); ``tones`` gives per row {column: colour}.
+        With ``keep_short``, a table of up to ``tables.SHORT_ROWS`` rows stays on one page.
         """
         table = self.doc.add_table(rows=1, cols=len(header))
         _brand_table(table, self.colours)
@@ -155,7 +156,7 @@ class _Writer:
                     self._cell_rich(cell, value, tone.get(column))
                 else:
                     self._cell_text(cell, value, colour=tone.get(column))
-        if len(rows) <= tables.SHORT_ROWS:  # a short table stays on one page, as in the PDF
+        if keep_short and len(rows) <= tables.SHORT_ROWS:  # on one page, as in the PDF
             for row in table.rows[:-1]:
                 for cell in row.cells:
                     for paragraph in cell.paragraphs:
@@ -330,8 +331,9 @@ class _PlanWriter(_Writer):
         self.heading(f"2 {_('Success metrics')}", 1)
         if v.metrics:
             tone = self.tones
+            # tall rows: split where the page ends, as the PDF does, not moved whole
             self.table(tables.metric_header(), tables.metric_rows(v), tables.METRIC_WEIGHTS,
-                       [{6: tone[m.tone]} for m in v.metrics])
+                       [{6: tone[m.tone]} for m in v.metrics], keep_short=False)
             self.chart_grid()
         else:
             self.empty(v.empty["metrics"])
