@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Literal, Optional
 
 from csplan.derive.metrics import MetricProgress
+from csplan.derive.outcomes import CADENCE_DAYS
 from csplan.inputs.model import (Account, ActionItem, AgendaItem, Metric, Milestone, Qbr,
                                  QbrGoal)
 from csplan.words import N_, _
@@ -278,6 +279,4 @@ NEXT_QBR_DAYS = 91  # without a cadence: a QBR a quarter, the next one 13 weeks 
 def next_qbr_date(qbr: Qbr, cadence: Optional[str] = None) -> date:
     """Return the date the next QBR is planned for: one ``cadence`` (the account segment's
     QBR cadence in the program: quarterly, semi-annual...) after ``qbr``, else a quarter."""
-    from csplan.derive.outcomes import CADENCE_DAYS
-
     return qbr.date + timedelta(days=CADENCE_DAYS.get(cadence or "", NEXT_QBR_DAYS))

@@ -750,18 +750,13 @@ class _Deck:
             self.grid_table(slide, body, header, rows[chunk], widths, shown, tones[chunk])
 
     def slide_results(self) -> None:
-        metrics = list(self.view.metrics)
         title = _("Results: goals vs actuals")
-        if not metrics:
+        if not self.view.metrics:
             self.text_slides("title_only", title, "results", [],
                              [_("No success metrics are agreed yet.")],
                              _("No success metrics are agreed yet."))
             return
-        per = self.kinds["results"].per_slide
-        pages = [metrics[i:i + per] for i in range(0, len(metrics), per)]
-        titles = self.view.results_titles
-        for number, page in enumerate(pages):
-            shown = titles[number] if number < len(titles) else page[0].finding
+        for shown, page in self.view.results:
             notes = [_metric_note(m) for m in page]
             slide, body = self.content_slide(shown, "results", notes)
             columns = min(2, len(page))
@@ -1044,9 +1039,8 @@ def _shift_right(label, text: str, chart_width: int) -> None:
     d_lbl = label._get_or_add_dLbl()
     layout = d_lbl.find(qn("c:layout"))
     if layout is None:
-        layout = etree.SubElement(d_lbl, qn("c:layout"))
-        d_lbl.remove(layout)
-        d_lbl.find(qn("c:idx")).addnext(layout)
+        layout = d_lbl.makeelement(qn("c:layout"), {})
+        d_lbl.find(qn("c:idx")).addnext(layout)  # CT_DLbl: idx, then layout
     manual = etree.SubElement(layout, qn("c:manualLayout"))
     half = len(text) * Pt(10) * 0.3  # half the width of 10 pt bold text, roughly
     etree.SubElement(manual, qn("c:x")).set("val", f"{min(0.4, half / chart_width):.4f}")

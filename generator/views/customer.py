@@ -301,13 +301,13 @@ def plan_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
     def name(person_id: Optional[str]) -> str:
         return _plan_name(a, person_id)
 
-    def named_with_title(people, label: str) -> str:
-        """The people as one list, each with their job title unless it repeats ``label``
-        (the row they are in): "Priya Shah", not "Priya Shah, Customer Success Manager"
-        beside "Customer success manager"."""
+    def named_with_title(people, row: str) -> str:
+        """The people as one list, each with their job title unless it repeats ``row`` (the
+        label of the row they are in): "Priya Shah", not "Priya Shah, Customer Success
+        Manager" beside "Customer success manager"."""
         # Translators: a person and their job title, e.g. "Maria Lopez, VP Operations"
         return fmt.list(_("{name}, {title}").format(name=p.name, title=p.title)
-                        if p.title and p.title.casefold() != label.casefold() else p.name
+                        if p.title and p.title.casefold() != row.casefold() else p.name
                         for p in people)
 
     csm = [p for p in a.vendor_team if p.role == "csm"]
@@ -322,7 +322,7 @@ def plan_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
         (_("Product and plan"), product),
         (_("Contract"), _("{start} to {end}").format(start=fmt.date(a.contract.start),
                                                      end=fmt.date(a.contract.renewal))),
-        *((label, named_with_title(people, label) or unknown) for label, people in (
+        *((row, named_with_title(people, row) or unknown) for row, people in (
             (_("Customer success manager"), csm),
             (_("Champion"), a.stakeholders_with("champion")),
             (_("Executive sponsor"), a.stakeholders_with("executive-sponsor")))),
@@ -562,7 +562,8 @@ class QbrView:
     actions: tuple[tuple[str, str, str], ...]  # (action, owner, due)
     info: DocInfo  # the file's properties: title, subject, author, language, date
     slides: tuple[SlideSpec, ...] = ()  # the storyline: the slides the deck has, in order
-    results_titles: tuple[str, ...] = ()  # each results slide's title, in order
+    # each results slide: its title and the metrics on it (the storyline's per_slide)
+    results: tuple[tuple[str, tuple[DeckMetric, ...]], ...] = ()
     logo: Optional[str] = None
     draft_mark: str = ""  # "DRAFT" on every slide of a draft, else empty
 
@@ -646,7 +647,7 @@ def qbr_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
         committed=tuple(committed), metrics=tuple(metrics),
         value=tuple((v.claim, v.value, v.basis or "") for v in qbr.value),
         milestones=milestones, milestone_summary=summary, timeline=timeline, today=today,
-        timeline_span=span, timeline_ticks=_month_ticks(span, fmt),
+        timeline_span=span, timeline_ticks=_timeline_months(span, fmt),
         # Translators: above the milestone timeline: which milestones the QBR reviews
         timeline_caption=_("Done since the last QBR, or due by {day}").format(
             day=fmt.date(derived.qbr_horizon)),
@@ -671,7 +672,7 @@ def qbr_view(derived: Derived, vendor_name: str, logo: Optional[str] = None,
                            _("Quarterly business review {quarter}").format(
                                quarter=fmt.quarter(qbr.quarter))),
         slides=tuple(derived.slides),
-        results_titles=results_titles(metrics, derived.slides, fmt),
+        results=results_slides(metrics, derived.slides, fmt),
         logo=logo,
         draft_mark=_("DRAFT") if draft else "",
     )
@@ -687,7 +688,7 @@ VERDICT_TONE = {"met": "good", "missed": "bad", "open": "neutral", "unknown": "w
 HORIZONS = (N_("Now"), N_("Next"), N_("Later"))
 
 
-def _month_ticks(span: tuple[date, date], fmt: Formatter, most: int = 5
+def _timeline_months(span: tuple[date, date], fmt: Formatter, most: int = 5
                  ) -> tuple[tuple[date, str], ...]:
     """Return the months that start inside ``span`` (every second or third one when there
     are more than ``most``), each with its label: the milestone timeline's date axis."""
@@ -705,17 +706,18 @@ def _month_ticks(span: tuple[date, date], fmt: Formatter, most: int = 5
     return tuple((day, fmt.month(day)) for day in months[::step])
 
 
-def results_titles(metrics: list[DeckMetric], slides, fmt: Formatter) -> tuple[str, ...]:
-    """Return the title of each results slide (the storyline's ``per_slide`` metrics each):
-    a metric alone says what it did ("On-time delivery up from 82% to 93%; target 95% by
-    Dec 31, 2026"); metrics sharing a slide are grouped by their state, in their order
+def results_slides(metrics: list[DeckMetric], slides, fmt: Formatter
+                   ) -> tuple[tuple[str, tuple[DeckMetric, ...]], ...]:
+    """Return each results slide (the storyline's ``per_slide`` metrics each) with its
+    title: a metric alone says what it did ("On-time delivery up from 82% to 93%; target
+    95% by Dec 31, 2026"); metrics sharing a slide are grouped by their state, in their order
     ("On-time delivery rate: on track; Legacy routing licence spend: target reached")."""
     per = next((s.per_slide for s in slides if s.kind == "results"), 1)
-    titles = []
+    out = []
     for first in range(0, len(metrics), per):
-        page = metrics[first:first + per]
+        page = tuple(metrics[first:first + per])
         if len(page) == 1:
-            titles.append(page[0].finding)
+            out.append((page[0].finding, page))
             continue
         groups: dict[str, list[str]] = {}
         for m in page:
@@ -728,8 +730,8 @@ def results_titles(metrics: list[DeckMetric], slides, fmt: Formatter) -> tuple[s
         for part in parts[1:]:
             # Translators: joins two parts of a slide's title: "A: on track; B: off track"
             title = _("{first}; {second}").format(first=title, second=part)
-        titles.append(title)
-    return tuple(titles)
+        out.append((title, page))
+    return tuple(out)
 
 
 def _said_did(look, fmt: Formatter, name) -> list[SaidDid]:
