@@ -299,6 +299,22 @@ def test_a_bad_logo_fails_that_account_only(copy_of, tmp_path):
     assert not (out / "northwind-freight").exists()
 
 
+def test_a_character_no_brand_font_has_fails_that_account_naming_it_once(copy_of, tmp_path):
+    """A metric named with an emoji (no bundled font has it) appears in several places of
+    the plan: the account fails with the character named once and what to do; the other
+    account is still built."""
+    good = copy_of("kurierdienst-elbe.yaml")
+    copy_of("northwind-freight.yaml", lambda text: replace_once(
+        text, "    name: On-time delivery rate", '    name: "\U0001F4E6 On-time delivery rate"'))
+    out = tmp_path / "out"
+    result = build(good.parent, "--out", out, "--formats", "pdf")
+    assert result.exit_code == 1
+    line = next(x for x in result.stdout.splitlines() if "no brand font can show" in x)
+    assert line.count("U+1F4E6") == 1 and "fonts.fallback in brand.yaml" in line
+    assert (out / "kurierdienst-elbe-gmbh" / "kurierdienst-elbe-gmbh-success-plan.pdf").is_file()
+    assert not (out / "northwind-freight" / "northwind-freight-success-plan.pdf").exists()
+
+
 def heavy_northwind(text: str) -> str:
     """Return Northwind with a 2,000-character summary, 40 more milestones and names in
     accented Latin and CJK."""

@@ -337,7 +337,9 @@ def html_to_pdf(html: str, base: Path, roots: list[Path], info: DocInfo,
             document.write_pdf(out, pdf_tags=True, pdf_variant=variant, **PDF_OPTIONS)
         except (URLFetchingError, FatalURLFetchingError) as exc:
             raise BuildError(f"PDF: {exc}") from None
-    missing = [m.split(":", 1)[1].strip() for m in messages if ".notdef glyph" in m]
+    # each character once, however often WeasyPrint met it
+    missing = list(dict.fromkeys(m.split(":", 1)[1].strip() for m in messages
+                                 if ".notdef glyph" in m))
     if missing:
         raise BuildError("PDF: no brand font can show " + "; ".join(missing[:3])
                          + "; add a font that covers them to fonts.fallback in brand.yaml")
